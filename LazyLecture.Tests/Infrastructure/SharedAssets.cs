@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace LazyLecture.Tests.Infrastructure;
 
 /// <summary>
