@@ -1,6 +1,36 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using LazyLecture.Contracts;
+using LazyLecture.Hosting;
 
-app.MapGet("/", () => "Hello World!");
+// The LazyLecture application: what runs, how it is wired, and what waits for what.
+var builder = DistributedApplication.CreateBuilder(args);
 
-app.Run();
+var postgres = builder.AddPostgres(ResourceNames.Postgres, port: builder.Configuration.GetValue<int?>("AppHost:PostgresPort"));
+var database = postgres.AddDatabase(ResourceNames.Database);
+
+var rabbitmq = builder.AddRabbitMQ(ResourceNames.RabbitMq, port: builder.Configuration.GetValue<int?>("AppHost:RabbitMqPort"));
+
+// Applies the database schema once, before any API or worker replica starts.
+var migrations = builder.AddProject<Projects.LazyLecture_Api>(ResourceNames.Migrations)
+    .WithArgs("migrate")
+    .WithReference(database)
+    .WaitFor(database);
+
+var api = builder.AddProject<Projects.LazyLecture_Api>(ResourceNames.Api)
+    .WithHttpEndpoint(port: builder.Configuration.GetValue("AppHost:ApiPort", 5080))
+    .WithReference(database)
+    .WithReference(rabbitmq)
+    .WaitFor(rabbitmq)
+    .WaitForCompletion(migrations);
+
+builder.AddProject<Projects.LazyLecture_Worker>(ResourceNames.Worker)
+    .WithHttpEndpoint()
+    .WithReplicas(builder.Configuration.GetValue("AppHost:WorkerReplicas", 1))
+    .WithReference(rabbitmq)
+    .WithReference(api)
+    .WaitFor(rabbitmq)
+    .WaitFor(api);
+
+await builder.Build().RunAsync();
+
+/// <summary>The AppHost's entry point, named so the test host can run it.</summary>
+public partial class Program;

@@ -1,6 +1,13 @@
-var builder = WebApplication.CreateBuilder(args);
+using LazyLecture.Contracts;
+using LazyLecture.ServiceDefaults.Clients;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddRabbitMQClient(ResourceNames.RabbitMq);
+
 var app = builder.Build();
 
-app.MapGet("/", () => "Hello World!");
+app.MapDefaultEndpoints();
 
 app.Run();

@@ -1,0 +1,13 @@
+using LazyLecture.Api.Outbox;
+using Microsoft.EntityFrameworkCore;
+
+namespace LazyLecture.Api.Data;
+
+/// <summary>The API owns the schema; each feature contributes its entities' configuration.</summary>
+public sealed class LazyLectureDbContext(DbContextOptions<LazyLectureDbContext> options) : DbContext(options)
+{
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(LazyLectureDbContext).Assembly);
+}
