@@ -1,5 +1,8 @@
+using LazyLecture.Api.Auth;
+using LazyLecture.Api.Compat;
 using LazyLecture.Api.Data;
 using LazyLecture.Api.Extensions;
+using LazyLecture.Api.Users;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,10 +18,17 @@ if (args is [DatabaseMigrator.Verb, ..])
     return;
 }
 
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
 app.MapApiDocumentation();
+app.MapAuthApi();
+app.MapUsersApi();
+app.MapAuthCompatApi();
 
 app.Run();

@@ -4,6 +4,17 @@ using LazyLecture.Hosting;
 // The LazyLecture application: what runs, how it is wired, and what waits for what.
 var builder = DistributedApplication.CreateBuilder(args);
 
+// Secrets: from the AppHost's configuration (Admin__Password, Parameters__jwt-signing-key), else generated once and kept.
+var adminUsername = builder.AddParameter(ResourceNames.AdminUsername, new ParameterOptions { ConfigurationKey = "Admin:Username", DefaultValue = "admin" });
+var adminPassword = builder.AddParameter(ResourceNames.AdminPassword, new ParameterOptions
+{
+    Secret = true,
+    ConfigurationKey = "Admin:Password",
+    Generate = GeneratedSecrets.Password,
+    AnnounceWhenGenerated = true,
+});
+var jwtSigningKey = builder.AddParameter(ResourceNames.JwtSigningKey, new ParameterOptions { Secret = true, Generate = GeneratedSecrets.SigningKey });
+
 var postgres = builder.AddPostgres(ResourceNames.Postgres, port: builder.Configuration.GetValue<int?>("AppHost:PostgresPort"));
 var database = postgres.AddDatabase(ResourceNames.Database);
 
@@ -19,6 +30,9 @@ var api = builder.AddProject<Projects.LazyLecture_Api>(ResourceNames.Api)
     .WithHttpEndpoint(port: builder.Configuration.GetValue("AppHost:ApiPort", 5080))
     .WithReference(database)
     .WithReference(rabbitmq)
+    .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+    .WithEnvironment("Admin__Username", adminUsername)
+    .WithEnvironment("Admin__Password", adminPassword)
     .WaitFor(rabbitmq)
     .WaitForCompletion(migrations);
 

@@ -9,4 +9,8 @@ public static class ResourceNames
     public const string Migrations = "migrations";
     public const string Api = "api";
     public const string Worker = "worker";
+
+    public const string AdminUsername = "admin-username";
+    public const string AdminPassword = "admin-password";
+    public const string JwtSigningKey = "jwt-signing-key";
 }

@@ -1,4 +1,6 @@
+using LazyLecture.Api.Auth;
 using LazyLecture.Api.Outbox;
+using LazyLecture.Api.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace LazyLecture.Api.Data;
@@ -6,6 +8,10 @@ namespace LazyLecture.Api.Data;
 /// <summary>The API owns the schema; each feature contributes its entities' configuration.</summary>
 public sealed class LazyLectureDbContext(DbContextOptions<LazyLectureDbContext> options) : DbContext(options)
 {
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LazyLecture.Api.Auth;
 using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
 using LazyLecture.Contracts;
@@ -23,10 +26,25 @@ public static class ApplicationServiceExtensions
             builder.AddRabbitMQClient(ResourceNames.RabbitMq);
         }
 
+        builder.AddAuth();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            // The original's wire format: snake_case names and enum values (in_progress, can_interact).
+            json.SerializerOptions.PropertyNamingPolicy = ApiNamingPolicy.Instance;
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        });
         builder.Services.AddProblemDetails(ProblemDetailsDefaults.Configure);
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<SecuritySchemeTransformer>());
         return builder;
+    }
+
+    /// <summary>snake_case, except Problem Details' <c>traceId</c>, whose spelling clients and tools expect as is.</summary>
+    private sealed class ApiNamingPolicy : JsonNamingPolicy
+    {
+        public static readonly ApiNamingPolicy Instance = new();
+
+        public override string ConvertName(string name) => name == "traceId" ? name : SnakeCaseLower.ConvertName(name);
     }
 
     private static bool IsMigrationRun(IHostApplicationBuilder builder) =>

@@ -189,6 +189,12 @@ public sealed class DistributedApplication : IAsyncDisposable
             Log.Write("apphost", $"  dashboard {_dashboard.Url}");
         }
 
+        // Shown once, when generated on the first run; it stays in the state folder's secrets.json (mode 0600).
+        foreach (var parameter in Resources.OfType<ParameterResource>().Where(p => p.WasGenerated && p.AnnounceWhenGenerated))
+        {
+            Console.WriteLine($"apphost   |   {parameter.Name}: {parameter.Value}  (generated on first run; kept in {Path.Combine(Options.StateDirectory, "secrets.json")}, not shown again)");
+        }
+
         Log.Write("apphost", "Press Ctrl+C to stop.");
     }
 
@@ -243,6 +249,11 @@ public sealed class DistributedApplication : IAsyncDisposable
             ?? throw new ArgumentException($"No project resource named '{resourceName}'.", nameof(resourceName));
         return new HttpClient { BaseAddress = new Uri(project.HttpEndpoints[0]) };
     }
+
+    /// <summary>A parameter's value (the test host logs in with the generated administrator password this way).</summary>
+    public string GetParameterValue(string name) =>
+        Resources.OfType<ParameterResource>().FirstOrDefault(p => p.Name == name)?.Value
+        ?? throw new ArgumentException($"No parameter named '{name}'.", nameof(name));
 
     public string GetConnectionString(string resourceName) =>
         Resources.OfType<IResourceWithConnectionString>().FirstOrDefault(r => r.Name == resourceName)?.GetConnectionString()

@@ -119,7 +119,7 @@ public static class DistributedApplicationBuilderExtensions
     public static IResourceBuilder<RabbitMQServerResource> AddRabbitMQ(this DistributedApplicationBuilder builder, string name, int? port = null)
         => builder.AddResource(new RabbitMQServerResource(name, port));
 
-    /// <summary>A parameter from configuration; a missing secret is generated once and persisted with the state (see <see cref="ParameterResource"/>).</summary>
-    public static IResourceBuilder<ParameterResource> AddParameter(this DistributedApplicationBuilder builder, string name, bool secret = false, bool generateWhenMissing = false)
-        => builder.AddResource(new ParameterResource(name, secret, generateWhenMissing));
+    /// <summary>A parameter from configuration; a missing secret can be generated once and persisted with the state (see <see cref="ParameterResource"/>).</summary>
+    public static IResourceBuilder<ParameterResource> AddParameter(this DistributedApplicationBuilder builder, string name, ParameterOptions options)
+        => builder.AddResource(new ParameterResource(name, options));
 }

@@ -33,13 +33,13 @@ internal sealed class ResourceAllocationContext(DistributedApplicationOptions op
     public int Port(int? fixedPort) => fixedPort is { } port && !Options.RandomizePorts ? port : FreePort();
 
     /// <summary>A random secret, kept in the state folder so persistent data (PostgreSQL, RabbitMQ users) stays usable across runs.</summary>
-    public string Secret(string key)
+    public string Secret(string key, Func<string>? generate = null)
     {
         lock (_secrets)
         {
             if (!_secrets.TryGetValue(key, out var value))
             {
-                value = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+                value = generate?.Invoke() ?? RandomHex(32);
                 _secrets[key] = value;
                 SaveSecrets();
             }
@@ -54,6 +54,8 @@ internal sealed class ResourceAllocationContext(DistributedApplicationOptions op
     public IReadOnlyList<string> OwnedDirectories => _ownedDirectories;
 
     public void RegisterOwnedDirectory(string path) => _ownedDirectories.Add(path);
+
+    public static string RandomHex(int bytes) => Convert.ToHexString(RandomNumberGenerator.GetBytes(bytes)).ToLowerInvariant();
 
     public bool HasSecret(string key)
     {
