@@ -2,6 +2,8 @@ using LazyLecture.Api.Auth;
 using LazyLecture.Api.Compat;
 using LazyLecture.Api.Data;
 using LazyLecture.Api.Extensions;
+using LazyLecture.Api.Transcriptions;
+using LazyLecture.Api.Transcriptions.Internal;
 using LazyLecture.Api.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -29,6 +31,9 @@ app.MapDefaultEndpoints();
 app.MapApiDocumentation();
 app.MapAuthApi();
 app.MapUsersApi();
+app.MapTranscriptionsApi();
+app.MapWorkerApi();
 app.MapAuthCompatApi();
+app.MapTranscriptionsCompatApi();
 
 app.Run();

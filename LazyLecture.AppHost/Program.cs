@@ -14,6 +14,7 @@ var adminPassword = builder.AddParameter(ResourceNames.AdminPassword, new Parame
     AnnounceWhenGenerated = true,
 });
 var jwtSigningKey = builder.AddParameter(ResourceNames.JwtSigningKey, new ParameterOptions { Secret = true, Generate = GeneratedSecrets.SigningKey });
+var workerApiKey = builder.AddParameter(ResourceNames.WorkerApiKey, new ParameterOptions { Secret = true, Generate = GeneratedSecrets.SigningKey });
 
 var postgres = builder.AddPostgres(ResourceNames.Postgres, port: builder.Configuration.GetValue<int?>("AppHost:PostgresPort"));
 var database = postgres.AddDatabase(ResourceNames.Database);
@@ -33,6 +34,8 @@ var api = builder.AddProject<Projects.LazyLecture_Api>(ResourceNames.Api)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithEnvironment("Admin__Username", adminUsername)
     .WithEnvironment("Admin__Password", adminPassword)
+    .WithEnvironment("Worker__ApiKey", workerApiKey)
+    .WithDataDirectory("AudioStore__Directory", "audio")
     .WaitFor(rabbitmq)
     .WaitForCompletion(migrations);
 
@@ -41,6 +44,7 @@ builder.AddProject<Projects.LazyLecture_Worker>(ResourceNames.Worker)
     .WithReplicas(builder.Configuration.GetValue("AppHost:WorkerReplicas", 1))
     .WithReference(rabbitmq)
     .WithReference(api)
+    .WithEnvironment("Worker__ApiKey", workerApiKey)
     .WaitFor(rabbitmq)
     .WaitFor(api);
 

@@ -13,4 +13,5 @@ public static class ResourceNames
     public const string AdminUsername = "admin-username";
     public const string AdminPassword = "admin-password";
     public const string JwtSigningKey = "jwt-signing-key";
+    public const string WorkerApiKey = "worker-api-key";
 }

@@ -1,5 +1,6 @@
 using LazyLecture.Api.Auth;
 using LazyLecture.Api.Outbox;
+using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Users;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,6 +14,12 @@ public sealed class LazyLectureDbContext(DbContextOptions<LazyLectureDbContext> 
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<Transcription> Transcriptions => Set<Transcription>();
+
+    public DbSet<TranscriptionChunk> TranscriptionChunks => Set<TranscriptionChunk>();
+
+    public DbSet<TranscriptionSegment> TranscriptionSegments => Set<TranscriptionSegment>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LazyLectureDbContext).Assembly);

@@ -21,12 +21,13 @@ public static class ApplicationServiceExtensions
             .UseSnakeCaseNamingConvention());
 
         // The migrate verb needs only the database; the broker may not even be up yet.
-        if (!IsMigrationRun(builder))
+        if (!IsMigrationRun())
         {
             builder.AddRabbitMQClient(ResourceNames.RabbitMq);
         }
 
         builder.AddAuth();
+        builder.AddTranscriptions();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             // The original's wire format: snake_case names and enum values (in_progress, can_interact).
@@ -47,6 +48,6 @@ public static class ApplicationServiceExtensions
         public override string ConvertName(string name) => name == "traceId" ? name : SnakeCaseLower.ConvertName(name);
     }
 
-    private static bool IsMigrationRun(IHostApplicationBuilder builder) =>
+    public static bool IsMigrationRun() =>
         Environment.GetCommandLineArgs().Skip(1).FirstOrDefault() == DatabaseMigrator.Verb;
 }

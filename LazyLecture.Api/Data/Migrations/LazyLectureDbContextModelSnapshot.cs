@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using NpgsqlTypes;
 
 #nullable disable
 
@@ -122,6 +123,175 @@ namespace LazyLecture.Api.Data.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("LazyLecture.Api.Transcriptions.Transcription", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<int>("Id"));
+
+                    b.Property<double>("AudioLenSecs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("audio_len_secs");
+
+                    b.Property<string>("AudioLocation")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("audio_location");
+
+                    b.Property<double>("ChunkSizeSecs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("chunk_size_secs");
+
+                    b.Property<DateTimeOffset>("CreateDate")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_date");
+
+                    b.Property<int>("CreatorId")
+                        .HasColumnType("integer")
+                        .HasColumnName("creator_id");
+
+                    b.Property<string>("CurrentState")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("current_state");
+
+                    b.Property<int>("ErrorCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("error_count");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("OriginalFileName")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("original_file_name");
+
+                    b.Property<double>("ProgressSecs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("progress_secs");
+
+                    b.Property<DateTimeOffset>("UpdateDate")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_date");
+
+                    b.HasKey("Id")
+                        .HasName("pk_transcriptions");
+
+                    b.HasIndex("CreatorId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_transcriptions_one_active_per_creator")
+                        .HasFilter("current_state IN ('queued', 'in_progress', 'processing_error')");
+
+                    b.HasIndex("CreatorId", "CreateDate")
+                        .HasDatabaseName("ix_transcriptions_creator_id_create_date");
+
+                    b.ToTable("transcriptions", (string)null);
+                });
+
+            modelBuilder.Entity("LazyLecture.Api.Transcriptions.TranscriptionChunk", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ChunkNo")
+                        .HasColumnType("integer")
+                        .HasColumnName("chunk_no");
+
+                    b.Property<DateTimeOffset>("CreateDate")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_date");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.Property<int>("TranscriptionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("transcription_id");
+
+                    b.Property<DateTimeOffset>("UpdateDate")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_date");
+
+                    b.HasKey("Id")
+                        .HasName("pk_transcription_chunks");
+
+                    b.HasIndex("TranscriptionId", "ChunkNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_transcription_chunks_transcription_id_chunk_no");
+
+                    b.ToTable("transcription_chunks", (string)null);
+                });
+
+            modelBuilder.Entity("LazyLecture.Api.Transcriptions.TranscriptionSegment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ChunkNo")
+                        .HasColumnType("integer")
+                        .HasColumnName("chunk_no");
+
+                    b.Property<double>("EndSecs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("end_secs");
+
+                    b.Property<NpgsqlTsVector>("SearchVector")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("tsvector")
+                        .HasColumnName("search_vector")
+                        .HasAnnotation("Npgsql:TsVectorConfig", "english")
+                        .HasAnnotation("Npgsql:TsVectorProperties", new[] { "Text" });
+
+                    b.Property<int>("SegmentNo")
+                        .HasColumnType("integer")
+                        .HasColumnName("segment_no");
+
+                    b.Property<double>("StartSecs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("start_secs");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.Property<int>("TranscriptionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("transcription_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_transcription_segments");
+
+                    b.HasIndex("SearchVector")
+                        .HasDatabaseName("ix_transcription_segments_search_vector");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "GIN");
+
+                    b.HasIndex("TranscriptionId", "ChunkNo", "SegmentNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_transcription_segments_transcription_id_chunk_no_segment_no");
+
+                    b.ToTable("transcription_segments", (string)null);
+                });
+
             modelBuilder.Entity("LazyLecture.Api.Users.User", b =>
                 {
                     b.Property<int>("Id")
@@ -199,6 +369,36 @@ namespace LazyLecture.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_refresh_tokens_users_user_id");
+                });
+
+            modelBuilder.Entity("LazyLecture.Api.Transcriptions.Transcription", b =>
+                {
+                    b.HasOne("LazyLecture.Api.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("CreatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_transcriptions_users_creator_id");
+                });
+
+            modelBuilder.Entity("LazyLecture.Api.Transcriptions.TranscriptionChunk", b =>
+                {
+                    b.HasOne("LazyLecture.Api.Transcriptions.Transcription", null)
+                        .WithMany()
+                        .HasForeignKey("TranscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_transcription_chunks_transcriptions_transcription_id");
+                });
+
+            modelBuilder.Entity("LazyLecture.Api.Transcriptions.TranscriptionSegment", b =>
+                {
+                    b.HasOne("LazyLecture.Api.Transcriptions.Transcription", null)
+                        .WithMany()
+                        .HasForeignKey("TranscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_transcription_segments_transcriptions_transcription_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -143,6 +143,14 @@ public static class ProjectResourceBuilderExtensions
         return builder;
     }
 
+    /// <summary>A folder for the service's files (uploaded audio), under the state folder: kept across runs, thrown away by the test host.</summary>
+    public static IResourceBuilder<ProjectResource> WithDataDirectory(this IResourceBuilder<ProjectResource> builder, string environmentVariable, string folderName)
+    {
+        var path = Path.Combine(builder.ApplicationBuilder.Options.StateDirectory, "data", folderName);
+        builder.Resource.Environment[environmentVariable] = () => path;
+        return builder;
+    }
+
     public static IResourceBuilder<ProjectResource> WithArgs(this IResourceBuilder<ProjectResource> builder, params string[] arguments)
     {
         builder.Resource.Arguments.AddRange(arguments);
