@@ -2,7 +2,6 @@ using LazyLecture.Api.Auth;
 using LazyLecture.Api.Errors;
 using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Transcriptions.Export;
-using LazyLecture.ServiceDefaults.Clients;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
@@ -45,7 +44,7 @@ public static class TranscriptionCompatEndpoints
         authorized.MapPost("/upload-audiofile", async Task<Ok<UploadAccepted>> (HttpContext http, TranscriptionUploads uploads, CancellationToken ct) =>
             {
                 var userId = TranscriptionEndpoints.RequireCanInteract(http.User);
-                var transcription = await uploads.UploadAsync(http.Request, userId, ct);
+                var transcription = await uploads.UploadAsync(http.Request, userId, chunkSizeSecs: null, ct);
                 return TypedResults.Ok(new UploadAccepted("File uploaded successfully", transcription.Id, transcription.OriginalFileName ?? ""));
             })
             .Accepts<TranscriptionEndpoints.UploadForm>("multipart/form-data")

@@ -28,9 +28,18 @@ public sealed class TranscriptionUploads(
 {
     public const string FieldName = "audiofile";
 
-    public async Task<Transcription> UploadAsync(HttpRequest request, int userId, CancellationToken cancellationToken)
+    public const double MinChunkSizeSecs = 10;
+    public const double MaxChunkSizeSecs = 3600;
+
+    /// <param name="chunkSizeSecs">Seconds of audio per chunk (10–3600); the configured default when absent.</param>
+    public async Task<Transcription> UploadAsync(HttpRequest request, int userId, double? chunkSizeSecs, CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        if (chunkSizeSecs is < MinChunkSizeSecs or > MaxChunkSizeSecs)
+        {
+            throw ValidationFailedException.For("chunk_size_secs", $"chunk_size_secs must be between {MinChunkSizeSecs:0} and {MaxChunkSizeSecs:0}.");
+        }
+
         await EnsureNoActiveJobAsync(userId, cancellationToken);
 
         // Kestrel stops reading past the cap (413) even before our own count; the slack covers the multipart framing.
@@ -54,7 +63,7 @@ public sealed class TranscriptionUploads(
                     $"Audio must be between {settings.MinDurationSecs:0} and {settings.MaxDurationSecs:0} seconds long; this file is {audio.DurationSeconds:0.##} seconds.");
             }
 
-            return await CreateAsync(userId, audio.DurationSeconds, fileName, staged, cancellationToken);
+            return await CreateAsync(userId, audio.DurationSeconds, chunkSizeSecs ?? settings.ChunkSizeSecs, fileName, staged, cancellationToken);
         }
     }
 
@@ -96,13 +105,13 @@ public sealed class TranscriptionUploads(
         throw ValidationFailedException.For(FieldName, $"The multipart field '{FieldName}' with a file is required.");
     }
 
-    private async Task<Transcription> CreateAsync(int userId, double duration, string? fileName, StagedAudio staged, CancellationToken cancellationToken)
+    private async Task<Transcription> CreateAsync(int userId, double duration, double chunkSizeSecs, string? fileName, StagedAudio staged, CancellationToken cancellationToken)
     {
         var transcription = new Transcription
         {
             CreatorId = userId,
             AudioLenSecs = duration,
-            ChunkSizeSecs = options.Value.ChunkSizeSecs,
+            ChunkSizeSecs = chunkSizeSecs,
             OriginalFileName = fileName is { Length: > 300 } ? fileName[..300] : fileName,
         };
 

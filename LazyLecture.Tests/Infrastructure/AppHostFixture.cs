@@ -27,7 +27,11 @@ public sealed class AppHostFixture : IAsyncLifetime
     /// <summary>Starts a complete, independent instance of the application; the caller disposes it.</summary>
     public static async Task<DistributedApplication> StartApplicationAsync(Action<DistributedApplicationBuilder>? beforeBuild = null)
     {
-        var app = await DistributedApplicationTestingBuilder.CreateAsync<Program>(beforeBuild: beforeBuild);
+        var app = await DistributedApplicationTestingBuilder.CreateAsync<Program>(beforeBuild: builder =>
+        {
+            ApplyTestSettings(builder);
+            beforeBuild?.Invoke(builder);
+        });
         using var timeout = new CancellationTokenSource(StartTimeout);
         try
         {
@@ -41,6 +45,15 @@ public sealed class AppHostFixture : IAsyncLifetime
         }
 
         return app;
+    }
+
+    /// <summary>Settings the suite relies on: an upload cap small enough to exceed in a test.</summary>
+    public const long MaxUploadBytes = 16 * 1024 * 1024;
+
+    private static void ApplyTestSettings(DistributedApplicationBuilder builder)
+    {
+        var api = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == Contracts.ResourceNames.Api);
+        api.Environment["Transcriptions__MaxUploadBytes"] = () => MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Each resource's state and last output lines, for failure messages.</summary>
