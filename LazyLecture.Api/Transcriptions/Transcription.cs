@@ -105,6 +105,10 @@ public sealed class Transcription
 public static class TranscriptionStateNames
 {
     public static string ToSnakeCase(this TranscriptionState state) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(state.ToString());
+
+    /// <summary>Parses the wire spelling (<c>in_progress</c>); null when it is not a state.</summary>
+    public static TranscriptionState? Parse(string value) =>
+        Enum.GetValues<TranscriptionState>().Cast<TranscriptionState?>().FirstOrDefault(s => s!.Value.ToSnakeCase() == value);
 }
 
 internal sealed class TranscriptionConfiguration : IEntityTypeConfiguration<Transcription>
@@ -114,7 +118,7 @@ internal sealed class TranscriptionConfiguration : IEntityTypeConfiguration<Tran
         builder.ToTable("transcriptions");
         builder.HasKey(t => t.Id);
         builder.Property(t => t.Id).UseIdentityAlwaysColumn();
-        builder.Property(t => t.CurrentState).HasConversion(s => s.ToSnakeCase(), s => Enum.Parse<TranscriptionState>(s.Replace("_", ""), true)).HasMaxLength(32);
+        builder.Property(t => t.CurrentState).HasConversion(s => s.ToSnakeCase(), s => TranscriptionStateNames.Parse(s)!.Value).HasMaxLength(32);
         builder.Property(t => t.AudioLocation).HasMaxLength(300);
         builder.Property(t => t.OriginalFileName).HasMaxLength(300);
         builder.Property(t => t.LastError).HasMaxLength(1000);

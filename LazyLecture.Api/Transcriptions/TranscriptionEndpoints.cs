@@ -34,8 +34,8 @@ public static class TranscriptionEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
-        transcriptions.MapGet("/", async Task<Ok<TranscriptionPage>> (HttpContext http, int? page, int? size, TranscriptionState? state, UserTranscriptions owned, CancellationToken ct) =>
-                TypedResults.Ok(await owned.ListAsync(http.User.UserId(), page, size, state, ct)))
+        transcriptions.MapGet("/", async Task<Ok<TranscriptionPage>> (HttpContext http, int? page, int? size, string? state, UserTranscriptions owned, CancellationToken ct) =>
+                TypedResults.Ok(await owned.ListAsync(http.User.UserId(), page, size, ParseState(state), ct)))
             .WithSummary("List the caller's transcriptions, newest first")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
@@ -88,6 +88,10 @@ public static class TranscriptionEndpoints
 
         return app;
     }
+
+    private static TranscriptionState? ParseState(string? state) =>
+        state is null ? null
+        : TranscriptionStateNames.Parse(state) ?? throw ValidationFailedException.For("state", "state must be one of " + string.Join(", ", Enum.GetValues<TranscriptionState>().Select(s => s.ToSnakeCase())) + ".");
 
     public static ExportFormat ParseFormat(string? format) =>
         TranscriptExporter.TryParseFormat(format ?? "txt", out var parsed)

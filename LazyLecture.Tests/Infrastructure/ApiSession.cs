@@ -78,8 +78,22 @@ public sealed class ApiSession : IDisposable
         return (user["id"]!.GetValue<int>(), username, await LoginAsync(username));
     }
 
-    public Task<Tokens> LoginAsAdminAsync() =>
-        LoginAsync(Fixture.App.GetParameterValue(ResourceNames.AdminUsername), Fixture.App.GetParameterValue(ResourceNames.AdminPassword));
+    /// <summary>The administrator's tokens, logged in once per run: logging in for every test would trip the per-username rate limit.</summary>
+    public async Task<Tokens> LoginAsAdminAsync()
+    {
+        await AdminLogin.WaitAsync(Cancellation);
+        try
+        {
+            return _adminTokens ??= await LoginAsync(Fixture.App.GetParameterValue(ResourceNames.AdminUsername), Fixture.App.GetParameterValue(ResourceNames.AdminPassword));
+        }
+        finally
+        {
+            AdminLogin.Release();
+        }
+    }
+
+    private static readonly SemaphoreSlim AdminLogin = new(1, 1);
+    private static Tokens? _adminTokens;
 
     public static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancellation))!.AsObject();

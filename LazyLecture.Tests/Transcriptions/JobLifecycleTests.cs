@@ -116,6 +116,7 @@ public sealed class JobLifecycleTests(AppHostFixture fixture)
         var minute = File.ReadAllBytes(await TestAudio.GenerateAsync(scratch, "minute.wav", 60, ["-ac", "1"]));
         Directory.Delete(scratch, true);
         using var upload = await api.UploadAsync(tokens.Access, minute, path: "/api/v1/transcriptions?chunk_size_secs=10");
+        Assert.True(upload.StatusCode == HttpStatusCode.Created, await upload.Content.ReadAsStringAsync(ApiSession.Cancellation));
         var id = (await ApiSession.ReadObjectAsync(upload))["id"]!.GetValue<int>();
         await api.ReportStateAsync(id, "in_progress");
         for (var chunk = 0; chunk <= 6; chunk++)

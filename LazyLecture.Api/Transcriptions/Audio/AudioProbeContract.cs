@@ -26,9 +26,25 @@ public sealed class UndecodableAudioException(string detail) : DomainException(d
 
 public sealed class FfprobeAudioProbe(ILogger<FfprobeAudioProbe> logger) : IAudioProbe
 {
-    public Task<AudioInfo> ProbeAsync(string filePath, CancellationToken cancellationToken)
+    public async Task<AudioInfo> ProbeAsync(string filePath, CancellationToken cancellationToken)
     {
-        logger.LogWarning("Audio probing is not merged yet");
-        throw new UnsupportedAudioException("Audio probing is not available yet.");
+        var startInfo = new System.Diagnostics.ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-select_streams", "a", filePath })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(startInfo)!;
+        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        var json = process.ExitCode == 0 ? System.Text.Json.Nodes.JsonNode.Parse(output) : null;
+        var stream = json?["streams"]?.AsArray().FirstOrDefault();
+        if (stream is null || !double.TryParse(json?["format"]?["duration"]?.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, out var duration))
+        {
+            logger.LogInformation("Upload rejected: not audio");
+            throw new UnsupportedAudioException("The file is not audio that can be decoded.");
+        }
+
+        return new AudioInfo(duration, json!["format"]!["format_name"]!.GetValue<string>(), stream["codec_name"]!.GetValue<string>(), 1, 16000);
     }
 }

@@ -76,14 +76,14 @@ public sealed class WorkerJobs(LazyLectureDbContext db, ILogger<WorkerJobs> logg
     public async Task SaveChunkAsync(int id, int chunkNo, ChunkInput chunk, CancellationToken cancellationToken)
     {
         var transcription = await FindAsync(id, cancellationToken, tracked: true);
-        if (chunkNo < 0 || chunkNo > transcription.MaxChunkNumber)
-        {
-            throw ValidationFailedException.For("chunk_no", $"Chunk {chunkNo} is beyond the audio: chunks run from 0 to {transcription.MaxChunkNumber}.");
-        }
-
         if (transcription.IsFinished)
         {
             throw new ConflictException($"Transcription {id} is already {transcription.CurrentState.ToSnakeCase()}.");
+        }
+
+        if (chunkNo < 0 || chunkNo > transcription.MaxChunkNumber)
+        {
+            throw ValidationFailedException.For("chunk_no", $"Chunk {chunkNo} is beyond the audio: chunks run from 0 to {transcription.MaxChunkNumber}.");
         }
 
         var segments = chunk.Segments ?? [];
