@@ -1,10 +1,12 @@
 using LazyLecture.Contracts;
 using LazyLecture.ServiceDefaults.Clients;
+using LazyLecture.Worker.Extensions;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddRabbitMQClient(ResourceNames.RabbitMq);
+builder.AddTranscriptionWorker();
 
 var app = builder.Build();
 

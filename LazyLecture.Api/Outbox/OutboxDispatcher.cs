@@ -104,16 +104,9 @@ public sealed class OutboxDispatcher(
 
         var connection = await rabbit.GetConnectionAsync(cancellationToken);
         var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
-        await DeclareTopologyAsync(channel, cancellationToken);
+        await channel.DeclareQueueWithDeadLetterAsync(TranscriptionJobQueue.Name, TranscriptionJobQueue.DeadLetterName, cancellationToken);
         _channel = channel;
         return channel;
-    }
-
-    /// <summary>The job queue and its dead-letter queue, durable, declared the same way by the worker.</summary>
-    public static async Task DeclareTopologyAsync(IChannel channel, CancellationToken cancellationToken)
-    {
-        await channel.QueueDeclareAsync(TranscriptionJobQueue.DeadLetterName, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
-        await channel.QueueDeclareAsync(TranscriptionJobQueue.Name, durable: true, exclusive: false, autoDelete: false, TranscriptionJobQueue.Arguments, cancellationToken: cancellationToken);
     }
 
     private async Task DropChannelAsync()

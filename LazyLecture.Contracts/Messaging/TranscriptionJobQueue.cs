@@ -8,13 +8,6 @@ public static class TranscriptionJobQueue
 {
     public const string Name = "transcription-jobs";
     public const string DeadLetterName = "transcription-jobs.dead";
-
-    /// <summary>Arguments of the main queue: dead-lettering goes through the default exchange to <see cref="DeadLetterName"/>.</summary>
-    public static IDictionary<string, object?> Arguments => new Dictionary<string, object?>
-    {
-        ["x-dead-letter-exchange"] = "",
-        ["x-dead-letter-routing-key"] = DeadLetterName,
-    };
 }
 
 /// <summary>The job message: which transcription to process, for whom (the original's <c>{transcription_id, user_id}</c>).</summary>

@@ -47,13 +47,18 @@ public sealed class AppHostFixture : IAsyncLifetime
         return app;
     }
 
-    /// <summary>Settings the suite relies on: an upload cap small enough to exceed in a test.</summary>
+    /// <summary>
+    /// Settings the suite relies on: an upload cap small enough to exceed in a test, and workers that stay connected but take
+    /// no jobs, so API tests drive the job state machine themselves (the worker's own tests start an application that consumes).
+    /// </summary>
     public const long MaxUploadBytes = 16 * 1024 * 1024;
 
     private static void ApplyTestSettings(DistributedApplicationBuilder builder)
     {
         var api = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == Contracts.ResourceNames.Api);
         api.Environment["Transcriptions__MaxUploadBytes"] = () => MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var worker = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == Contracts.ResourceNames.Worker);
+        worker.Environment["Worker__ConsumeJobs"] = () => "false";
     }
 
     /// <summary>Each resource's state and last output lines, for failure messages.</summary>

@@ -1,4 +1,5 @@
 using LazyLecture.Api.Transcriptions.Audio;
+using LazyLecture.Contracts.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LazyLecture.Api.Transcriptions.Internal;
@@ -8,7 +9,7 @@ public static class WorkerEndpoints
 {
     public static IEndpointRouteBuilder MapWorkerApi(this IEndpointRouteBuilder app)
     {
-        var jobs = app.MapGroup("/internal/v1/transcriptions").WithTags("Worker").AddEndpointFilter<WorkerKeyFilter>();
+        var jobs = app.MapGroup(WorkerApi.Jobs).WithTags("Worker").AddEndpointFilter<WorkerKeyFilter>();
 
         jobs.MapGet("/{id:int}", async Task<Ok<WorkerJobView>> (int id, WorkerJobs worker, CancellationToken ct) => TypedResults.Ok(await worker.GetAsync(id, ct)))
             .WithSummary("A job as the worker needs it: state, audio length, chunk size, chunks already saved")

@@ -1,28 +1,10 @@
 using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
 using LazyLecture.Contracts;
+using LazyLecture.Contracts.Jobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace LazyLecture.Api.Transcriptions.Internal;
-
-public sealed record WorkerJobView(
-    int Id,
-    int CreatorId,
-    TranscriptionState CurrentState,
-    double AudioLenSecs,
-    double ChunkSizeSecs,
-    int ErrorCount,
-    double ProgressSecs,
-    IReadOnlyList<int> SavedChunks);
-
-/// <summary>A state the worker reports: in_progress when it starts, processing_error on a failure, completed at the end.</summary>
-public sealed record StateReport(TranscriptionState State, string? Error);
-
-public sealed record ProgressReport(double Seconds);
-
-public sealed record SegmentInput(double Start, double End, string Text);
-
-public sealed record ChunkInput(string Text, IReadOnlyList<SegmentInput>? Segments);
 
 /// <summary>
 /// The worker's side of a job. The API stays the only writer of transcriptions: the worker reports state changes and saves

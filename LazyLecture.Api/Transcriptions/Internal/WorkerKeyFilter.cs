@@ -10,7 +10,7 @@ namespace LazyLecture.Api.Transcriptions.Internal;
 public sealed class WorkerAccessOptions
 {
     public const string Section = "Worker";
-    public const string HeaderName = "X-Worker-Key";
+    public const string HeaderName = Contracts.Jobs.WorkerApi.KeyHeader;
 
     [Required(ErrorMessage = "Worker:ApiKey is required (environment Worker__ApiKey); the AppHost generates one.")]
     [MinLength(32, ErrorMessage = "Worker:ApiKey must be at least 32 characters.")]
