@@ -52,6 +52,19 @@ public sealed class ApplicationStartupTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task Openapi_document_declares_the_password_flow_for_scalars_authorize_button()
+    {
+        using var api = fixture.App.CreateHttpClient(ResourceNames.Api);
+
+        var document = System.Text.Json.Nodes.JsonNode.Parse(await api.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken))!;
+
+        var flow = document["components"]!["securitySchemes"]!["OAuth2"]!["flows"]!["password"]!;
+        Assert.Equal("/api/v1/auth/login", flow["tokenUrl"]!.GetValue<string>());
+        Assert.NotNull(document["paths"]!["/api/v1/users/me"]!["get"]!["security"]);
+        Assert.Null(document["paths"]!["/api/v1/auth/login"]!["post"]!["security"]);
+    }
+
+    [Fact]
     public void Servers_listen_on_loopback_only()
     {
         var listeners = File.ReadAllLines("/proc/net/tcp").Skip(1)
