@@ -84,7 +84,13 @@ public sealed class ApiSession : IDisposable
         await AdminLogin.WaitAsync(Cancellation);
         try
         {
-            return _adminTokens ??= await LoginAsync(Fixture.App.GetParameterValue(ResourceNames.AdminUsername), Fixture.App.GetParameterValue(ResourceNames.AdminPassword));
+            if (!AdminTokens.TryGetValue(Fixture.App, out var tokens))
+            {
+                tokens = await LoginAsync(Fixture.App.GetParameterValue(ResourceNames.AdminUsername), Fixture.App.GetParameterValue(ResourceNames.AdminPassword));
+                AdminTokens[Fixture.App] = tokens;
+            }
+
+            return tokens;
         }
         finally
         {
@@ -93,7 +99,7 @@ public sealed class ApiSession : IDisposable
     }
 
     private static readonly SemaphoreSlim AdminLogin = new(1, 1);
-    private static Tokens? _adminTokens;
+    private static readonly Dictionary<LazyLecture.Hosting.DistributedApplication, Tokens> AdminTokens = [];
 
     public static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancellation))!.AsObject();

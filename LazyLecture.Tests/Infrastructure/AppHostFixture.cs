@@ -24,6 +24,9 @@ public sealed class AppHostFixture : IAsyncLifetime
         _app = await StartApplicationAsync();
     }
 
+    /// <summary>Points this fixture at an application started elsewhere (a test collection's own instance).</summary>
+    public void Use(DistributedApplication app) => _app = app;
+
     /// <summary>Starts a complete, independent instance of the application; the caller disposes it.</summary>
     public static async Task<DistributedApplication> StartApplicationAsync(Action<DistributedApplicationBuilder>? beforeBuild = null)
     {
