@@ -56,7 +56,7 @@ public sealed class FfprobeAudioProbe(ILogger<FfprobeAudioProbe> logger) : IAudi
     private async Task<Track> ProbeTrackAsync(string input, CancellationToken cancellationToken)
     {
         var result = await MediaToolProcess.RunAsync("ffprobe",
-            ["-v", "error", "-protocol_whitelist", "file", "-print_format", "json", "-show_format", "-show_streams", "-select_streams", "a", input],
+            ["-v", "warning", "-protocol_whitelist", "file", "-print_format", "json", "-show_format", "-show_streams", "-select_streams", "a", input],
             ProbeTimeout, cancellationToken);
 
         if (result.TimedOut)
@@ -96,6 +96,12 @@ public sealed class FfprobeAudioProbe(ILogger<FfprobeAudioProbe> logger) : IAudi
         if (codec is null or "none" || channels <= 0 || sampleRate <= 0)
         {
             throw Unsupported("The file's audio track is in a format that is not supported.", "audio stream without codec, channels or sample rate");
+        }
+
+        // A length guessed from the bitrate (VBR MP3 without a frame count) is no declared length: it can be far off either way.
+        if (result.Errors.Contains("Estimating duration from bitrate", StringComparison.Ordinal))
+        {
+            return new Track(Text(format, "format_name") ?? "unknown", codec, channels, sampleRate, null, null);
         }
 
         return new Track(Text(format, "format_name") ?? "unknown", codec, channels, sampleRate, Duration(format), Duration(stream));

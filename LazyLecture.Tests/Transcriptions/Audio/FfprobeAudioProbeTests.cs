@@ -62,6 +62,18 @@ public sealed class FfprobeAudioProbeTests : IDisposable
     }
 
     [Fact]
+    public async Task Vbr_mp3_without_a_frame_count_gets_its_decoded_length_not_the_bitrate_guess()
+    {
+        // A tone, then noise: the bitrate of the quiet start makes ffprobe's guess far longer than the 24 s the file holds.
+        var path = await TestAudio.GenerateAsync(_directory, "vbr.mp3", ToneSeconds,
+            ["-f", "lavfi", "-i", "anoisesrc=d=12:a=0.5", "-filter_complex", "[0][1]concat=n=2:v=0:a=1", "-c:a", "libmp3lame", "-q:a", "2", "-write_xing", "0"]);
+
+        var info = await _probe.ProbeAsync(path, Cancellation);
+
+        Assert.Equal(2 * ToneSeconds, info.DurationSeconds, 0.1);
+    }
+
+    [Fact]
     public async Task Shared_jfk_recording_probes_to_eleven_seconds()
     {
         var info = await _probe.ProbeAsync(SharedAssets.Require("audio/jfk.wav"), Cancellation);
