@@ -2,34 +2,50 @@ using System.Diagnostics;
 
 namespace LazyLecture.Tests.Infrastructure;
 
-/// <summary>Real audio files made with ffmpeg for tests (a sine tone or silence of a given length, in any format).</summary>
+/// <summary>Real media files made by ffmpeg for tests: a 440 Hz tone of the given length, or anything ffmpeg arguments describe.</summary>
 public static class TestAudio
 {
-    /// <summary>Generates <paramref name="seconds"/> of a 440 Hz tone with ffmpeg; <paramref name="ffmpegOutputArgs"/> pick the codec.</summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Writes <paramref name="fileName"/> in <paramref name="directory"/> and returns its full path. The tone is the first input
+    /// (<c>0:a</c>); arguments may add more inputs of their own (a video source, say) before the codec options.
+    /// </summary>
     public static async Task<string> GenerateAsync(string directory, string fileName, double seconds, string[] ffmpegOutputArgs)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, fileName);
-        string[] arguments = ["-v", "error", "-y", "-f", "lavfi", "-i", $"sine=frequency=440:sample_rate=16000:duration={seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}", .. ffmpegOutputArgs, path];
-        await RunFfmpegAsync(arguments);
+        await RunFfmpegAsync(["-y", "-f", "lavfi", "-i", FormattableString.Invariant($"sine=frequency=440:duration={seconds}"), .. ffmpegOutputArgs, path]);
         return path;
     }
 
+    /// <summary>Runs ffmpeg with the arguments (quiet, no stdin); fails with its error output, or after a minute.</summary>
     public static async Task RunFfmpegAsync(IEnumerable<string> arguments)
     {
-        var startInfo = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in arguments)
+        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var argument in (string[])["-nostdin", "-v", "error", .. arguments])
         {
-            startInfo.ArgumentList.Add(argument);
+            start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(startInfo)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(Timeout);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("ffmpeg did not start.");
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var errors = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("ffmpeg took over a minute.");
+        }
+
+        await output;
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"ffmpeg failed: {await errors}");
+            throw new InvalidOperationException($"ffmpeg failed (exit {process.ExitCode}): {await errors}");
         }
     }
 }

@@ -53,7 +53,7 @@ public sealed class RejectedUploadTests(AppHostFixture fixture)
                     return (File.ReadAllBytes(SharedAssets.Require("audio/LDC93S1.wav")), HttpStatusCode.UnprocessableEntity);
                 case "too-long":
                     var path = Path.Combine(scratch, "long.mp3");
-                    await TestAudio.RunFfmpegAsync(["-v", "error", "-y", "-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono", "-t", "7300", "-c:a", "libmp3lame", "-b:a", "8k", path]);
+                    await TestAudio.RunFfmpegAsync(["-y", "-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono", "-t", "7300", "-c:a", "libmp3lame", "-b:a", "8k", path]);
                     return (File.ReadAllBytes(path), HttpStatusCode.UnprocessableEntity);
                 case "not-audio":
                     return ("This is a lecture transcript, not a recording.\n"u8.ToArray(), HttpStatusCode.UnsupportedMediaType);

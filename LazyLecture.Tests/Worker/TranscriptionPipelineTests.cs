@@ -163,7 +163,7 @@ public sealed class TranscriptionPipelineTests(WorkerPipelineFixture pipeline)
         try
         {
             var path = Path.Combine(scratch, "lecture.wav");
-            await TestAudio.RunFfmpegAsync(["-v", "error", "-y", "-stream_loop", (repeats - 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            await TestAudio.RunFfmpegAsync(["-y", "-stream_loop", (repeats - 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "-i", SharedAssets.Require("audio/jfk.wav"), "-ac", "1", "-ar", "16000", path]);
             return await File.ReadAllBytesAsync(path);
         }
