@@ -244,7 +244,7 @@ public sealed class WhisperTranscriber : IDisposable
         }
 
         public TranscriptionProgress Progress() =>
-            new(Math.Min(_audioSeconds, Math.Min(_seek, _seekEnd) / 100.0), _audioSeconds, _windows);
+            new(Finished ? _audioSeconds : Math.Min(_audioSeconds, _seek / 100.0), _audioSeconds, _windows);
 
         public TranscriptionStatistics Statistics()
         {
