@@ -25,9 +25,16 @@ public sealed class WhisperTranscriber : IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         _model = model;
-        _options = options ?? new WhisperOptions();
-        var threads = Math.Max(1, _options.Threads);
         var hp = model.HyperParameters;
+        _options = options ?? new WhisperOptions();
+
+        // first-release distilled models (2 text layers) only work without timestamps (whisper.cpp forces this)
+        if (hp.NTextLayer == 2 && hp.NVocab != 51866)
+        {
+            _options = _options with { NoTimestamps = true };
+        }
+
+        var threads = Math.Max(1, _options.Threads);
         _textContext = hp.NTextCtx;
         _tokenizer = new WhisperTokenizer(hp.NVocab, model.TokenBytes);
         _encoder = new WhisperEncoder(model, threads);
