@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using LazyLecture.Whisper.Text;
 
 namespace LazyLecture.Whisper.Decoding;
@@ -157,18 +158,11 @@ public sealed class LogitFilter
         }
 
         var logProbabilities = output.LogProbabilities.AsSpan(0, n);
-        TokenDistribution.ComputeLogProbabilities(logits, logProbabilities);
+        TokenDistribution.ComputeLogProbabilities(logits, logProbabilities, output.Probabilities.AsSpan(0, n));
 
         // if the timestamps together are likelier than any single text token, a timestamp must come
-        var timestampLogProbability = LogSumExp(logProbabilities[s.TimestampBegin..]);
-        var maxTextLogProbability = float.NegativeInfinity;
-        foreach (var lp in logProbabilities[..s.TimestampBegin])
-        {
-            if (lp > maxTextLogProbability)
-            {
-                maxTextLogProbability = lp;
-            }
-        }
+        var timestampLogProbability = LogSumExp(logProbabilities[s.TimestampBegin..], output.Probabilities.AsSpan(s.TimestampBegin, n - s.TimestampBegin));
+        var maxTextLogProbability = TensorPrimitives.Max(logProbabilities[..s.TimestampBegin]);
 
         if (timestampLogProbability > maxTextLogProbability)
         {
@@ -176,30 +170,20 @@ public sealed class LogitFilter
             logProbabilities[..s.TimestampBegin].Fill(float.NegativeInfinity);
         }
 
-        TokenDistribution.ComputeProbabilities(logits, logProbabilities, output.Probabilities.AsSpan(0, n));
+        TokenDistribution.ComputeProbabilities(logProbabilities, output.Probabilities.AsSpan(0, n));
     }
 
-    private static float LogSumExp(ReadOnlySpan<float> values)
+    private static float LogSumExp(ReadOnlySpan<float> values, Span<float> scratch)
     {
-        var max = float.NegativeInfinity;
-        foreach (var v in values)
+        var max = TensorPrimitives.Max(values);
+        if (float.IsNegativeInfinity(max))
         {
-            if (v > max)
-            {
-                max = v;
-            }
+            return float.NegativeInfinity;
         }
 
-        var sum = 0f;
-        foreach (var v in values)
-        {
-            if (v > float.NegativeInfinity)
-            {
-                sum += MathF.Exp(v - max);
-            }
-        }
-
-        return sum > 0f ? MathF.Log(sum) + max : float.NegativeInfinity;
+        TensorPrimitives.Subtract(values, max, scratch);
+        TensorPrimitives.Exp(scratch, scratch);
+        return MathF.Log(TensorPrimitives.Sum(scratch)) + max;
     }
 
     private static int[] FindNonSpeechTokens(WhisperTokenizer tokenizer)

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace LazyLecture.Whisper.Decoding;
 
 /// <summary>Preallocated per-step buffers: filtered logits, their log-softmax and probabilities (length n_vocab).</summary>
@@ -16,40 +18,20 @@ public sealed class TokenDistribution(int vocabularySize)
         other.Probabilities.CopyTo(Probabilities, 0);
     }
 
-    /// <summary>log_softmax over the finite logits in single precision, as whisper_compute_logprobs.</summary>
-    public static void ComputeLogProbabilities(ReadOnlySpan<float> logits, Span<float> logProbabilities)
+    /// <summary>
+    /// log_softmax over the finite logits (whisper_compute_logprobs), vectorised; suppressed (-inf) logits stay -inf.
+    /// <paramref name="scratch"/> receives exp(logit - max) and may alias nothing else.
+    /// </summary>
+    public static void ComputeLogProbabilities(ReadOnlySpan<float> logits, Span<float> logProbabilities, Span<float> scratch)
     {
-        var max = float.NegativeInfinity;
-        foreach (var l in logits)
-        {
-            if (l > max)
-            {
-                max = l;
-            }
-        }
-
-        var sum = 0f;
-        foreach (var l in logits)
-        {
-            if (l > float.NegativeInfinity)
-            {
-                sum += MathF.Exp(l - max);
-            }
-        }
-
-        var logSumExp = MathF.Log(sum) + max;
-        for (var i = 0; i < logits.Length; i++)
-        {
-            logProbabilities[i] = logits[i] > float.NegativeInfinity ? logits[i] - logSumExp : float.NegativeInfinity;
-        }
+        var max = TensorPrimitives.Max(logits);
+        TensorPrimitives.Subtract(logits, max, scratch);
+        TensorPrimitives.Exp(scratch, scratch); // exp(-inf) = 0: suppressed tokens drop out of the sum
+        var logSumExp = MathF.Log(TensorPrimitives.Sum(scratch)) + max;
+        TensorPrimitives.Subtract(logits, logSumExp, logProbabilities);
     }
 
-    /// <summary>exp of the log-probabilities, zero where the logit was suppressed (whisper_compute_probs).</summary>
-    public static void ComputeProbabilities(ReadOnlySpan<float> logits, ReadOnlySpan<float> logProbabilities, Span<float> probabilities)
-    {
-        for (var i = 0; i < logits.Length; i++)
-        {
-            probabilities[i] = float.IsNegativeInfinity(logits[i]) ? 0f : MathF.Exp(logProbabilities[i]);
-        }
-    }
+    /// <summary>Probabilities from log-probabilities; zero where the logit was suppressed (whisper_compute_probs).</summary>
+    public static void ComputeProbabilities(ReadOnlySpan<float> logProbabilities, Span<float> probabilities) =>
+        TensorPrimitives.Exp(logProbabilities, probabilities);
 }

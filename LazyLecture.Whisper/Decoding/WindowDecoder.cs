@@ -281,8 +281,8 @@ public sealed class WindowDecoder
     {
         var logProbabilities = _distribution.LogProbabilities;
         var probabilities = _distribution.Probabilities;
-        TokenDistribution.ComputeLogProbabilities(logits, logProbabilities);
-        TokenDistribution.ComputeProbabilities(logits, logProbabilities, probabilities);
+        TokenDistribution.ComputeLogProbabilities(logits, logProbabilities, probabilities);
+        TokenDistribution.ComputeProbabilities(logProbabilities, probabilities);
         return probabilities[_filter.Special.NoSpeech];
     }
 

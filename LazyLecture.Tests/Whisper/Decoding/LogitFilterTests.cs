@@ -192,4 +192,36 @@ public class LogitFilterTests
         Assert.Equal(cold.Probabilities[400], hot.Probabilities[400], 5);
         Assert.True(warm.Probabilities[401] > cold.Probabilities[401]);
     }
+
+    [Fact]
+    public void Vectorised_log_softmax_matches_a_plain_one_and_keeps_suppressed_tokens_at_zero()
+    {
+        var random = new Random(7);
+        var logits = new float[5000];
+        for (var i = 0; i < logits.Length; i++)
+        {
+            logits[i] = i % 7 == 0 ? float.NegativeInfinity : (float)(random.NextDouble() * 40 - 20);
+        }
+
+        var logProbabilities = new float[logits.Length];
+        var probabilities = new float[logits.Length];
+        TokenDistribution.ComputeLogProbabilities(logits, logProbabilities, probabilities);
+        TokenDistribution.ComputeProbabilities(logProbabilities, probabilities);
+
+        var max = logits.Max();
+        var sum = logits.Where(float.IsFinite).Sum(l => Math.Exp(l - max));
+        for (var i = 0; i < logits.Length; i++)
+        {
+            if (float.IsNegativeInfinity(logits[i]))
+            {
+                Assert.Equal(0f, probabilities[i]);
+                Assert.True(float.IsNegativeInfinity(logProbabilities[i]));
+            }
+            else
+            {
+                Assert.Equal(logits[i] - max - Math.Log(sum), logProbabilities[i], 1e-4);
+                Assert.Equal(Math.Exp(logits[i] - max) / sum, probabilities[i], 1e-6);
+            }
+        }
+    }
 }
