@@ -49,6 +49,20 @@ public sealed unsafe class GgmlTensor(string name, GgmlType type, int[] shape, b
         return new ReadOnlySpan<float>(Data, checked((int)ElementCount));
     }
 
+    /// <summary>Columns when the tensor is read as a matrix with one row per index of its last dimension (conv kernels: in·k).</summary>
+    public int MatrixColumns => checked((int)(ElementCount / Shape[^1]));
+
+    /// <summary>Rows when read as a matrix: the size of the last dimension (output channels / features).</summary>
+    public int MatrixRows => Shape[^1];
+
+    /// <summary>Dequantises (or converts) one matrix row (see <see cref="MatrixColumns"/>) to f32.</summary>
+    public void ReadMatrixRow(int row, Span<float> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, MatrixRows);
+        var columns = MatrixColumns;
+        Dequantize.Row(Type, Data + row * GgmlTypeLayout.RowBytes(Type, columns), destination[..columns]);
+    }
+
     /// <summary>Dequantises (or converts) one row to f32.</summary>
     public void ReadRow(long row, Span<float> destination)
     {
