@@ -1,0 +1,54 @@
+using System.Runtime.InteropServices;
+using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Whisper;
+using LazyLecture.Whisper.Audio;
+using Xunit;
+
+namespace LazyLecture.Tests.Whisper.Core;
+
+/// <summary>whisper.cpp reference outputs under shared/models/golden and the inputs they were computed from.</summary>
+internal static class Golden
+{
+    public const int SineMelFrames = 3000;
+
+    public static float[] Read(string fileName)
+    {
+        var bytes = File.ReadAllBytes(SharedAssets.Require("models/golden/" + fileName));
+        return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+    }
+
+    public static WhisperModel LoadModel(string size) => WhisperModel.Load(SharedAssets.Require($"models/synthetic-{size}.en.bin"));
+
+    public static float[] JfkSamples() => WaveFile.ReadMono(SharedAssets.Require("audio/jfk.wav")).Samples;
+
+    /// <summary>The README's synthetic mel: value(m, t) = 0.5·sin(0.01·t·(m+1)) + 0.1·cos(0.37·t), 80 × 3000.</summary>
+    public static MelSpectrogram SineMel()
+    {
+        var data = new float[80 * SineMelFrames];
+        for (var m = 0; m < 80; m++)
+        {
+            for (var t = 0; t < SineMelFrames; t++)
+            {
+                data[m * SineMelFrames + t] = (float)(0.5 * Math.Sin(0.01 * t * (m + 1)) + 0.1 * Math.Cos(0.37 * t));
+            }
+        }
+
+        return new MelSpectrogram(80, SineMelFrames, SineMelFrames, data);
+    }
+
+    public static float MaxAbsDifference(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        var max = 0f;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var d = Math.Abs(expected[i] - actual[i]);
+            if (!(d <= max))
+            {
+                max = float.IsNaN(d) ? float.PositiveInfinity : d;
+            }
+        }
+
+        return max;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Whisper;
+using LazyLecture.Whisper.Audio;
+using LazyLecture.Whisper.Transcription;
+using Xunit;
+
+namespace LazyLecture.Tests.Whisper.Decoding;
+
+/// <summary>Greedy decodes compared with whisper.cpp v1.7.5's JSON output (whisper-cli -t 2 -nf -bs 1 -bo 1).</summary>
+public class GoldenTranscriptionTests
+{
+    private static readonly WhisperOptions GoldenOptions = new()
+    {
+        Threads = 2,
+        Language = "en",
+        NoFallback = true,
+        BestOf = 1,
+    };
+
+    [Theory]
+    [InlineData("synthetic-micro.en.bin", "jfk.wav", "micro-jfk-greedy.json")]
+    [InlineData("synthetic-micro.en.bin", "LDC93S1.wav", "micro-LDC93S1-greedy.json")]
+    [InlineData("synthetic-tiny.en.bin", "jfk.wav", "tiny-jfk-greedy.json")]
+    [InlineData("synthetic-tiny.en.bin", "LDC93S1.wav", "tiny-LDC93S1-greedy.json")]
+    public async Task Greedy_decode_equals_whisper_cpp(string model, string audio, string golden)
+    {
+        var result = await Transcribe(model, audio, GoldenOptions);
+
+        AssertSameSegments(GoldenSegment.Load(golden), result.Segments);
+    }
+
+    [Fact]
+    public async Task Multilingual_model_detects_latvian_like_whisper_cpp_and_decodes_the_same_tokens()
+    {
+        var result = await Transcribe("synthetic-micro.bin", "jfk.wav", GoldenOptions with { Language = "auto" });
+
+        Assert.NotNull(result.Detection);
+        Assert.Equal("lv", result.Detection.Code);
+        Assert.InRange(result.Detection.Probability, 0.7396f - 0.01f, 0.7396f + 0.01f);
+        Assert.Equal("lv", result.Language);
+        AssertSameSegments(GoldenSegment.Load("micro-ml-jfk-auto-greedy.json"), result.Segments);
+    }
+
+    [Fact]
+    public async Task Multilingual_model_with_english_given_decodes_the_same_tokens_as_whisper_cpp()
+    {
+        var result = await Transcribe("synthetic-micro.bin", "jfk.wav", GoldenOptions);
+
+        Assert.Null(result.Detection);
+        AssertSameSegments(GoldenSegment.Load("micro-ml-jfk-en-greedy.json"), result.Segments);
+    }
+
+    private static async Task<TranscriptionResult> Transcribe(string model, string audio, WhisperOptions options)
+    {
+        using var loaded = WhisperModel.Load(SharedAssets.Require("models/" + model));
+        var samples = AudioFileReader.Read(SharedAssets.Require("audio/" + audio));
+        using var transcriber = new WhisperTranscriber(loaded, options);
+        return await transcriber.TranscribeAllAsync(samples, ct: TestContext.Current.CancellationToken);
+    }
+
+    private static void AssertSameSegments(IReadOnlyList<GoldenSegment> expected, IReadOnlyList<TranscriptSegment> actual)
+    {
+        Assert.Equal(expected.Count, actual.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var e = expected[i];
+            var a = actual[i];
+            Assert.Equal(e.Tokens, a.Tokens);
+            Assert.Equal(e.FromMs, (long)Math.Round(a.Start * 1000));
+            Assert.Equal(e.ToMs, (long)Math.Round(a.End * 1000));
+            Assert.Equal(e.Text, a.Text);
+            for (var j = 0; j < e.Probabilities.Length; j++)
+            {
+                Assert.InRange(a.TokenProbabilities[j], e.Probabilities[j] - 0.05f, e.Probabilities[j] + 0.05f);
+            }
+        }
+    }
+
+    private sealed record GoldenSegment(long FromMs, long ToMs, string Text, int[] Tokens, float[] Probabilities)
+    {
+        public static IReadOnlyList<GoldenSegment> Load(string name)
+        {
+            using var json = JsonDocument.Parse(File.ReadAllBytes(SharedAssets.Require("models/golden/" + name)));
+            var segments = new List<GoldenSegment>();
+            foreach (var segment in json.RootElement.GetProperty("transcription").EnumerateArray())
+            {
+                var offsets = segment.GetProperty("offsets");
+                var tokens = segment.GetProperty("tokens").EnumerateArray().ToArray();
+                segments.Add(new GoldenSegment(
+                    offsets.GetProperty("from").GetInt64(),
+                    offsets.GetProperty("to").GetInt64(),
+                    segment.GetProperty("text").GetString() ?? string.Empty,
+                    [.. tokens.Select(t => t.GetProperty("id").GetInt32())],
+                    [.. tokens.Select(t => t.GetProperty("p").GetSingle())]));
+            }
+
+            return segments;
+        }
+    }
+}

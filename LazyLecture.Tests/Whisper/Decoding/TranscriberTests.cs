@@ -1,0 +1,93 @@
+using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Whisper;
+using LazyLecture.Whisper.Audio;
+using LazyLecture.Whisper.Transcription;
+using Xunit;
+
+namespace LazyLecture.Tests.Whisper.Decoding;
+
+public class TranscriberTests
+{
+    private static readonly WhisperOptions Greedy = new() { Threads = 2, NoFallback = true, BestOf = 1 };
+
+    [Fact]
+    public async Task Cancellation_stops_a_transcription_between_windows()
+    {
+        using var model = WhisperModel.Load(SharedAssets.Require("models/synthetic-micro.en.bin"));
+        var jfk = AudioFileReader.Read(SharedAssets.Require("audio/jfk.wav"), TestContext.Current.CancellationToken);
+        var longAudio = new float[jfk.Length * 6]; // 66 s: three windows at least
+        for (var i = 0; i < 6; i++)
+        {
+            jfk.CopyTo(longAudio, i * jfk.Length);
+        }
+
+        using var transcriber = new WhisperTranscriber(model, Greedy);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var reports = new List<TranscriptionProgress>();
+        var progress = new SynchronousProgress(p =>
+        {
+            reports.Add(p);
+            if (p.WindowsDone >= 1)
+            {
+                cts.Cancel();
+            }
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in transcriber.TranscribeAsync(longAudio, progress, cts.Token))
+            {
+            }
+        });
+
+        Assert.True(reports[^1].ProcessedSeconds < 66);
+        Assert.True(transcriber.Statistics.Windows < 3);
+    }
+
+    [Fact]
+    public async Task Already_cancelled_token_starts_no_work()
+    {
+        using var model = WhisperModel.Load(SharedAssets.Require("models/synthetic-micro.en.bin"));
+        using var transcriber = new WhisperTranscriber(model, Greedy);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            transcriber.TranscribeAllAsync(new float[16000 * 5], ct: new CancellationToken(canceled: true)));
+    }
+
+    [Fact]
+    public async Task Concurrent_transcribers_sharing_one_model_give_the_same_result_as_one_alone()
+    {
+        using var model = WhisperModel.Load(SharedAssets.Require("models/synthetic-micro.en.bin"));
+        var jfk = AudioFileReader.Read(SharedAssets.Require("audio/jfk.wav"), TestContext.Current.CancellationToken);
+        var ldc = AudioFileReader.Read(SharedAssets.Require("audio/LDC93S1.wav"), TestContext.Current.CancellationToken);
+        var ct = TestContext.Current.CancellationToken;
+
+        using var a = new WhisperTranscriber(model, Greedy with { Threads = 1 });
+        using var b = new WhisperTranscriber(model, Greedy with { Threads = 1 });
+        var together = await Task.WhenAll(a.TranscribeAllAsync(jfk, ct: ct), b.TranscribeAllAsync(ldc, ct: ct));
+        using var alone = new WhisperTranscriber(model, Greedy with { Threads = 1 });
+        var jfkAlone = await alone.TranscribeAllAsync(jfk, ct: ct);
+
+        Assert.Equal(jfkAlone.Segments.SelectMany(s => s.Tokens), together[0].Segments.SelectMany(s => s.Tokens));
+        Assert.NotEmpty(together[1].Segments);
+    }
+
+    [Fact]
+    public async Task Progress_reaches_the_full_duration()
+    {
+        using var model = WhisperModel.Load(SharedAssets.Require("models/synthetic-micro.en.bin"));
+        var ldc = AudioFileReader.Read(SharedAssets.Require("audio/LDC93S1.wav"), TestContext.Current.CancellationToken);
+        using var transcriber = new WhisperTranscriber(model, Greedy);
+        var reports = new List<TranscriptionProgress>();
+
+        await transcriber.TranscribeAllAsync(ldc, new SynchronousProgress(reports.Add), TestContext.Current.CancellationToken);
+
+        Assert.Equal(1.0, reports[^1].Fraction, 6);
+    }
+
+    /// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SynchronousProgress(Action<TranscriptionProgress> report) : IProgress<TranscriptionProgress>
+    {
+        public void Report(TranscriptionProgress value) => report(value);
+    }
+}

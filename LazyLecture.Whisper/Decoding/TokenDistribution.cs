@@ -1,0 +1,37 @@
+using System.Numerics.Tensors;
+
+namespace LazyLecture.Whisper.Decoding;
+
+/// <summary>Preallocated per-step buffers: filtered logits, their log-softmax and probabilities (length n_vocab).</summary>
+public sealed class TokenDistribution(int vocabularySize)
+{
+    public float[] Logits { get; } = new float[vocabularySize];
+    public float[] LogProbabilities { get; } = new float[vocabularySize];
+    public float[] Probabilities { get; } = new float[vocabularySize];
+
+    public int VocabularySize => Logits.Length;
+
+    public void CopyFrom(TokenDistribution other)
+    {
+        other.Logits.CopyTo(Logits, 0);
+        other.LogProbabilities.CopyTo(LogProbabilities, 0);
+        other.Probabilities.CopyTo(Probabilities, 0);
+    }
+
+    /// <summary>
+    /// log_softmax over the finite logits (whisper_compute_logprobs), vectorised; suppressed (-inf) logits stay -inf.
+    /// <paramref name="scratch"/> receives exp(logit - max) and may alias nothing else.
+    /// </summary>
+    public static void ComputeLogProbabilities(ReadOnlySpan<float> logits, Span<float> logProbabilities, Span<float> scratch)
+    {
+        var max = TensorPrimitives.Max(logits);
+        TensorPrimitives.Subtract(logits, max, scratch);
+        TensorPrimitives.Exp(scratch, scratch); // exp(-inf) = 0: suppressed tokens drop out of the sum
+        var logSumExp = MathF.Log(TensorPrimitives.Sum(scratch)) + max;
+        TensorPrimitives.Subtract(logits, logSumExp, logProbabilities);
+    }
+
+    /// <summary>Probabilities from log-probabilities; zero where the logit was suppressed (whisper_compute_probs).</summary>
+    public static void ComputeProbabilities(ReadOnlySpan<float> logProbabilities, Span<float> probabilities) =>
+        TensorPrimitives.Exp(logProbabilities, probabilities);
+}

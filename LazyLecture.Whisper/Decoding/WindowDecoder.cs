@@ -1,0 +1,310 @@
+using LazyLecture.Whisper.Text;
+
+namespace LazyLecture.Whisper.Decoding;
+
+/// <summary>The text decoder as the window decoder sees it: feed tokens, read the last position's logits.</summary>
+public interface IDecoderLogitSource
+{
+    int PastTokens { get; }
+
+    void Rewind(int pastTokens);
+
+    void Decode(ReadOnlySpan<int> tokens, Span<float> logits);
+}
+
+/// <summary>Thresholds and limits of one window's decode (whisper.cpp's whisper_full_params subset).</summary>
+public sealed record WindowDecodingSettings
+{
+    /// <summary>Temperatures tried in order until one passes the quality checks; the last one is always accepted.</summary>
+    public IReadOnlyList<float> Temperatures { get; init; } = [0f];
+
+    /// <summary>Candidates sampled at a temperature above zero; the best-scoring one wins.</summary>
+    public int BestOf { get; init; } = 5;
+
+    /// <summary>A sequence longer than 32 tokens whose last 32 tokens have less entropy than this failed (repetition).</summary>
+    public float EntropyThreshold { get; init; } = 2.4f;
+
+    /// <summary>Average log-probability below this (with no-speech probability below its threshold) falls back.</summary>
+    public float LogProbabilityThreshold { get; init; } = -1.0f;
+
+    public float NoSpeechThreshold { get; init; } = 0.6f;
+
+    /// <summary>openai/whisper's gzip test; null keeps whisper.cpp's behaviour (entropy only).</summary>
+    public double? CompressionRatioThreshold { get; init; }
+
+    /// <summary>Maximum tokens per window (0: up to n_text_ctx/2 - 4).</summary>
+    public int MaxTokens { get; init; }
+
+    public float LengthPenalty { get; init; } = -1f;
+
+    public bool NoTimestamps { get; init; }
+
+    public bool SingleSegment { get; init; }
+}
+
+/// <summary>What one window decoded to: whisper.cpp's best decoder after the temperature loop.</summary>
+public sealed record WindowDecodeResult(
+    SampledToken[] Tokens,
+    int ResultLength,
+    int SeekDelta,
+    float NoSpeechProbability,
+    double AverageLogProbability,
+    bool Failed,
+    float Temperature,
+    bool IsNoSpeech,
+    int DecodedTokenCount);
+
+/// <summary>
+/// Decodes one 30 s window from its prompt as whisper.cpp's whisper_full_with_state does for greedy/best-of
+/// sampling: timestamp bookkeeping, end conditions, repetition and quality checks, temperature fallback.
+/// Buffers are allocated once; the per-token loop allocates nothing.
+/// </summary>
+public sealed class WindowDecoder
+{
+    /// <summary>whisper.cpp's window length in frames (30 s of 10 ms frames).</summary>
+    public const int WindowFrames = 3000;
+
+    private readonly WhisperTokenizer _tokenizer;
+    private readonly LogitFilter _filter;
+    private readonly WindowDecodingSettings _settings;
+    private readonly int _maxSampled;
+    private readonly float[] _rawLogits;
+    private readonly float[] _promptLogits;
+    private readonly TokenDistribution _distribution;
+    private readonly Candidate[] _candidates;
+    private readonly Random[] _random;
+    private int[] _lastPrompt = [];
+    private int _bestCandidate;
+
+    public WindowDecoder(WhisperTokenizer tokenizer, LogitFilter filter, WindowDecodingSettings settings, int textContext)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(settings);
+        _tokenizer = tokenizer;
+        _filter = filter;
+        _settings = settings;
+        _maxSampled = textContext / 2 - 4;
+        var n = tokenizer.VocabularySize;
+        _rawLogits = new float[n];
+        _promptLogits = new float[n];
+        _distribution = new TokenDistribution(n);
+        var candidates = Math.Max(1, settings.BestOf);
+        _candidates = new Candidate[candidates];
+        _random = new Random[candidates];
+        for (var j = 0; j < candidates; j++)
+        {
+            _candidates[j] = new Candidate(_maxSampled);
+            _random[j] = new Random(j); // whisper.cpp seeds decoder j with j
+        }
+    }
+
+    /// <summary>Tokens sampled at most per window: n_text_ctx/2 - 4.</summary>
+    public int MaxSampledTokens => _maxSampled;
+
+    /// <summary>
+    /// Decodes the window at <paramref name="seek"/> (frames) of audio ending at <paramref name="seekEnd"/>.
+    /// <paramref name="promptWithPast"/> is [prev] + past tokens + sot…, used below temperature 0.5;
+    /// <paramref name="promptWithoutPast"/> (sot…) above.
+    /// </summary>
+    public WindowDecodeResult Decode(IDecoderLogitSource decoder, ReadOnlySpan<int> promptWithPast, ReadOnlySpan<int> promptWithoutPast, int seek, int seekEnd, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(decoder);
+        var temperatures = _settings.Temperatures;
+        var noSpeechProbability = 0f;
+        var temperature = 0f;
+        var decoded = 0;
+        _lastPrompt = [];
+        _bestCandidate = 0;
+        for (var it = 0; it < temperatures.Count; it++)
+        {
+            temperature = temperatures[it];
+            var candidates = temperature > 0f ? Math.Max(1, Math.Min(_settings.BestOf, _candidates.Length)) : 1;
+            var prompt = temperature < 0.5f ? promptWithPast : promptWithoutPast;
+
+            if (!prompt.SequenceEqual(_lastPrompt))
+            {
+                decoder.Rewind(0);
+                decoder.Decode(prompt, _promptLogits);
+                decoded += prompt.Length;
+                _lastPrompt = prompt.ToArray();
+            }
+
+            noSpeechProbability = NoSpeechProbability(_promptLogits);
+
+            for (var j = 0; j < candidates; j++)
+            {
+                decoded += RunCandidate(decoder, _candidates[j], prompt.Length, temperature, _random[j], seek, seekEnd, ct);
+            }
+
+            var bestScore = double.NegativeInfinity;
+            for (var j = 0; j < candidates; j++)
+            {
+                var candidate = _candidates[j];
+                if (candidate.Failed)
+                {
+                    continue;
+                }
+
+                candidate.Count = candidate.ResultLength;
+                candidate.Score = SequenceScore.Of(candidate.Tokens.AsSpan(0, candidate.Count), _settings.LengthPenalty);
+                if (candidate.ResultLength > 32 && candidate.Score.Entropy < _settings.EntropyThreshold)
+                {
+                    candidate.Failed = true;
+                    continue;
+                }
+
+                if (_settings.CompressionRatioThreshold is { } ratioThreshold
+                    && CompressionRatio.Of(_tokenizer.Decode(candidate.Ids.AsSpan(0, candidate.Count))) > ratioThreshold)
+                {
+                    candidate.Failed = true;
+                    continue;
+                }
+
+                if (bestScore < candidate.Score.Score)
+                {
+                    bestScore = candidate.Score.Score;
+                    _bestCandidate = j;
+                }
+            }
+
+            // whisper.cpp keeps the previous best index when every candidate failed
+            if (_bestCandidate >= candidates)
+            {
+                _bestCandidate = 0;
+            }
+
+            var best = _candidates[_bestCandidate];
+            var isLast = it == temperatures.Count - 1;
+            var needsFallback = best.Failed
+                || (best.Score.AverageLogProbability < _settings.LogProbabilityThreshold && noSpeechProbability < _settings.NoSpeechThreshold);
+            if (isLast || !needsFallback)
+            {
+                break;
+            }
+        }
+
+        var chosen = _candidates[_bestCandidate];
+        var isNoSpeech = noSpeechProbability > _settings.NoSpeechThreshold
+            && chosen.Score.AverageLogProbability < _settings.LogProbabilityThreshold;
+        return new WindowDecodeResult(
+            chosen.Tokens.AsSpan(0, chosen.Count).ToArray(),
+            chosen.ResultLength,
+            chosen.SeekDelta,
+            noSpeechProbability,
+            chosen.Score.AverageLogProbability,
+            chosen.Failed,
+            temperature,
+            isNoSpeech,
+            decoded);
+    }
+
+    private int RunCandidate(IDecoderLogitSource decoder, Candidate c, int promptLength, float temperature, Random random, int seek, int seekEnd, CancellationToken ct)
+    {
+        var special = _filter.Special;
+        var beg = special.TimestampBegin;
+        c.Reset();
+        decoder.Rewind(promptLength);
+        _filter.Apply(_promptLogits, [], hasTimestamp: false, c.SeekDelta, temperature, _distribution);
+
+        var decoded = 0;
+        Span<int> next = stackalloc int[1];
+        for (var i = 0; i < _maxSampled; i++)
+        {
+            var token = temperature < 1e-6f ? TokenSampler.Best(_distribution, beg) : TokenSampler.Draw(_distribution, beg, random);
+            c.Tokens[c.Count] = token;
+            c.Ids[c.Count] = token.Id;
+            c.Count++;
+
+            // a timestamp token moves the window's end; <|0.00|> itself does not count
+            if (token.Id > beg)
+            {
+                var seekDeltaNew = 2 * (token.Id - beg);
+                if (c.HasTimestamp && c.SeekDelta > seekDeltaNew && c.ResultLength < i)
+                {
+                    c.Failed = true;
+                    break;
+                }
+
+                c.SeekDelta = seekDeltaNew;
+                c.ResultLength = i + 1;
+                c.HasTimestamp = true;
+            }
+
+            var endOfAudio = c.HasTimestamp && seek + c.SeekDelta + 100 >= seekEnd;
+            if (token.Id == special.EndOfText || (_settings.MaxTokens > 0 && i >= _settings.MaxTokens) || endOfAudio)
+            {
+                if (c.ResultLength == 0 && !_settings.NoTimestamps)
+                {
+                    if (seek + c.SeekDelta + 100 >= seekEnd)
+                    {
+                        c.ResultLength = i + 1;
+                    }
+                    else
+                    {
+                        c.Failed = true;
+                        break;
+                    }
+                }
+
+                if (_settings.SingleSegment || _settings.NoTimestamps)
+                {
+                    c.ResultLength = i + 1;
+                    c.SeekDelta = WindowFrames;
+                }
+
+                break;
+            }
+
+            // stuck in a repetition loop: no timestamp, or less than half the window consumed
+            if (i == _maxSampled - 1)
+            {
+                if (c.ResultLength == 0 || c.SeekDelta < WindowFrames / 2)
+                {
+                    c.Failed = true;
+                }
+
+                break;
+            }
+
+            ct.ThrowIfCancellationRequested();
+            next[0] = token.Id;
+            decoder.Decode(next, _rawLogits);
+            decoded++;
+            _filter.Apply(_rawLogits, c.Ids.AsSpan(0, c.Count), c.HasTimestamp, c.SeekDelta, temperature, _distribution);
+        }
+
+        return decoded;
+    }
+
+    /// <summary>p(no speech) from the prompt's raw logits, before any filter (whisper.cpp).</summary>
+    private float NoSpeechProbability(float[] logits)
+    {
+        var logProbabilities = _distribution.LogProbabilities;
+        var probabilities = _distribution.Probabilities;
+        TokenDistribution.ComputeLogProbabilities(logits, logProbabilities, probabilities);
+        TokenDistribution.ComputeProbabilities(logProbabilities, probabilities);
+        return probabilities[_filter.Special.NoSpeech];
+    }
+
+    private sealed class Candidate(int capacity)
+    {
+        public SampledToken[] Tokens { get; } = new SampledToken[capacity];
+        public int[] Ids { get; } = new int[capacity];
+        public int Count { get; set; }
+        public int ResultLength { get; set; }
+        public int SeekDelta { get; set; }
+        public bool HasTimestamp { get; set; }
+        public bool Failed { get; set; }
+        public SequenceScore Score { get; set; }
+
+        public void Reset()
+        {
+            Count = 0;
+            ResultLength = 0;
+            SeekDelta = WindowFrames;
+            HasTimestamp = false;
+            Failed = false;
+            Score = new SequenceScore(double.NegativeInfinity, double.NegativeInfinity, double.NegativeInfinity, 0);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+namespace LazyLecture.Whisper.Kernels;
+
+/// <summary>
+/// Complex spectrum of a real sequence whose length is 2^k·m (m odd): radix-2 decimation in time down to odd
+/// lengths, which take a direct DFT (400 = 2^4·25, the structure whisper.cpp uses).
+/// </summary>
+public sealed class Fft
+{
+    private readonly float[] _cos;
+    private readonly float[] _sin;
+
+    public Fft(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
+        Length = length;
+        _cos = new float[length];
+        _sin = new float[length];
+        for (var i = 0; i < length; i++)
+        {
+            var theta = 2 * Math.PI * i / length;
+            _cos[i] = (float)Math.Cos(theta);
+            _sin[i] = (float)Math.Sin(theta);
+        }
+    }
+
+    public int Length { get; }
+
+    /// <summary>Writes Length complex values (re, im interleaved) of the spectrum of <paramref name="input"/> to <paramref name="output"/>.</summary>
+    public void Transform(ReadOnlySpan<float> input, Span<float> output)
+    {
+        if (input.Length != Length || output.Length < 2 * Length)
+        {
+            throw new ArgumentException($"FFT of length {Length} needs {Length} inputs and {2 * Length} outputs.");
+        }
+
+        Transform(input, 0, 1, Length, output[..(2 * Length)]);
+    }
+
+    private void Transform(ReadOnlySpan<float> input, int start, int stride, int n, Span<float> output)
+    {
+        var tableStep = Length / n;
+        if (n % 2 == 1)
+        {
+            for (var k = 0; k < n; k++)
+            {
+                float re = 0, im = 0;
+                for (var j = 0; j < n; j++)
+                {
+                    var index = k * j % n * tableStep;
+                    var x = input[start + j * stride];
+                    re += x * _cos[index];
+                    im -= x * _sin[index];
+                }
+
+                output[2 * k] = re;
+                output[2 * k + 1] = im;
+            }
+
+            return;
+        }
+
+        var half = n / 2;
+        Transform(input, start, stride * 2, half, output[..n]);
+        Transform(input, start + stride, stride * 2, half, output[n..]);
+
+        // Butterflies in place: the even half's bin k sits at 2k, the odd half's at n + 2k = 2(k + half).
+        for (var k = 0; k < half; k++)
+        {
+            var wr = _cos[k * tableStep];
+            var wi = -_sin[k * tableStep];
+            var er = output[2 * k];
+            var ei = output[2 * k + 1];
+            var or = output[n + 2 * k];
+            var oi = output[n + 2 * k + 1];
+            var tr = wr * or - wi * oi;
+            var ti = wr * oi + wi * or;
+            output[2 * k] = er + tr;
+            output[2 * k + 1] = ei + ti;
+            output[n + 2 * k] = er - tr;
+            output[n + 2 * k + 1] = ei - ti;
+        }
+    }
+}

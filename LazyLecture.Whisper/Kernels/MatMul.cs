@@ -1,0 +1,189 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace LazyLecture.Whisper.Kernels;
+
+/// <summary>C (M × N) = A (M × K, row-major) · B (packed panels), f32 accumulation; register-blocked 6 × 32 micro-kernel.</summary>
+public static unsafe class MatMul
+{
+    private const int RowsPerTile = 6;
+    private const int RowBlock = 48;
+
+    /// <summary>Single-threaded product of rows [0, m) of A into C (overwrites C).</summary>
+    public static void Multiply(float* a, int lda, int m, PackedMatrix b, float* c, int ldc)
+    {
+        var panels = b.Panels;
+        for (var panel = 0; panel < panels; panel++)
+        {
+            var n0 = panel * PanelWidth;
+            var columns = Math.Min(PanelWidth, b.N - n0);
+            var packed = b.Panel(panel);
+            for (var r = 0; r < m; r += RowsPerTile)
+            {
+                var rows = Math.Min(RowsPerTile, m - r);
+                Tile(a + (long)r * lda, lda, rows, b.K, packed, c + (long)r * ldc + n0, ldc, columns);
+            }
+        }
+    }
+
+    /// <summary>Product over <paramref name="threads"/> workers, each taking blocks of <see cref="RowBlock"/> rows of A.</summary>
+    public static void Multiply(float* a, int lda, int m, PackedMatrix b, float* c, int ldc, int threads)
+    {
+        var blocks = (m + RowBlock - 1) / RowBlock;
+        if (threads <= 1 || blocks == 1)
+        {
+            Multiply(a, lda, m, b, c, ldc);
+            return;
+        }
+
+        var aAddress = (nint)a;
+        var cAddress = (nint)c;
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, block =>
+        {
+            var r0 = block * RowBlock;
+            Multiply((float*)aAddress + (long)r0 * lda, lda, Math.Min(RowBlock, m - r0), b, (float*)cAddress + (long)r0 * ldc, ldc);
+        });
+    }
+
+    private const int PanelWidth = PackedMatrix.PanelWidth;
+
+    private static void Tile(float* a, int lda, int rows, int k, float* b, float* c, int ldc, int columns)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Tile512(a, lda, rows, k, b, c, ldc, columns);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (var r = 0; r < rows; r += 3)
+            {
+                Tile256(a + (long)r * lda, lda, Math.Min(3, rows - r), k, b, c + (long)r * ldc, ldc, columns);
+            }
+        }
+        else
+        {
+            TileScalar(a, lda, rows, k, b, c, ldc, columns);
+        }
+    }
+
+    private static void Tile512(float* a, int lda, int rows, int k, float* b, float* c, int ldc, int columns)
+    {
+        // Rows past the end re-read the last valid row; their results are discarded.
+        var a0 = a;
+        var a1 = a + lda * Math.Min(1, rows - 1);
+        var a2 = a + lda * Math.Min(2, rows - 1);
+        var a3 = a + lda * Math.Min(3, rows - 1);
+        var a4 = a + lda * Math.Min(4, rows - 1);
+        var a5 = a + lda * Math.Min(5, rows - 1);
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (var kk = 0; kk < k; kk++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            b += PanelWidth;
+            var x = Vector512.Create(a0[kk]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a1[kk]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a2[kk]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a3[kk]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a4[kk]);
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a5[kk]);
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+        }
+
+        if (columns == PanelWidth)
+        {
+            c00.Store(c);
+            c01.Store(c + 16);
+            if (rows > 1) { c10.Store(c + ldc); c11.Store(c + ldc + 16); }
+            if (rows > 2) { c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + 16); }
+            if (rows > 3) { c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + 16); }
+            if (rows > 4) { c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + 16); }
+            if (rows > 5) { c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + 16); }
+            return;
+        }
+
+        var partial = stackalloc float[PanelWidth * RowsPerTile];
+        c00.Store(partial); c01.Store(partial + 16);
+        c10.Store(partial + 32); c11.Store(partial + 48);
+        c20.Store(partial + 64); c21.Store(partial + 80);
+        c30.Store(partial + 96); c31.Store(partial + 112);
+        c40.Store(partial + 128); c41.Store(partial + 144);
+        c50.Store(partial + 160); c51.Store(partial + 176);
+        for (var r = 0; r < rows; r++)
+        {
+            new ReadOnlySpan<float>(partial + r * PanelWidth, columns).CopyTo(new Span<float>(c + (long)r * ldc, columns));
+        }
+    }
+
+    private static void Tile256(float* a, int lda, int rows, int k, float* b, float* c, int ldc, int columns)
+    {
+        var a0 = a;
+        var a1 = a + lda * Math.Min(1, rows - 1);
+        var a2 = a + lda * Math.Min(2, rows - 1);
+        Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector256<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        for (var kk = 0; kk < k; kk++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var b2 = Vector256.Load(b + 16);
+            var b3 = Vector256.Load(b + 24);
+            b += PanelWidth;
+            var x = Vector256.Create(a0[kk]);
+            c00 = Vector256.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            c02 = Vector256.FusedMultiplyAdd(x, b2, c02);
+            c03 = Vector256.FusedMultiplyAdd(x, b3, c03);
+            x = Vector256.Create(a1[kk]);
+            c10 = Vector256.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            c12 = Vector256.FusedMultiplyAdd(x, b2, c12);
+            c13 = Vector256.FusedMultiplyAdd(x, b3, c13);
+            x = Vector256.Create(a2[kk]);
+            c20 = Vector256.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            c22 = Vector256.FusedMultiplyAdd(x, b2, c22);
+            c23 = Vector256.FusedMultiplyAdd(x, b3, c23);
+        }
+
+        var partial = stackalloc float[PanelWidth * 3];
+        c00.Store(partial); c01.Store(partial + 8); c02.Store(partial + 16); c03.Store(partial + 24);
+        c10.Store(partial + 32); c11.Store(partial + 40); c12.Store(partial + 48); c13.Store(partial + 56);
+        c20.Store(partial + 64); c21.Store(partial + 72); c22.Store(partial + 80); c23.Store(partial + 88);
+        for (var r = 0; r < rows; r++)
+        {
+            new ReadOnlySpan<float>(partial + r * PanelWidth, columns).CopyTo(new Span<float>(c + (long)r * ldc, columns));
+        }
+    }
+
+    private static void TileScalar(float* a, int lda, int rows, int k, float* b, float* c, int ldc, int columns)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            for (var j = 0; j < columns; j++)
+            {
+                var sum = 0f;
+                for (var kk = 0; kk < k; kk++)
+                {
+                    sum = MathF.FusedMultiplyAdd(a[(long)r * lda + kk], b[kk * PanelWidth + j], sum);
+                }
+
+                c[(long)r * ldc + j] = sum;
+            }
+        }
+    }
+
+}

@@ -1,0 +1,77 @@
+using LazyLecture.Whisper.Decoding;
+using LazyLecture.Whisper.Text;
+
+namespace LazyLecture.Whisper.Transcription;
+
+/// <summary>
+/// Splits a window's tokens into segments at timestamp tokens, as whisper.cpp: a segment starts at the
+/// likeliest timestamp of its first token, ends at the next timestamp token (or at the window's advance),
+/// and holds the text of the tokens in between.
+/// </summary>
+public static class SegmentBuilder
+{
+    /// <param name="seek">The window's start in 10 ms frames.</param>
+    public static IReadOnlyList<TranscriptSegment> Build(WhisperTokenizer tokenizer, WindowDecodeResult window, int seek, bool singleSegment)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(window);
+        var tokens = window.Tokens;
+        var segments = new List<TranscriptSegment>();
+        if (tokens.Length == 0)
+        {
+            return segments;
+        }
+
+        var special = tokenizer.Special;
+        var beg = special.TimestampBegin;
+        var t0 = seek + 2 * (tokens[0].TimestampId - beg);
+        var i0 = 0;
+        var hasText = false;
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            hasText |= special.IsText(tokens[i].Id) && !tokenizer.TokenBytes(tokens[i].Id).IsEmpty;
+            if (tokens[i].Id > beg && !singleSegment)
+            {
+                var t1 = seek + 2 * (tokens[i].TimestampId - beg);
+                if (hasText)
+                {
+                    segments.Add(Create(tokenizer, window, tokens.AsSpan(i0, i + 1 - i0), t0, t1));
+                }
+
+                hasText = false;
+                while (i < tokens.Length && tokens[i].Id > beg)
+                {
+                    i++;
+                }
+
+                i--;
+                t0 = t1;
+                i0 = i + 1;
+            }
+        }
+
+        if (hasText)
+        {
+            segments.Add(Create(tokenizer, window, tokens.AsSpan(i0), t0, seek + window.SeekDelta));
+        }
+
+        return segments;
+    }
+
+    private static TranscriptSegment Create(WhisperTokenizer tokenizer, WindowDecodeResult window, ReadOnlySpan<SampledToken> tokens, int t0, int t1)
+    {
+        var ids = new List<int>(tokens.Length);
+        var probabilities = new List<float>(tokens.Length);
+        foreach (var token in tokens)
+        {
+            if (tokenizer.Special.IsText(token.Id))
+            {
+                ids.Add(token.Id);
+                probabilities.Add(token.Probability);
+            }
+        }
+
+        var text = tokenizer.Decode(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids));
+        return new TranscriptSegment(t0 / 100.0, t1 / 100.0, text, ids, probabilities, window.NoSpeechProbability);
+    }
+}

@@ -1,0 +1,44 @@
+namespace LazyLecture.Whisper.Transcription;
+
+/// <summary>A stretch of speech: start and end in seconds from the start of the audio, its text and text tokens.</summary>
+public sealed record TranscriptSegment(
+    double Start,
+    double End,
+    string Text,
+    IReadOnlyList<int> Tokens,
+    IReadOnlyList<float> TokenProbabilities,
+    float NoSpeechProbability);
+
+/// <summary>How far a transcription has come, in seconds of audio.</summary>
+public sealed record TranscriptionProgress(double ProcessedSeconds, double TotalSeconds, int WindowsDone)
+{
+    public double Fraction => TotalSeconds <= 0 ? 1 : Math.Min(1, ProcessedSeconds / TotalSeconds);
+}
+
+/// <summary>The language a multilingual model heard in the first window, and its probability among all languages.</summary>
+public sealed record LanguageDetection(string Code, string Name, float Probability);
+
+/// <summary>A whole transcription: language used (detected or given) and all segments.</summary>
+public sealed record TranscriptionResult(
+    string Language,
+    LanguageDetection? Detection,
+    IReadOnlyList<TranscriptSegment> Segments,
+    TranscriptionStatistics Statistics)
+{
+    public string Text => string.Concat(Segments.Select(s => s.Text));
+}
+
+/// <summary>Where the time went, in whisper.cpp's terms.</summary>
+public sealed record TranscriptionStatistics
+{
+    public TimeSpan MelTime { get; init; }
+    public TimeSpan EncodeTime { get; init; }
+    public int Windows { get; init; }
+    public TimeSpan PromptTime { get; init; }
+    public int PromptTokens { get; init; }
+    public TimeSpan DecodeTime { get; init; }
+    public int DecodedTokens { get; init; }
+    public TimeSpan LanguageDetectionTime { get; init; }
+    public TimeSpan TotalTime { get; init; }
+    public double AudioSeconds { get; init; }
+}

@@ -1,0 +1,71 @@
+namespace LazyLecture.Whisper.Transcription;
+
+/// <summary>How to transcribe; defaults are whisper-cli's (greedy at temperature 0 with fallback, timestamps on).</summary>
+public sealed record WhisperOptions
+{
+    public int Threads { get; init; } = Math.Min(4, Environment.ProcessorCount);
+
+    /// <summary>Language code ("en", "de", …) or "auto" to detect it on multilingual models; English-only models always use English.</summary>
+    public string Language { get; init; } = "en";
+
+    /// <summary>Translate into English instead of transcribing (multilingual models only).</summary>
+    public bool Translate { get; init; }
+
+    /// <summary>Decode once at <see cref="Temperature"/>; never retry at higher temperatures.</summary>
+    public bool NoFallback { get; init; }
+
+    public float Temperature { get; init; }
+
+    public float TemperatureIncrement { get; init; } = 0.2f;
+
+    /// <summary>Candidates sampled per window when the temperature is above zero.</summary>
+    public int BestOf { get; init; } = 5;
+
+    /// <summary>Maximum tokens per window (0: the model's limit, n_text_ctx/2 - 4).</summary>
+    public int MaxTokensPerWindow { get; init; }
+
+    /// <summary>Do not condition a window on the text of the previous ones.</summary>
+    public bool NoContext { get; init; }
+
+    /// <summary>At most this many previous tokens are used as prompt (also capped at n_text_ctx/2).</summary>
+    public int MaxTextContext { get; init; } = 16384;
+
+    /// <summary>Token ids placed before the first window's prompt, as whisper.cpp's prompt_tokens.</summary>
+    public IReadOnlyList<int> PromptTokens { get; init; } = [];
+
+    public float EntropyThreshold { get; init; } = 2.4f;
+
+    public float LogProbabilityThreshold { get; init; } = -1.0f;
+
+    public float NoSpeechThreshold { get; init; } = 0.6f;
+
+    /// <summary>openai/whisper's compression-ratio fallback test (e.g. 2.4); null uses whisper.cpp's entropy test only.</summary>
+    public double? CompressionRatioThreshold { get; init; }
+
+    public bool SuppressBlank { get; init; } = true;
+
+    public bool SuppressNonSpeechTokens { get; init; }
+
+    public float MaxInitialTimestamp { get; init; } = 1.0f;
+
+    public bool NoTimestamps { get; init; }
+
+    public bool SingleSegment { get; init; }
+
+    /// <summary>The temperatures tried in order: t0, t0 + inc, … up to 1.0 (whisper.cpp's list).</summary>
+    public IReadOnlyList<float> Temperatures()
+    {
+        if (NoFallback || TemperatureIncrement <= 0f)
+        {
+            return [Temperature];
+        }
+
+        var list = new List<float>();
+        for (var t = Temperature; t < 1.0f + 1e-6f; t += TemperatureIncrement)
+        {
+            list.Add(t);
+        }
+
+        return list;
+    }
+}

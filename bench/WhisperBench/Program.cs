@@ -1,0 +1,364 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using LazyLecture.Whisper;
+using LazyLecture.Whisper.Audio;
+using LazyLecture.Whisper.Text;
+using LazyLecture.Whisper.Transcription;
+using WhisperBench;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+BenchArguments arguments;
+try
+{
+    arguments = BenchArguments.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"whisper.sh: {e.Message}");
+    Console.Error.WriteLine(BenchArguments.Usage);
+    return 2;
+}
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+try
+{
+    return await new Bench(arguments).RunAsync(cancel.Token);
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("whisper.sh: cancelled");
+    return 130;
+}
+catch (Exception e) when (e is WhisperModelException or AudioFormatException or FileNotFoundException or NotImplementedException)
+{
+    Console.Error.WriteLine($"whisper.sh: {e.Message}");
+    return 1;
+}
+
+namespace WhisperBench
+{
+    /// <summary>One audio file to transcribe and, optionally, its reference transcript.</summary>
+    internal sealed record BenchInput(string Audio, string? Reference);
+
+    internal sealed record BenchArguments(string Model, int Threads, bool NoFallback, string Language, string? JsonPath, IReadOnlyList<BenchInput> Inputs)
+    {
+        public const string Usage =
+            "usage: bench/whisper.sh --model FILE [--threads N] [--no-fallback] [--language CODE|auto] [--json OUT] AUDIO [--reference TXT] [AUDIO [--reference TXT] ...]";
+
+        public static BenchArguments Parse(string[] args)
+        {
+            string? model = null;
+            string? json = null;
+            var threads = Math.Min(4, Environment.ProcessorCount);
+            var noFallback = false;
+            var language = "en";
+            var inputs = new List<BenchInput>();
+            for (var i = 0; i < args.Length; i++)
+            {
+                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+                switch (args[i])
+                {
+                    case "--model" or "-m":
+                        model = Next();
+                        break;
+                    case "--threads" or "-t":
+                        threads = int.TryParse(Next(), CultureInfo.InvariantCulture, out var t) && t > 0 ? t : throw new ArgumentException("--threads needs a positive number");
+                        break;
+                    case "--no-fallback" or "-nf":
+                        noFallback = true;
+                        break;
+                    case "--language" or "-l":
+                        language = Next();
+                        break;
+                    case "--json":
+                        json = Next();
+                        break;
+                    case "--reference":
+                        if (inputs.Count == 0)
+                        {
+                            throw new ArgumentException("--reference must follow the audio file it belongs to");
+                        }
+
+                        inputs[^1] = inputs[^1] with { Reference = Next() };
+                        break;
+                    case "--help" or "-h":
+                        throw new ArgumentException("help");
+                    default:
+                        if (args[i].StartsWith('-'))
+                        {
+                            throw new ArgumentException($"unknown option {args[i]}");
+                        }
+
+                        inputs.Add(new BenchInput(args[i], null));
+                        break;
+                }
+            }
+
+            if (model is null)
+            {
+                throw new ArgumentException("--model is required");
+            }
+
+            if (inputs.Count == 0)
+            {
+                throw new ArgumentException("no audio file given");
+            }
+
+            return new BenchArguments(model, threads, noFallback, language, json, inputs);
+        }
+    }
+
+    /// <summary>Per-file outcome kept for the totals and the JSON report.</summary>
+    internal sealed record FileOutcome(string Audio, IReadOnlyList<TranscriptSegment> Segments, TranscriptionStatistics Statistics, TimeSpan ReadTime, WordErrorCount? Errors);
+
+    internal sealed class Bench(BenchArguments arguments)
+    {
+        public async Task<int> RunAsync(CancellationToken ct)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var model = WhisperModel.Load(arguments.Model);
+            var loadTime = Stopwatch.GetElapsedTime(started);
+            var hp = model.HyperParameters;
+            Console.WriteLine($"model: {Path.GetFileName(arguments.Model)} ({model.FileSizeBytes / 1048576.0:F1} MB, n_vocab {hp.NVocab}, audio {hp.NAudioState}x{hp.NAudioLayer}, text {hp.NTextState}x{hp.NTextLayer}, {(model.IsMultilingual ? "multilingual" : "English-only")})");
+            Console.WriteLine($"threads: {arguments.Threads}, fallback: {(arguments.NoFallback ? "off" : "on")}, language: {arguments.Language}");
+            Print("load time", loadTime);
+
+            var options = new WhisperOptions { Threads = arguments.Threads, NoFallback = arguments.NoFallback, Language = arguments.Language };
+            var outcomes = new List<FileOutcome>();
+            foreach (var input in arguments.Inputs)
+            {
+                outcomes.Add(await TranscribeAsync(model, options, input, ct));
+            }
+
+            return Summarize(outcomes, loadTime);
+        }
+
+        private static async Task<FileOutcome> TranscribeAsync(WhisperModel model, WhisperOptions options, BenchInput input, CancellationToken ct)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"=== {input.Audio}");
+            var readStarted = Stopwatch.GetTimestamp();
+            var samples = AudioFileReader.Read(input.Audio, ct);
+            var readTime = Stopwatch.GetElapsedTime(readStarted);
+            Console.WriteLine($"audio: {samples.Length / 16000.0:F2} s");
+
+            using var transcriber = new WhisperTranscriber(model, options);
+            var progress = new StderrProgress();
+            var segments = new List<TranscriptSegment>();
+            await foreach (var segment in transcriber.TranscribeAsync(samples, progress, ct))
+            {
+                progress.Clear();
+                Console.WriteLine($"[{Timestamp(segment.Start)} --> {Timestamp(segment.End)}]  {segment.Text}");
+                segments.Add(segment);
+            }
+
+            progress.Clear();
+            if (transcriber.DetectedLanguage is { } detected)
+            {
+                Console.WriteLine($"detected language: {detected.Code} (p = {detected.Probability:F6})");
+            }
+
+            var stats = transcriber.Statistics;
+            WordErrorCount? errors = null;
+            if (input.Reference is not null)
+            {
+                var hypothesis = string.Concat(segments.Select(s => s.Text));
+                errors = WordErrorRate.Count(await File.ReadAllTextAsync(input.Reference, ct), hypothesis);
+            }
+
+            Print("read time", readTime);
+            PrintTimings(stats);
+            Console.WriteLine($"real-time factor: {stats.TotalTime.TotalSeconds / Math.Max(1e-9, stats.AudioSeconds):F3} ({stats.TotalTime.TotalSeconds:F2} s for {stats.AudioSeconds:F2} s of audio)");
+            if (errors is { } e)
+            {
+                Console.WriteLine($"WER: {e.Rate * 100:F1} % ({e.Errors} errors / {e.ReferenceWords} reference words)");
+            }
+
+            return new FileOutcome(input.Audio, segments, stats, readTime, errors);
+        }
+
+        private int Summarize(List<FileOutcome> outcomes, TimeSpan loadTime)
+        {
+            var encode = TimeSpan.Zero;
+            var decode = TimeSpan.Zero;
+            var total = TimeSpan.Zero;
+            double audio = 0;
+            int windows = 0, tokens = 0;
+            var errors = new WordErrorCount(0, 0);
+            var anyReference = false;
+            foreach (var o in outcomes)
+            {
+                encode += o.Statistics.EncodeTime;
+                decode += o.Statistics.DecodeTime;
+                total += o.Statistics.TotalTime;
+                audio += o.Statistics.AudioSeconds;
+                windows += o.Statistics.Windows;
+                tokens += o.Statistics.DecodedTokens;
+                if (o.Errors is { } e)
+                {
+                    errors += e;
+                    anyReference = true;
+                }
+            }
+
+            var encodePerWindow = windows == 0 ? 0 : encode.TotalMilliseconds / windows;
+            var decodePerToken = tokens == 0 ? 0 : decode.TotalMilliseconds / tokens;
+            var rtf = total.TotalSeconds / Math.Max(1e-9, audio);
+            var peakRss = PeakRssMegabytes();
+
+            Console.WriteLine();
+            Console.WriteLine($"=== total: {outcomes.Count} file(s), {audio:F2} s of audio");
+            Print("load time", loadTime);
+            Console.WriteLine($"encode: {encodePerWindow,9:F2} ms per window ({windows} windows)");
+            Console.WriteLine($"decode: {decodePerToken,9:F2} ms per token ({tokens} tokens)");
+            Console.WriteLine($"total:  {total.TotalMilliseconds,9:F2} ms, real-time factor {rtf:F3}");
+            Console.WriteLine($"peak RSS: {peakRss:F1} MB");
+            if (anyReference)
+            {
+                Console.WriteLine($"WER (pooled): {errors.Rate * 100:F1} % ({errors.Errors} / {errors.ReferenceWords})");
+            }
+
+            if (arguments.JsonPath is not null)
+            {
+                WriteJson(arguments.JsonPath, outcomes, encodePerWindow, decodePerToken, rtf, peakRss);
+                Console.WriteLine($"json: {arguments.JsonPath}");
+            }
+
+            return 0;
+        }
+
+        private static void WriteJson(string path, List<FileOutcome> outcomes, double encodePerWindow, double decodePerToken, double rtf, double peakRss)
+        {
+            using var stream = File.Create(path);
+            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+            json.WriteStartObject();
+            json.WriteStartArray("files");
+            foreach (var o in outcomes)
+            {
+                json.WriteStartObject();
+                json.WriteString("audio", o.Audio);
+                json.WriteStartArray("segments");
+                foreach (var s in o.Segments)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("start", s.Start);
+                    json.WriteNumber("end", s.End);
+                    json.WriteString("text", s.Text);
+                    json.WriteStartArray("tokens");
+                    foreach (var t in s.Tokens)
+                    {
+                        json.WriteNumberValue(t);
+                    }
+
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                if (o.Errors is { } e)
+                {
+                    json.WriteNumber("wer", e.Rate);
+                }
+                else
+                {
+                    json.WriteNull("wer");
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteNumber("encode_ms_per_window", Math.Round(encodePerWindow, 3));
+            json.WriteNumber("decode_ms_per_token", Math.Round(decodePerToken, 3));
+            json.WriteNumber("rtf", Math.Round(rtf, 4));
+            json.WriteNumber("peak_rss_mb", Math.Round(peakRss, 1));
+            json.WriteEndObject();
+        }
+
+        private static void PrintTimings(TranscriptionStatistics s)
+        {
+            Print("mel time", s.MelTime);
+            if (s.LanguageDetectionTime > TimeSpan.Zero)
+            {
+                Print("lang time", s.LanguageDetectionTime);
+            }
+
+            Print("encode time", s.EncodeTime, s.Windows);
+            Print("decode time", s.DecodeTime, s.DecodedTokens);
+            Print("prompt time", s.PromptTime, s.PromptTokens);
+            Print("total time", s.TotalTime);
+        }
+
+        private static void Print(string what, TimeSpan time, int? runs = null)
+        {
+            var line = $"whisper_print_timings: {what,13} = {time.TotalMilliseconds,10:F2} ms";
+            if (runs is { } n)
+            {
+                line += $" / {n,5} runs ({(n == 0 ? 0 : time.TotalMilliseconds / n),8:F2} ms per run)";
+            }
+
+            Console.WriteLine(line);
+        }
+
+        private static string Timestamp(double seconds) => TimeSpan.FromSeconds(seconds).ToString(@"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture);
+
+        /// <summary>VmHWM: the process's peak resident set size.</summary>
+        private static double PeakRssMegabytes()
+        {
+            try
+            {
+                foreach (var line in File.ReadLines("/proc/self/status"))
+                {
+                    if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    {
+                        var kb = long.Parse(line["VmHWM:".Length..].Replace("kB", string.Empty, StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture);
+                        return kb / 1024.0;
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // not Linux: fall through
+            }
+
+            return Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+        }
+    }
+
+    /// <summary>Progress on stderr, one rewritten line, so stdout stays clean for the transcript.</summary>
+    internal sealed class StderrProgress : IProgress<TranscriptionProgress>
+    {
+        private readonly Lock _lock = new();
+        private bool _shown;
+
+        public void Report(TranscriptionProgress value)
+        {
+            lock (_lock)
+            {
+                Console.Error.Write($"\rprogress: {value.Fraction * 100,5:F1} % ({value.ProcessedSeconds:F1} / {value.TotalSeconds:F1} s, {value.WindowsDone} windows)");
+                _shown = true;
+            }
+        }
+
+        public void Clear()
+        {
+            lock (_lock)
+            {
+                if (_shown)
+                {
+                    Console.Error.Write("\r" + new string(' ', 72) + "\r");
+                    _shown = false;
+                }
+            }
+        }
+    }
+}

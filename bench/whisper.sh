@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Transcribes audio files with the managed Whisper engine and prints whisper.cpp-style timings.
+# usage: bench/whisper.sh --model FILE [--threads N] [--no-fallback] [--language CODE] [--json OUT] AUDIO [--reference TXT] ...
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+project="$here/WhisperBench/WhisperBench.csproj"
+dll="$here/WhisperBench/bin/Release/net10.0/WhisperBench.dll"
+
+# build on first use, and again whenever a source file is newer than the build
+if [[ ! -f "$dll" ]] || [[ -n "$(find "$here/WhisperBench" "$here/../LazyLecture.Whisper" \( -name '*.cs' -o -name '*.csproj' \) -newer "$dll" -not -path '*/obj/*' -not -path '*/bin/*' -print -quit)" ]]; then
+  echo "whisper.sh: building WhisperBench (Release)..." >&2
+  log="$(mktemp)"
+  if ! dotnet build "$project" -c Release -nologo -v quiet >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "whisper.sh: build failed" >&2
+    exit 1
+  fi
+  rm -f "$log"
+fi
+
+exec dotnet "$dll" "$@"
