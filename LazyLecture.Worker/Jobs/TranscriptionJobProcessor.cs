@@ -25,7 +25,7 @@ public enum JobOutcome
 public sealed class TranscriptionJobProcessor(
     TranscriptionApiClient api,
     ChunkDecoder decoder,
-    ITranscriptionEngine engine,
+    EngineHolder engines,
     WorkerMetrics metrics,
     IOptions<WorkerOptions> options,
     ILogger<TranscriptionJobProcessor> logger)
@@ -89,6 +89,7 @@ public sealed class TranscriptionJobProcessor(
 
             var clock = Stopwatch.StartNew();
             var samples = await decoder.DecodeAsync(audioPath, chunkStart, length, stopping);
+            var engine = await engines.GetAsync(stopping);
             var progress = new ThrottledProgress(api, logger, id, chunkStart, cancelled);
             var segments = new List<SegmentInput>();
             try
