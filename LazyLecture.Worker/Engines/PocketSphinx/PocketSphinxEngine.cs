@@ -1,0 +1,173 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+
+namespace LazyLecture.Worker.Engines.PocketSphinx;
+
+/// <summary>
+/// Offline speech recognition with Debian's PocketSphinx library and its en-us model (no model download), decoded the way
+/// <c>pocketsphinx_continuous</c> does: the library's voice activity detector splits the audio into utterances, each
+/// decoded in three passes, its words grouped into segments.
+/// </summary>
+/// <remarks>
+/// Thread safety: the native decoder is not thread-safe, so every call creates its own decoder (about 0.3 s of model
+/// loading, small beside decoding up to 15 minutes of audio) on a dedicated thread and frees it when the call ends;
+/// concurrent calls share nothing native. A pool would save the load time but needs the decoder's stream state reset
+/// between jobs, and a decoder spoilt by a failed call would poison later ones.
+/// </remarks>
+public sealed class PocketSphinxEngine : ITranscriptionEngine, IDisposable
+{
+    /// <summary>Samples given to the library at a time: pocketsphinx_continuous's 2048 (128 ms), so utterances split at the same points.</summary>
+    private const int BlockSamples = 2048;
+
+    /// <summary>Progress is reported about once per second of audio.</summary>
+    private const int ProgressSamples = PocketSphinxDecoder.SampleRate;
+
+    private readonly PocketSphinxOptions _options;
+    private readonly PocketSphinxSegmenter _segmenter;
+    private readonly CancellationTokenSource _lifetime = new();
+
+    public PocketSphinxEngine(IOptions<PocketSphinxOptions> options)
+    {
+        _options = options.Value;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxSegmentWords, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.MaxSegmentSecs, 0);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.SegmentPauseSecs, 0);
+        _segmenter = new PocketSphinxSegmenter(_options);
+    }
+
+    public string Name => "pocketsphinx";
+
+    public async IAsyncEnumerable<EngineSegment> TranscribeAsync(
+        ReadOnlyMemory<float> samples, IProgress<double>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (samples.IsEmpty)
+        {
+            progress?.Report(0);
+            yield break;
+        }
+
+        // Stops the decoding thread when the caller cancels, stops enumerating early, or the engine is disposed.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        var segments = Channel.CreateUnbounded<EngineSegment>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var decoding = Task.Factory.StartNew(
+            () => Decode(samples, progress, segments.Writer, stop.Token),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            await foreach (var segment in segments.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                yield return segment;
+            }
+
+            await RethrowFailureAsync(decoding, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            stop.Cancel();
+            // The native decoder is freed on the decoding thread: wait for it so nothing outlives the call.
+            await decoding.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Stops the transcriptions still running (their callers see an <see cref="ObjectDisposedException"/>).</summary>
+    public void Dispose()
+    {
+        if (!_lifetime.IsCancellationRequested)
+        {
+            _lifetime.Cancel();
+        }
+    }
+
+    private async Task RethrowFailureAsync(Task decoding, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await decoding.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _lifetime.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException(nameof(PocketSphinxEngine), "The engine was disposed during the transcription.");
+        }
+        catch (OperationCanceledException exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // Report the caller's token, not the linked one it never saw.
+            throw new OperationCanceledException(exception.Message, exception, cancellationToken);
+        }
+    }
+
+    /// <summary>Runs on the dedicated decoding thread: blocking native calls from model loading to the last utterance.</summary>
+    private void Decode(ReadOnlyMemory<float> samples, IProgress<double>? progress, ChannelWriter<EngineSegment> output, CancellationToken stop)
+    {
+        try
+        {
+            stop.ThrowIfCancellationRequested();
+            var audioSecs = samples.Length / (double)PocketSphinxDecoder.SampleRate;
+            using var decoder = PocketSphinxDecoder.Create(_options);
+            var block = new short[BlockSamples];
+            var utteranceStarted = false;
+            var reportedAt = 0;
+            decoder.StartUtterance();
+            for (var offset = 0; offset < samples.Length; offset += BlockSamples)
+            {
+                stop.ThrowIfCancellationRequested();
+                var count = Math.Min(BlockSamples, samples.Length - offset);
+                ToPcm16(samples.Span.Slice(offset, count), block);
+                decoder.Process(block.AsSpan(0, count));
+
+                // pocketsphinx_continuous's loop: an utterance ends when the detector leaves speech.
+                if (decoder.InSpeech)
+                {
+                    utteranceStarted = true;
+                }
+                else if (utteranceStarted)
+                {
+                    decoder.EndUtterance();
+                    Publish(decoder.Words(), audioSecs, output);
+                    decoder.StartUtterance();
+                    utteranceStarted = false;
+                }
+
+                if (offset + count - reportedAt >= ProgressSamples)
+                {
+                    reportedAt = offset + count;
+                    progress?.Report(reportedAt / (double)PocketSphinxDecoder.SampleRate);
+                }
+            }
+
+            stop.ThrowIfCancellationRequested();
+            decoder.EndUtterance();
+            if (utteranceStarted)
+            {
+                Publish(decoder.Words(), audioSecs, output);
+            }
+
+            progress?.Report(audioSecs);
+        }
+        finally
+        {
+            output.Complete();
+        }
+    }
+
+    private void Publish(List<RecognizedWord> words, double audioSecs, ChannelWriter<EngineSegment> output)
+    {
+        foreach (var segment in _segmenter.Segments(words, audioSecs))
+        {
+            // An unbounded channel always accepts until it is completed, which only this thread does.
+            output.TryWrite(segment);
+        }
+    }
+
+    /// <summary>Floats in [-1, 1] to 16-bit PCM, clipped; the inverse of the usual s16 / 32768 reading, so WAV input round-trips exactly.</summary>
+    internal static void ToPcm16(ReadOnlySpan<float> samples, Span<short> pcm)
+    {
+        for (var i = 0; i < samples.Length; i++)
+        {
+            var scaled = MathF.Round(samples[i] * 32768f);
+            pcm[i] = float.IsNaN(scaled) ? (short)0 : (short)Math.Clamp(scaled, short.MinValue, short.MaxValue);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LazyLecture.Worker.Engines.PocketSphinx;
+
+/// <summary>
+/// The PocketSphinx engine's model files and segmenting rules (section <c>Engines:PocketSphinx</c>); the defaults are the
+/// files of Debian's <c>pocketsphinx-en-us</c> package, the same ones <c>pocketsphinx_continuous</c> uses.
+/// </summary>
+public sealed class PocketSphinxOptions
+{
+    public const string Section = "Engines:PocketSphinx";
+
+    /// <summary>The acoustic model folder (<c>-hmm</c>: mdef, means, variances, feat.params…).</summary>
+    [Required]
+    public string ModelPath { get; set; } = "/usr/share/pocketsphinx/model/en-us/en-us";
+
+    /// <summary>The pronunciation dictionary (<c>-dict</c>).</summary>
+    [Required]
+    public string DictionaryPath { get; set; } = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict";
+
+    /// <summary>The n-gram language model (<c>-lm</c>, ARPA or binary).</summary>
+    [Required]
+    public string LanguageModelPath { get; set; } = "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin";
+
+    /// <summary>A silence at least this long between words starts a new segment.</summary>
+    [Range(0.05, 10)]
+    public double SegmentPauseSecs { get; set; } = 0.3;
+
+    [Range(1, 60)]
+    public double MaxSegmentSecs { get; set; } = 15;
+
+    [Range(1, 200)]
+    public int MaxSegmentWords { get; set; } = 30;
+}
