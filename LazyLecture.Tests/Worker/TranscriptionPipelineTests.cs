@@ -1,3 +1,4 @@
+using LazyLecture.Whisper.Text;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;

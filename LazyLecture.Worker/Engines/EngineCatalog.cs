@@ -28,5 +28,5 @@ public static class EngineCatalog
     }
 
     private static ITranscriptionEngine CreatePocketSphinx(IServiceProvider services) =>
-        throw new NotSupportedException("PocketSphinx is being merged.");
+        ActivatorUtilities.CreateInstance<PocketSphinx.PocketSphinxEngine>(services);
 }

@@ -10,6 +10,7 @@ public static class EngineRegistration
     public static IServiceCollection AddTranscriptionEngine(this IServiceCollection services)
     {
         services.AddOptions<WhisperEngineOptions>().BindConfiguration(WhisperEngineOptions.Section);
+        services.AddOptions<PocketSphinx.PocketSphinxOptions>().BindConfiguration(PocketSphinx.PocketSphinxOptions.Section);
         services.AddSingleton<WhisperModelProvider>();
         services.AddHttpClient(WhisperModelProvider.DownloadClient, http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<EngineHolder>();
