@@ -16,7 +16,7 @@ public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions optio
 
     public async IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, IProgress<double>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var transcriber = new WhisperTranscriber(model, new WhisperOptions { Threads = Math.Max(1, options.Threads), Language = options.Language });
+        using var transcriber = new WhisperTranscriber(model, new WhisperOptions { Threads = Math.Max(1, options.Threads), Language = options.Language, NoFallback = options.NoFallback });
         var windows = progress is null ? null : new Progress<TranscriptionProgress>(p => progress.Report(p.ProcessedSeconds));
         await foreach (var segment in transcriber.TranscribeAsync(samples, windows, cancellationToken))
         {

@@ -24,6 +24,9 @@ public sealed class WhisperEngineOptions
     /// <summary>Threads per transcription; jobs at once times this should not exceed the cores.</summary>
     public int Threads { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>Greedy decoding at temperature 0 only, as whisper-cli's <c>-nf</c> (no temperature fall-back).</summary>
+    public bool NoFallback { get; set; }
+
     /// <summary>Spoken language (<c>en</c>, …) or <c>auto</c> to detect it (multilingual models only).</summary>
     public string Language { get; set; } = "en";
 }
