@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source eng/prerequisites.sh
+source eng/whisper-model.sh
 
 say "Building (Release)…"
 dotnet build LazyLecture.AppHost -c Release -nologo -v quiet

@@ -45,6 +45,7 @@ builder.AddProject<Projects.LazyLecture_Worker>(ResourceNames.Worker)
     .WithReference(rabbitmq)
     .WithReference(api)
     .WithEnvironment("Worker__ApiKey", workerApiKey)
+    .WithEnvironment("Engines__Whisper__ModelPath", builder.Configuration["AppHost:WhisperModelPath"] ?? "")
     .WaitFor(rabbitmq)
     .WaitFor(api);
 
