@@ -50,15 +50,17 @@ public sealed class PocketSphinxEngineTests
             Assert.Skip("pocketsphinx_continuous (Debian package pocketsphinx) is not installed.");
         }
 
-        // Raw PCM, so the tool decodes exactly the samples the engine gets (it reads a fixed 44-byte WAV header).
+        // Raw PCM, so the tool decodes exactly the stream the engine decodes (it would read a LIST chunk as samples): the
+        // engine's lead-in of silence, then the samples.
         var audio = ReadMono16kHz($"audio/{name}.wav");
+        var leadIn = (int)Math.Round(new PocketSphinxOptions().LeadInSecs * 100) * (SampleRate / 100);
         var raw = Path.Combine(Path.GetTempPath(), $"lazylecture-pocketsphinx-{Guid.NewGuid():N}.raw");
         try
         {
-            var pcm = new short[audio.Samples.Length];
-            for (var i = 0; i < pcm.Length; i++)
+            var pcm = new short[leadIn + audio.Samples.Length];
+            for (var i = 0; i < audio.Samples.Length; i++)
             {
-                pcm[i] = (short)Math.Round(audio.Samples[i] * 32768f);
+                pcm[leadIn + i] = (short)Math.Round(audio.Samples[i] * 32768f);
             }
 
             await File.WriteAllBytesAsync(raw, System.Runtime.InteropServices.MemoryMarshal.AsBytes(pcm.AsSpan()).ToArray(), TestContext.Current.CancellationToken);

@@ -6,8 +6,9 @@ namespace LazyLecture.Worker.Engines.PocketSphinx;
 
 /// <summary>
 /// Offline speech recognition with Debian's PocketSphinx library and its en-us model (no model download), decoded the way
-/// <c>pocketsphinx_continuous</c> does: the library's voice activity detector splits the audio into utterances, each
-/// decoded in three passes, its words grouped into segments.
+/// <c>pocketsphinx_continuous</c> does (same settings, same 2048-sample reads): the library's voice activity detector
+/// splits the audio into utterances, each decoded in three passes, its words grouped into segments. The one difference is
+/// a short lead-in of silence before the samples (<see cref="PocketSphinxOptions.LeadInSecs"/>).
 /// </summary>
 /// <remarks>
 /// Thread safety: the native decoder is not thread-safe, so every call creates its own decoder (about 0.3 s of model
@@ -25,6 +26,7 @@ public sealed class PocketSphinxEngine : ITranscriptionEngine, IDisposable
 
     private readonly PocketSphinxOptions _options;
     private readonly PocketSphinxSegmenter _segmenter;
+    private readonly int _leadInFrames;
     private readonly CancellationTokenSource _lifetime = new();
 
     public PocketSphinxEngine(IOptions<PocketSphinxOptions> options)
@@ -33,7 +35,9 @@ public sealed class PocketSphinxEngine : ITranscriptionEngine, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxSegmentWords, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.MaxSegmentSecs, 0);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.SegmentPauseSecs, 0);
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.LeadInSecs);
         _segmenter = new PocketSphinxSegmenter(_options);
+        _leadInFrames = (int)Math.Round(_options.LeadInSecs * PocketSphinxDecoder.FramesPerSecond);
     }
 
     public string Name => "pocketsphinx";
@@ -105,16 +109,18 @@ public sealed class PocketSphinxEngine : ITranscriptionEngine, IDisposable
         {
             stop.ThrowIfCancellationRequested();
             var audioSecs = samples.Length / (double)PocketSphinxDecoder.SampleRate;
+            var leadInSamples = _leadInFrames * (PocketSphinxDecoder.SampleRate / PocketSphinxDecoder.FramesPerSecond);
+            var streamLength = leadInSamples + samples.Length;
             using var decoder = PocketSphinxDecoder.Create(_options);
             var block = new short[BlockSamples];
             var utteranceStarted = false;
             var reportedAt = 0;
             decoder.StartUtterance();
-            for (var offset = 0; offset < samples.Length; offset += BlockSamples)
+            for (var position = 0; position < streamLength; position += BlockSamples)
             {
                 stop.ThrowIfCancellationRequested();
-                var count = Math.Min(BlockSamples, samples.Length - offset);
-                ToPcm16(samples.Span.Slice(offset, count), block);
+                var count = Math.Min(BlockSamples, streamLength - position);
+                FillBlock(samples.Span, position - leadInSamples, block.AsSpan(0, count));
                 decoder.Process(block.AsSpan(0, count));
 
                 // pocketsphinx_continuous's loop: an utterance ends when the detector leaves speech.
@@ -130,10 +136,11 @@ public sealed class PocketSphinxEngine : ITranscriptionEngine, IDisposable
                     utteranceStarted = false;
                 }
 
-                if (offset + count - reportedAt >= ProgressSamples)
+                var processed = position + count - leadInSamples;
+                if (processed - reportedAt >= ProgressSamples)
                 {
-                    reportedAt = offset + count;
-                    progress?.Report(reportedAt / (double)PocketSphinxDecoder.SampleRate);
+                    reportedAt = processed;
+                    progress?.Report(processed / (double)PocketSphinxDecoder.SampleRate);
                 }
             }
 
@@ -154,20 +161,25 @@ public sealed class PocketSphinxEngine : ITranscriptionEngine, IDisposable
 
     private void Publish(List<RecognizedWord> words, double audioSecs, ChannelWriter<EngineSegment> output)
     {
-        foreach (var segment in _segmenter.Segments(words, audioSecs))
+        foreach (var segment in _segmenter.Segments(words, _leadInFrames, audioSecs))
         {
             // An unbounded channel always accepts until it is completed, which only this thread does.
             output.TryWrite(segment);
         }
     }
 
-    /// <summary>Floats in [-1, 1] to 16-bit PCM, clipped; the inverse of the usual s16 / 32768 reading, so WAV input round-trips exactly.</summary>
-    internal static void ToPcm16(ReadOnlySpan<float> samples, Span<short> pcm)
+    /// <summary>
+    /// The block of the decoded stream (lead-in silence, then the samples) starting at <paramref name="sampleIndex"/> of the
+    /// samples (negative inside the lead-in), as 16-bit PCM: clipped, the inverse of the usual s16 / 32768 reading, so WAV
+    /// input round-trips exactly.
+    /// </summary>
+    private static void FillBlock(ReadOnlySpan<float> samples, int sampleIndex, Span<short> block)
     {
-        for (var i = 0; i < samples.Length; i++)
+        for (var i = 0; i < block.Length; i++)
         {
-            var scaled = MathF.Round(samples[i] * 32768f);
-            pcm[i] = float.IsNaN(scaled) ? (short)0 : (short)Math.Clamp(scaled, short.MinValue, short.MaxValue);
+            var index = sampleIndex + i;
+            var scaled = index < 0 ? 0f : MathF.Round(samples[index] * 32768f);
+            block[i] = float.IsNaN(scaled) ? (short)0 : (short)Math.Clamp(scaled, short.MinValue, short.MaxValue);
         }
     }
 }

@@ -22,6 +22,14 @@ public sealed class PocketSphinxOptions
     [Required]
     public string LanguageModelPath { get; set; } = "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin";
 
+    /// <summary>
+    /// Digital silence decoded before the samples (rounded to whole 10 ms frames, so the audio's own framing is unchanged):
+    /// the library's voice activity detector and noise estimate settle on it before the first words, as they would
+    /// mid-recording. Chunks often start right in speech; jfk.wav (speech from 0.3 s) goes from 63.6 % to 31.8 % WER.
+    /// </summary>
+    [Range(0, 5)]
+    public double LeadInSecs { get; set; } = 0.5;
+
     /// <summary>A silence at least this long between words starts a new segment.</summary>
     [Range(0.05, 10)]
     public double SegmentPauseSecs { get; set; } = 0.3;

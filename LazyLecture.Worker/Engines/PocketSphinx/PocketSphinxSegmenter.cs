@@ -9,8 +9,9 @@ internal sealed class PocketSphinxSegmenter(PocketSphinxOptions options)
     private readonly int _pauseFrames = (int)Math.Round(options.SegmentPauseSecs * PocketSphinxDecoder.FramesPerSecond);
     private readonly int _maxFrames = (int)Math.Round(options.MaxSegmentSecs * PocketSphinxDecoder.FramesPerSecond);
 
+    /// <param name="firstFrame">The decoder frame where the samples start (after the lead-in).</param>
     /// <param name="audioSecs">The length of the samples, which no segment may pass.</param>
-    public IEnumerable<EngineSegment> Segments(IReadOnlyList<RecognizedWord> words, double audioSecs)
+    public IEnumerable<EngineSegment> Segments(IReadOnlyList<RecognizedWord> words, int firstFrame, double audioSecs)
     {
         var text = new List<string>();
         int startFrame = 0, endFrame = 0;
@@ -22,7 +23,7 @@ internal sealed class PocketSphinxSegmenter(PocketSphinxOptions options)
             var tooLong = text.Count > 0 && !isFiller && (text.Count >= options.MaxSegmentWords || word.EndFrame + 1 - startFrame > _maxFrames);
             if (text.Count > 0 && (pauseBefore || silenceItself || tooLong))
             {
-                yield return Segment(text, startFrame, endFrame, audioSecs);
+                yield return Segment(text, startFrame - firstFrame, endFrame - firstFrame, audioSecs);
                 text.Clear();
             }
 
@@ -42,7 +43,7 @@ internal sealed class PocketSphinxSegmenter(PocketSphinxOptions options)
 
         if (text.Count > 0)
         {
-            yield return Segment(text, startFrame, endFrame, audioSecs);
+            yield return Segment(text, startFrame - firstFrame, endFrame - firstFrame, audioSecs);
         }
     }
 
@@ -60,8 +61,8 @@ internal sealed class PocketSphinxSegmenter(PocketSphinxOptions options)
     private static EngineSegment Segment(List<string> text, int startFrame, int endFrame, double audioSecs)
     {
         // The end frame is inclusive: the segment ends where the frame after it starts.
-        var end = Math.Min((endFrame + 1) / (double)PocketSphinxDecoder.FramesPerSecond, audioSecs);
-        var start = Math.Min(startFrame / (double)PocketSphinxDecoder.FramesPerSecond, end);
+        var end = Math.Clamp((endFrame + 1) / (double)PocketSphinxDecoder.FramesPerSecond, 0, audioSecs);
+        var start = Math.Clamp(startFrame / (double)PocketSphinxDecoder.FramesPerSecond, 0, end);
         return new EngineSegment(start, end, string.Join(' ', text));
     }
 }
