@@ -9,4 +9,4 @@ source eng/whisper-model.sh
 say "Building (Release)…"
 dotnet build LazyLecture.AppHost -c Release -nologo -v quiet
 say "Starting the AppHost"
-exec dotnet run --project LazyLecture.AppHost -c Release --no-build -- "$@"
+exec LazyLecture.AppHost/bin/Release/net10.0/LazyLecture.AppHost "$@"

@@ -45,8 +45,8 @@ admin_password="Bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')!"
 api="http://localhost:$api_port"
 
 say "Starting the system (output in $work/apphost.log)…"
-Admin__Password="$admin_password" ${engine:+Worker__Engine=$engine} \
-  dotnet run --project LazyLecture.AppHost -c Release --no-build -- \
+env Admin__Password="$admin_password" ${engine:+Worker__Engine=$engine} \
+  LazyLecture.AppHost/bin/Release/net10.0/LazyLecture.AppHost \
   --state-dir "$work/state" --api-port "$api_port" --dashboard-port "$dash_port" >"$work/apphost.log" 2>&1 &
 apphost_pid=$!
 until grep -q "All resources are healthy" "$work/apphost.log"; do
