@@ -148,5 +148,5 @@ public static unsafe class MatVec
     internal static Vector512<float> Raw(Vector512<int> h) => ((h << 13) & Vector512.Create(unchecked((int)0x8FFFFFFF))).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Raw(Vector256<int> h) => ((h << 13) & Vector256.Create(unchecked((int)0x8FFFFFFF))).AsSingle();
+    internal static Vector256<float> Raw(Vector256<int> h) => ((h << 13) & Vector256.Create(unchecked((int)0x8FFFFFFF))).AsSingle();
 }
