@@ -15,6 +15,7 @@ public static class HalfConversion
     private const uint RebaseBits = 0x77800000;
 
     /// <summary>Converts f16 bit patterns to f32 exactly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToSingle(ReadOnlySpan<ushort> source, Span<float> destination)
     {
         if (destination.Length < source.Length)
@@ -52,12 +53,67 @@ public static class HalfConversion
         }
     }
 
+    /// <summary>True when any f16 value is infinite or NaN (all exponent bits set).</summary>
+    public static bool ContainsNonFinite(ReadOnlySpan<ushort> values)
+    {
+        var i = 0;
+        ref var v = ref MemoryMarshal.GetReference(values);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var exponent = Vector512.Create((ushort)ExponentMask);
+            for (; i + 32 <= values.Length; i += 32)
+            {
+                if (Vector512.EqualsAny(Vector512.LoadUnsafe(ref v, (nuint)i) & exponent, exponent))
+                {
+                    return true;
+                }
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if ((Unsafe.Add(ref v, i) & ExponentMask) == ExponentMask)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Converts f32 values to f16 bits, rounding to nearest even (vector rounding, then an exact re-encoding).</summary>
+    public static void ToHalfBits(ReadOnlySpan<float> source, Span<float> scratch, Span<ushort> destination)
+    {
+        var rounded = scratch[..source.Length];
+        RoundToHalfPrecision(source, rounded);
+        for (var i = 0; i < rounded.Length; i++)
+        {
+            var bits = BitConverter.SingleToUInt32Bits(rounded[i]);
+            var sign = (ushort)((bits >> 16) & SignMask);
+            var abs = bits & 0x7FFFFFFFu;
+            ushort magnitude;
+            if (abs >= 0x38800000u)
+            {
+                // f16 normal, infinity or NaN: rebase the exponent (already rounded to 10 mantissa bits).
+                magnitude = abs >= 0x7F800000u ? (ushort)(0x7C00 | (abs > 0x7F800000u ? 0x200 : 0)) : (ushort)((abs >> 13) - 0x1C000u);
+            }
+            else
+            {
+                // f16 subnormal or zero: the value is an exact multiple of 2^-24.
+                magnitude = (ushort)(BitConverter.UInt32BitsToSingle(abs) * 16777216f);
+            }
+
+            destination[i] = (ushort)(sign | magnitude);
+        }
+    }
+
     public static float ToSingle(ushort bits) => (float)BitConverter.UInt16BitsToHalf(bits);
 
     /// <summary>Rounds f32 to the nearest f16 (ties to even), as ggml's FP32_TO_FP16.</summary>
     public static ushort ToHalfBits(float value) => BitConverter.HalfToUInt16Bits((Half)value);
 
     /// <summary>Rounds every value to f16 precision in place (what ggml does to activations before an f16 matrix product).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RoundToHalfPrecision(Span<float> values)
     {
         var i = 0;

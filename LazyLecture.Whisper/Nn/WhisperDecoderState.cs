@@ -9,9 +9,8 @@ namespace LazyLecture.Whisper;
 /// The text decoder for one job: cross-attention K/V of the current window and the self-attention KV cache.
 /// All buffers are allocated up front; decoding a token allocates nothing of its own.
 /// </summary>
-public sealed unsafe class WhisperDecoderState : IDisposable
+public sealed unsafe partial class WhisperDecoderState : IDisposable
 {
-    private readonly WhisperModel _model;
     private readonly DecoderWeights _weights;
     private readonly int _threads;
     private readonly int _state;
@@ -32,15 +31,19 @@ public sealed unsafe class WhisperDecoderState : IDisposable
     private readonly PinnedBuffer _projected;
     private readonly PinnedBuffer _hidden;
     private readonly PinnedBuffer _probabilities;
-    private readonly PinnedBuffer _matVecScratch;
-    private readonly int _matVecScratchStride;
+    private readonly PinnedBuffer _prepared;
+    private readonly WorkerTeam _team;
+    private readonly ProjectionJob _projection;
     private readonly PinnedBuffer _selfKeys;
     private readonly PinnedBuffer _selfValues;
-    private readonly PinnedBuffer _crossKeysTransposed;
-    private readonly PinnedBuffer _crossValues;
+    private readonly ushort[] _crossKeysTransposed; // f16 [layer][channel][position], pinned
+    private readonly ushort[] _crossValues; // f16 [layer][position][channel], pinned
     private readonly PinnedBuffer _logits;
-    private readonly ParallelOptions _parallel;
     private readonly Action<int> _crossAttentionHead;
+    private readonly PackedMatrix _crossPacked = new();
+    private PinnedBuffer? _crossInput;
+    private PinnedBuffer? _crossOutput;
+    private ushort[]? _crossHalves;
     private int _audioPositions;
     private int _layer;
     private bool _hasEncoderOutput;
@@ -48,7 +51,6 @@ public sealed unsafe class WhisperDecoderState : IDisposable
     public WhisperDecoderState(WhisperModel model, int threads)
     {
         ArgumentNullException.ThrowIfNull(model);
-        _model = model;
         _weights = model.Decoder;
         _threads = Math.Max(1, threads);
         var h = model.HyperParameters;
@@ -69,14 +71,14 @@ public sealed unsafe class WhisperDecoderState : IDisposable
         _projected = new PinnedBuffer(_state);
         _hidden = new PinnedBuffer(4 * _state);
         _probabilities = new PinnedBuffer((long)_heads * Math.Max(_textCtx, _audioCtx));
-        _matVecScratchStride = 4 * _state;
-        _matVecScratch = new PinnedBuffer((long)MatVec.ScratchLength(_matVecScratchStride, _threads));
+        _prepared = new PinnedBuffer(4 * _state);
+        _team = new WorkerTeam(_threads);
+        _projection = new ProjectionJob(_team);
         _selfKeys = new PinnedBuffer((long)_layers * _textCtx * _state);
         _selfValues = new PinnedBuffer((long)_layers * _textCtx * _state);
-        _crossKeysTransposed = new PinnedBuffer((long)_layers * _audioCtx * _state);
-        _crossValues = new PinnedBuffer((long)_layers * _audioCtx * _state);
+        _crossKeysTransposed = GC.AllocateArray<ushort>(_layers * _audioCtx * _state, pinned: true);
+        _crossValues = GC.AllocateArray<ushort>(_layers * _audioCtx * _state, pinned: true);
         _logits = new PinnedBuffer(_vocab);
-        _parallel = new ParallelOptions { MaxDegreeOfParallelism = _threads };
         _crossAttentionHead = CrossAttentionHead;
     }
 
@@ -94,9 +96,13 @@ public sealed unsafe class WhisperDecoderState : IDisposable
 
         var positions = encoded.Positions;
         var n = positions * _state;
-        var input = new PinnedBuffer(n);
-        var output = new PinnedBuffer(n);
-        var packed = new PackedMatrix();
+        _crossInput ??= new PinnedBuffer((long)_audioCtx * _state);
+        _crossOutput ??= new PinnedBuffer((long)_audioCtx * _state);
+        _crossHalves ??= new ushort[_audioCtx * _state];
+        var input = _crossInput;
+        var output = _crossOutput;
+        var halves = _crossHalves.AsSpan(0, n);
+        var packed = _crossPacked;
         for (var layer = 0; layer < _layers; layer++)
         {
             var block = _weights.Blocks[layer];
@@ -105,22 +111,21 @@ public sealed unsafe class WhisperDecoderState : IDisposable
             encoded.Data.AsSpan(0, n).CopyTo(input.Span);
             Linear.Forward(input.Pointer, positions, block.CrossKeyWeight!, null, output.Pointer, packed, _threads);
             TensorPrimitives.Multiply(output.Slice(0, n), _qkScale, output.Slice(0, n));
-            HalfConversion.RoundToHalfPrecision(output.Slice(0, n));
-            var keys = _crossKeysTransposed.Pointer + (long)layer * _audioCtx * _state;
+            HalfConversion.ToHalfBits(output.Slice(0, n), input.Slice(0, n), halves);
+            var keys = _crossKeysTransposed.AsSpan(layer * _audioCtx * _state);
             for (var t = 0; t < positions; t++)
             {
-                var row = output.Pointer + (long)t * _state;
+                var row = halves.Slice(t * _state, _state);
                 for (var c = 0; c < _state; c++)
                 {
                     // Layout [head][d][position]: c = head·d_head + d, so this is [c][position].
-                    keys[(long)c * positions + t] = row[c];
+                    keys[c * positions + t] = row[c];
                 }
             }
 
             encoded.Data.AsSpan(0, n).CopyTo(input.Span);
             Linear.Forward(input.Pointer, positions, block.CrossValueWeight!, block.CrossValueBias, output.Pointer, packed, _threads);
-            HalfConversion.RoundToHalfPrecision(output.Slice(0, n));
-            output.Slice(0, n).CopyTo(_crossValues.Slice((long)layer * _audioCtx * _state, n));
+            HalfConversion.ToHalfBits(output.Slice(0, n), input.Slice(0, n), _crossValues.AsSpan(layer * _audioCtx * _state, n));
         }
 
         _audioPositions = positions;
@@ -167,10 +172,19 @@ public sealed unsafe class WhisperDecoderState : IDisposable
             }
         }
 
-        for (var i = 0; i < tokens.Length; i++)
+        if (tokens.Length >= BatchThreshold)
         {
-            Step(tokens[i], PastTokens);
-            PastTokens++;
+            // Prompts go through batched GEMMs; the last token's hidden state lands in _x for the logits.
+            StepBatch(tokens, PastTokens);
+            PastTokens += tokens.Length;
+        }
+        else
+        {
+            for (var i = 0; i < tokens.Length; i++)
+            {
+                Step(tokens[i], PastTokens);
+                PastTokens++;
+            }
         }
 
         Logits();
@@ -180,6 +194,7 @@ public sealed unsafe class WhisperDecoderState : IDisposable
     public void Dispose()
     {
         _hasEncoderOutput = false;
+        _team.Dispose();
     }
 
     private void Step(int token, int position)
@@ -192,9 +207,7 @@ public sealed unsafe class WhisperDecoderState : IDisposable
             _layer = layer;
             var block = _weights.Blocks[layer];
             LayerNorm.Apply(x, block.AttnLnWeight.AsSingles(), block.AttnLnBias.AsSingles(), _normed.Slice(0, _state));
-            Project(block.QueryWeight, block.QueryBias, _normed, _query);
-            Project(block.KeyWeight, null, _normed, _key);
-            Project(block.ValueWeight, block.ValueBias, _normed, _value);
+            ProjectQueryKeyValue(block);
             var q = _query.Slice(0, _state);
             TensorPrimitives.Multiply(q, _qkScale, q);
             var cacheRow = ((long)layer * _textCtx + position) * _state;
@@ -210,7 +223,7 @@ public sealed unsafe class WhisperDecoderState : IDisposable
             LayerNorm.Apply(x, block.CrossLnWeight!.AsSingles(), block.CrossLnBias!.AsSingles(), _normed.Slice(0, _state));
             Project(block.CrossQueryWeight!, block.CrossQueryBias, _normed, _query);
             HalfConversion.RoundToHalfPrecision(_query.Slice(0, _state));
-            Parallel.For(0, _heads, _parallel, _crossAttentionHead);
+            _team.Run(_heads, _crossAttentionHead);
             Project(block.CrossOutWeight!, block.CrossOutBias, _attention, _projected);
             TensorPrimitives.Add(x, _projected.Slice(0, _state), x);
 
@@ -228,19 +241,43 @@ public sealed unsafe class WhisperDecoderState : IDisposable
         Project(_weights.TokenEmbedding, null, _normed, _logits);
     }
 
-    // ggml_mul_mat + ggml_add for one vector: the input is rounded to f16 in place when the weight is f16.
+    // ggml_mul_mat + ggml_add for one vector (the input prepared as ggml converts it for W's type).
     private void Project(GgmlTensor weight, GgmlTensor? bias, PinnedBuffer input, PinnedBuffer output)
     {
-        var k = weight.RowLength;
-        if (weight.Type == GgmlType.F16)
+        MatVec.PrepareInput(weight.Type, input.Slice(0, weight.RowLength), _prepared.Slice(0, weight.RowLength));
+        _projection.Clear();
+        _projection.Add(weight, _prepared.Pointer, output.Pointer);
+        _projection.Run();
+        AddBias(bias, output, (int)weight.Rows);
+    }
+
+    // q, k and v read the same normalised input: one preparation, one dispatch.
+    private void ProjectQueryKeyValue(TransformerBlockWeights block)
+    {
+        var type = block.QueryWeight.Type;
+        if (block.KeyWeight.Type != type || block.ValueWeight.Type != type)
         {
-            HalfConversion.RoundToHalfPrecision(input.Slice(0, k));
+            Project(block.QueryWeight, block.QueryBias, _normed, _query);
+            Project(block.KeyWeight, null, _normed, _key);
+            Project(block.ValueWeight, block.ValueBias, _normed, _value);
+            return;
         }
 
-        MatVec.Multiply(weight, input.Pointer, output.Pointer, _threads, _matVecScratch.Pointer, _matVecScratchStride);
+        MatVec.PrepareInput(type, _normed.Slice(0, _state), _prepared.Slice(0, _state));
+        _projection.Clear();
+        _projection.Add(block.QueryWeight, _prepared.Pointer, _query.Pointer);
+        _projection.Add(block.KeyWeight, _prepared.Pointer, _key.Pointer);
+        _projection.Add(block.ValueWeight, _prepared.Pointer, _value.Pointer);
+        _projection.Run();
+        AddBias(block.QueryBias, _query, _state);
+        AddBias(block.ValueBias, _value, _state);
+    }
+
+    private static void AddBias(GgmlTensor? bias, PinnedBuffer output, int length)
+    {
         if (bias is not null)
         {
-            var y = output.Slice(0, checked((int)weight.Rows));
+            var y = output.Slice(0, length);
             TensorPrimitives.Add(y, bias.AsSingles(), y);
         }
     }
@@ -248,51 +285,50 @@ public sealed unsafe class WhisperDecoderState : IDisposable
     // Causal self-attention of the newest token over the first `length` cached positions (Q and K already carry d^-1/4 each).
     private void SelfAttention(int layer, int length)
     {
-        var keys = _selfKeys.Pointer + (long)layer * _textCtx * _state;
-        var values = _selfValues.Pointer + (long)layer * _textCtx * _state;
         for (var head = 0; head < _heads; head++)
         {
             var offset = head * _headSize;
-            var q = new ReadOnlySpan<float>(_query.Pointer + offset, _headSize);
-            var p = _probabilities.Slice(0, length);
-            for (var j = 0; j < length; j++)
-            {
-                p[j] = TensorPrimitives.Dot(q, new ReadOnlySpan<float>(keys + (long)j * _state + offset, _headSize));
-            }
-
-            Softmax.Apply(p, 1f);
-            HalfConversion.RoundToHalfPrecision(p);
-            var output = _attention.Slice(offset, _headSize);
-            output.Clear();
-            for (var j = 0; j < length; j++)
-            {
-                TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(values + (long)j * _state + offset, _headSize), p[j], output, output);
-            }
+            SelfAttentionHead(layer, length, _query.Pointer + offset, _attention.Pointer + offset, head, _probabilities.Pointer);
         }
     }
 
-    // One head of cross-attention: scores by sweeping the transposed keys, softmax(· d^-1/4), then a weighted sum of value rows.
+    private void SelfAttentionHead(int layer, int length, float* query, float* output, int head, float* scratch)
+    {
+        var offset = head * _headSize;
+        var keys = _selfKeys.Pointer + (long)layer * _textCtx * _state + offset;
+        var values = _selfValues.Pointer + (long)layer * _textCtx * _state + offset;
+        var q = new ReadOnlySpan<float>(query, _headSize);
+        var p = new Span<float>(scratch, length);
+        for (var j = 0; j < length; j++)
+        {
+            p[j] = TensorPrimitives.Dot(q, new ReadOnlySpan<float>(keys + (long)j * _state, _headSize));
+        }
+
+        Softmax.Apply(p, 1f);
+        HalfConversion.RoundToHalfPrecision(p);
+        Attention.WeightedSum(p, values, _state, _headSize, output);
+    }
+
     private void CrossAttentionHead(int head)
+    {
+        var offset = head * _headSize;
+        var scratch = _probabilities.Pointer + (long)head * Math.Max(_textCtx, _audioCtx);
+        CrossAttentionHead(_layer, head, _query.Pointer + offset, _attention.Pointer + offset, scratch);
+    }
+
+    // One head of cross-attention over f16 K/V: scores by sweeping the transposed keys, softmax(· d^-1/4), weighted value sum.
+    private void CrossAttentionHead(int layer, int head, float* query, float* output, float* scores)
     {
         var positions = _audioPositions;
         var offset = head * _headSize;
-        var keys = _crossKeysTransposed.Pointer + (long)_layer * _audioCtx * _state + (long)offset * positions;
-        var values = _crossValues.Pointer + (long)_layer * _audioCtx * _state;
-        var p = _probabilities.Slice((long)head * Math.Max(_textCtx, _audioCtx), positions);
-        var q = _query.Pointer + offset;
-        p.Clear();
-        for (var d = 0; d < _headSize; d++)
+        var p = new Span<float>(scores, positions);
+        fixed (ushort* keysBase = _crossKeysTransposed, valuesBase = _crossValues)
         {
-            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(keys + (long)d * positions, positions), q[d], p, p);
-        }
-
-        Softmax.Apply(p, _qkScale);
-        HalfConversion.RoundToHalfPrecision(p);
-        var output = _attention.Slice(offset, _headSize);
-        output.Clear();
-        for (var j = 0; j < positions; j++)
-        {
-            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(values + (long)j * _state + offset, _headSize), p[j], output, output);
+            var keys = keysBase + (long)layer * _audioCtx * _state + (long)offset * positions;
+            Attention.ScoresF16(query, keys, positions, _headSize, positions, scores);
+            Softmax.Apply(p, _qkScale);
+            HalfConversion.RoundToHalfPrecision(p);
+            Attention.WeightedSumF16(p, valuesBase + (long)layer * _audioCtx * _state + offset, _state, _headSize, output);
         }
     }
 }
