@@ -1,27 +1,298 @@
+using System.Numerics.Tensors;
+using LazyLecture.Whisper.Kernels;
+using LazyLecture.Whisper.Model;
+using LazyLecture.Whisper.Nn;
+
 namespace LazyLecture.Whisper;
 
-/// <summary>The text decoder for one job: cross-attention K/V of the current window and the self-attention KV cache.</summary>
-public sealed class WhisperDecoderState : IDisposable
+/// <summary>
+/// The text decoder for one job: cross-attention K/V of the current window and the self-attention KV cache.
+/// All buffers are allocated up front; decoding a token allocates nothing of its own.
+/// </summary>
+public sealed unsafe class WhisperDecoderState : IDisposable
 {
+    private readonly WhisperModel _model;
+    private readonly DecoderWeights _weights;
+    private readonly int _threads;
+    private readonly int _state;
+    private readonly int _heads;
+    private readonly int _headSize;
+    private readonly int _textCtx;
+    private readonly int _audioCtx;
+    private readonly int _layers;
+    private readonly int _vocab;
+    private readonly float _qkScale;
+
+    private readonly PinnedBuffer _x;
+    private readonly PinnedBuffer _normed;
+    private readonly PinnedBuffer _query;
+    private readonly PinnedBuffer _key;
+    private readonly PinnedBuffer _value;
+    private readonly PinnedBuffer _attention;
+    private readonly PinnedBuffer _projected;
+    private readonly PinnedBuffer _hidden;
+    private readonly PinnedBuffer _probabilities;
+    private readonly PinnedBuffer _matVecScratch;
+    private readonly int _matVecScratchStride;
+    private readonly PinnedBuffer _selfKeys;
+    private readonly PinnedBuffer _selfValues;
+    private readonly PinnedBuffer _crossKeysTransposed;
+    private readonly PinnedBuffer _crossValues;
+    private readonly PinnedBuffer _logits;
+    private readonly ParallelOptions _parallel;
+    private readonly Action<int> _crossAttentionHead;
+    private int _audioPositions;
+    private int _layer;
+    private bool _hasEncoderOutput;
+
     public WhisperDecoderState(WhisperModel model, int threads)
     {
-        _ = model;
-        _ = threads;
+        ArgumentNullException.ThrowIfNull(model);
+        _model = model;
+        _weights = model.Decoder;
+        _threads = Math.Max(1, threads);
+        var h = model.HyperParameters;
+        _state = h.NTextState;
+        _heads = h.NTextHead;
+        _headSize = _state / _heads;
+        _textCtx = h.NTextCtx;
+        _audioCtx = h.NAudioCtx;
+        _layers = h.NTextLayer;
+        _vocab = h.NVocab;
+        _qkScale = MathF.Pow(_headSize, -0.25f);
+        _x = new PinnedBuffer(_state);
+        _normed = new PinnedBuffer(4 * _state);
+        _query = new PinnedBuffer(_state);
+        _key = new PinnedBuffer(_state);
+        _value = new PinnedBuffer(_state);
+        _attention = new PinnedBuffer(_state);
+        _projected = new PinnedBuffer(_state);
+        _hidden = new PinnedBuffer(4 * _state);
+        _probabilities = new PinnedBuffer((long)_heads * Math.Max(_textCtx, _audioCtx));
+        _matVecScratchStride = 4 * _state;
+        _matVecScratch = new PinnedBuffer((long)MatVec.ScratchLength(_matVecScratchStride, _threads));
+        _selfKeys = new PinnedBuffer((long)_layers * _textCtx * _state);
+        _selfValues = new PinnedBuffer((long)_layers * _textCtx * _state);
+        _crossKeysTransposed = new PinnedBuffer((long)_layers * _audioCtx * _state);
+        _crossValues = new PinnedBuffer((long)_layers * _audioCtx * _state);
+        _logits = new PinnedBuffer(_vocab);
+        _parallel = new ParallelOptions { MaxDegreeOfParallelism = _threads };
+        _crossAttentionHead = CrossAttentionHead;
     }
 
     /// <summary>Tokens held in the self-attention KV cache.</summary>
     public int PastTokens { get; private set; }
 
     /// <summary>Computes the cross-attention K/V once for this window and clears the self-attention cache.</summary>
-    public void SetEncoderOutput(EncoderOutput encoded) => throw new NotImplementedException();
+    public void SetEncoderOutput(EncoderOutput encoded)
+    {
+        ArgumentNullException.ThrowIfNull(encoded);
+        if (encoded.State != _state || encoded.Positions > _audioCtx || encoded.Positions < 1)
+        {
+            throw new ArgumentException($"Encoder output is {encoded.Positions} x {encoded.State}, expected up to {_audioCtx} x {_state}.", nameof(encoded));
+        }
+
+        var positions = encoded.Positions;
+        var n = positions * _state;
+        var input = new PinnedBuffer(n);
+        var output = new PinnedBuffer(n);
+        var packed = new PackedMatrix();
+        for (var layer = 0; layer < _layers; layer++)
+        {
+            var block = _weights.Blocks[layer];
+
+            // K: scaled by d^-1/4 then stored f16; kept transposed per head so a query scores all positions with row sweeps.
+            encoded.Data.AsSpan(0, n).CopyTo(input.Span);
+            Linear.Forward(input.Pointer, positions, block.CrossKeyWeight!, null, output.Pointer, packed, _threads);
+            TensorPrimitives.Multiply(output.Slice(0, n), _qkScale, output.Slice(0, n));
+            HalfConversion.RoundToHalfPrecision(output.Slice(0, n));
+            var keys = _crossKeysTransposed.Pointer + (long)layer * _audioCtx * _state;
+            for (var t = 0; t < positions; t++)
+            {
+                var row = output.Pointer + (long)t * _state;
+                for (var c = 0; c < _state; c++)
+                {
+                    // Layout [head][d][position]: c = head·d_head + d, so this is [c][position].
+                    keys[(long)c * positions + t] = row[c];
+                }
+            }
+
+            encoded.Data.AsSpan(0, n).CopyTo(input.Span);
+            Linear.Forward(input.Pointer, positions, block.CrossValueWeight!, block.CrossValueBias, output.Pointer, packed, _threads);
+            HalfConversion.RoundToHalfPrecision(output.Slice(0, n));
+            output.Slice(0, n).CopyTo(_crossValues.Slice((long)layer * _audioCtx * _state, n));
+        }
+
+        _audioPositions = positions;
+        _hasEncoderOutput = true;
+        PastTokens = 0;
+    }
 
     /// <summary>Truncates the KV cache to its first <paramref name="pastTokens"/> tokens.</summary>
-    public void Rewind(int pastTokens) => throw new NotImplementedException();
+    public void Rewind(int pastTokens)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(pastTokens);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pastTokens, PastTokens);
+        PastTokens = pastTokens;
+    }
 
     /// <summary>Feeds tokens at positions PastTokens.., appends them to the cache, writes the last token's logits (length NVocab).</summary>
-    public void Decode(ReadOnlySpan<int> tokens, Span<float> logits) => throw new NotImplementedException();
+    public void Decode(ReadOnlySpan<int> tokens, Span<float> logits)
+    {
+        if (!_hasEncoderOutput)
+        {
+            throw new InvalidOperationException("SetEncoderOutput must be called before Decode.");
+        }
+
+        if (tokens.IsEmpty)
+        {
+            throw new ArgumentException("At least one token is needed.", nameof(tokens));
+        }
+
+        if (logits.Length < _vocab)
+        {
+            throw new ArgumentException($"Logits span holds {logits.Length} values, expected {_vocab}.", nameof(logits));
+        }
+
+        if (PastTokens + tokens.Length > _textCtx)
+        {
+            throw new ArgumentException($"{PastTokens} cached + {tokens.Length} new tokens exceed the text context of {_textCtx}.", nameof(tokens));
+        }
+
+        foreach (var token in tokens)
+        {
+            if ((uint)token >= (uint)_vocab)
+            {
+                throw new ArgumentOutOfRangeException(nameof(tokens), token, $"Token id outside the vocabulary of {_vocab}.");
+            }
+        }
+
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            Step(tokens[i], PastTokens);
+            PastTokens++;
+        }
+
+        Logits();
+        _logits.Slice(0, _vocab).CopyTo(logits);
+    }
 
     public void Dispose()
     {
+        _hasEncoderOutput = false;
+    }
+
+    private void Step(int token, int position)
+    {
+        var x = _x.Slice(0, _state);
+        _weights.TokenEmbedding.ReadRow(token, x);
+        TensorPrimitives.Add(x, _weights.PositionalEmbedding.AsSingles().Slice(position * _state, _state), x);
+        for (var layer = 0; layer < _layers; layer++)
+        {
+            _layer = layer;
+            var block = _weights.Blocks[layer];
+            LayerNorm.Apply(x, block.AttnLnWeight.AsSingles(), block.AttnLnBias.AsSingles(), _normed.Slice(0, _state));
+            Project(block.QueryWeight, block.QueryBias, _normed, _query);
+            Project(block.KeyWeight, null, _normed, _key);
+            Project(block.ValueWeight, block.ValueBias, _normed, _value);
+            var q = _query.Slice(0, _state);
+            TensorPrimitives.Multiply(q, _qkScale, q);
+            var cacheRow = ((long)layer * _textCtx + position) * _state;
+            var k = _selfKeys.Slice(cacheRow, _state);
+            TensorPrimitives.Multiply(_key.Slice(0, _state), _qkScale, k);
+            HalfConversion.RoundToHalfPrecision(k);
+            HalfConversion.RoundToHalfPrecision(_value.Slice(0, _state), _selfValues.Slice(cacheRow, _state));
+            HalfConversion.RoundToHalfPrecision(q);
+            SelfAttention(layer, position + 1);
+            Project(block.OutWeight, block.OutBias, _attention, _projected);
+            TensorPrimitives.Add(x, _projected.Slice(0, _state), x);
+
+            LayerNorm.Apply(x, block.CrossLnWeight!.AsSingles(), block.CrossLnBias!.AsSingles(), _normed.Slice(0, _state));
+            Project(block.CrossQueryWeight!, block.CrossQueryBias, _normed, _query);
+            HalfConversion.RoundToHalfPrecision(_query.Slice(0, _state));
+            Parallel.For(0, _heads, _parallel, _crossAttentionHead);
+            Project(block.CrossOutWeight!, block.CrossOutBias, _attention, _projected);
+            TensorPrimitives.Add(x, _projected.Slice(0, _state), x);
+
+            LayerNorm.Apply(x, block.MlpLnWeight.AsSingles(), block.MlpLnBias.AsSingles(), _normed.Slice(0, _state));
+            Project(block.Mlp0Weight, block.Mlp0Bias, _normed, _hidden);
+            Gelu.Apply(_hidden.Slice(0, 4 * _state));
+            Project(block.Mlp2Weight, block.Mlp2Bias, _hidden, _projected);
+            TensorPrimitives.Add(x, _projected.Slice(0, _state), x);
+        }
+    }
+
+    private void Logits()
+    {
+        LayerNorm.Apply(_x.Slice(0, _state), _weights.LnWeight.AsSingles(), _weights.LnBias.AsSingles(), _normed.Slice(0, _state));
+        Project(_weights.TokenEmbedding, null, _normed, _logits);
+    }
+
+    // ggml_mul_mat + ggml_add for one vector: the input is rounded to f16 in place when the weight is f16.
+    private void Project(GgmlTensor weight, GgmlTensor? bias, PinnedBuffer input, PinnedBuffer output)
+    {
+        var k = weight.RowLength;
+        if (weight.Type == GgmlType.F16)
+        {
+            HalfConversion.RoundToHalfPrecision(input.Slice(0, k));
+        }
+
+        MatVec.Multiply(weight, input.Pointer, output.Pointer, _threads, _matVecScratch.Pointer, _matVecScratchStride);
+        if (bias is not null)
+        {
+            var y = output.Slice(0, checked((int)weight.Rows));
+            TensorPrimitives.Add(y, bias.AsSingles(), y);
+        }
+    }
+
+    // Causal self-attention of the newest token over the first `length` cached positions (Q and K already carry d^-1/4 each).
+    private void SelfAttention(int layer, int length)
+    {
+        var keys = _selfKeys.Pointer + (long)layer * _textCtx * _state;
+        var values = _selfValues.Pointer + (long)layer * _textCtx * _state;
+        for (var head = 0; head < _heads; head++)
+        {
+            var offset = head * _headSize;
+            var q = new ReadOnlySpan<float>(_query.Pointer + offset, _headSize);
+            var p = _probabilities.Slice(0, length);
+            for (var j = 0; j < length; j++)
+            {
+                p[j] = TensorPrimitives.Dot(q, new ReadOnlySpan<float>(keys + (long)j * _state + offset, _headSize));
+            }
+
+            Softmax.Apply(p, 1f);
+            HalfConversion.RoundToHalfPrecision(p);
+            var output = _attention.Slice(offset, _headSize);
+            output.Clear();
+            for (var j = 0; j < length; j++)
+            {
+                TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(values + (long)j * _state + offset, _headSize), p[j], output, output);
+            }
+        }
+    }
+
+    // One head of cross-attention: scores by sweeping the transposed keys, softmax(· d^-1/4), then a weighted sum of value rows.
+    private void CrossAttentionHead(int head)
+    {
+        var positions = _audioPositions;
+        var offset = head * _headSize;
+        var keys = _crossKeysTransposed.Pointer + (long)_layer * _audioCtx * _state + (long)offset * positions;
+        var values = _crossValues.Pointer + (long)_layer * _audioCtx * _state;
+        var p = _probabilities.Slice((long)head * Math.Max(_textCtx, _audioCtx), positions);
+        var q = _query.Pointer + offset;
+        p.Clear();
+        for (var d = 0; d < _headSize; d++)
+        {
+            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(keys + (long)d * positions, positions), q[d], p, p);
+        }
+
+        Softmax.Apply(p, _qkScale);
+        HalfConversion.RoundToHalfPrecision(p);
+        var output = _attention.Slice(offset, _headSize);
+        output.Clear();
+        for (var j = 0; j < positions; j++)
+        {
+            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(values + (long)j * _state + offset, _headSize), p[j], output, output);
+        }
     }
 }
