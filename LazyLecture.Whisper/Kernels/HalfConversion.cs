@@ -52,6 +52,34 @@ public static class HalfConversion
         }
     }
 
+    /// <summary>True when any f16 value is infinite or NaN (all exponent bits set).</summary>
+    public static bool ContainsNonFinite(ReadOnlySpan<ushort> values)
+    {
+        var i = 0;
+        ref var v = ref MemoryMarshal.GetReference(values);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var exponent = Vector512.Create((ushort)ExponentMask);
+            for (; i + 32 <= values.Length; i += 32)
+            {
+                if (Vector512.EqualsAny(Vector512.LoadUnsafe(ref v, (nuint)i) & exponent, exponent))
+                {
+                    return true;
+                }
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if ((Unsafe.Add(ref v, i) & ExponentMask) == ExponentMask)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static float ToSingle(ushort bits) => (float)BitConverter.UInt16BitsToHalf(bits);
 
     /// <summary>Rounds f32 to the nearest f16 (ties to even), as ggml's FP32_TO_FP16.</summary>

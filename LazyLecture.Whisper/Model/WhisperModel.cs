@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using LazyLecture.Whisper.Kernels;
 using LazyLecture.Whisper.Model;
 
 namespace LazyLecture.Whisper;
@@ -245,6 +246,12 @@ public sealed unsafe class WhisperModel : IDisposable
 
             var bytes = GgmlTypeLayout.RowBytes(ggmlType, shape[0]) * (elements / shape[0]);
             var data = reader.Skip(bytes, $"data of tensor '{name}' ({ggmlType}, {bytes} bytes)");
+            // The fused f16 dot product relies on finite weights; a model with inf/NaN weights is corrupt anyway.
+            if (ggmlType == GgmlType.F16 && HalfConversion.ContainsNonFinite(new ReadOnlySpan<ushort>(data, checked((int)elements))))
+            {
+                throw new WhisperModelException($"Tensor '{name}' holds infinite or NaN f16 values: the model file is corrupt.");
+            }
+
             tensors.Add(name, new GgmlTensor(name, ggmlType, shape, data, bytes));
         }
 

@@ -32,14 +32,14 @@ public sealed unsafe class WhisperDecoderState : IDisposable
     private readonly PinnedBuffer _projected;
     private readonly PinnedBuffer _hidden;
     private readonly PinnedBuffer _probabilities;
-    private readonly PinnedBuffer _matVecScratch;
-    private readonly int _matVecScratchStride;
+    private readonly PinnedBuffer _prepared;
+    private readonly WorkerTeam _team;
+    private readonly ProjectionJob _projection;
     private readonly PinnedBuffer _selfKeys;
     private readonly PinnedBuffer _selfValues;
-    private readonly PinnedBuffer _crossKeysTransposed;
-    private readonly PinnedBuffer _crossValues;
+    private readonly ushort[] _crossKeysTransposed; // f16 [layer][channel][position], pinned
+    private readonly ushort[] _crossValues; // f16 [layer][position][channel], pinned
     private readonly PinnedBuffer _logits;
-    private readonly ParallelOptions _parallel;
     private readonly Action<int> _crossAttentionHead;
     private int _audioPositions;
     private int _layer;
@@ -69,14 +69,14 @@ public sealed unsafe class WhisperDecoderState : IDisposable
         _projected = new PinnedBuffer(_state);
         _hidden = new PinnedBuffer(4 * _state);
         _probabilities = new PinnedBuffer((long)_heads * Math.Max(_textCtx, _audioCtx));
-        _matVecScratchStride = 4 * _state;
-        _matVecScratch = new PinnedBuffer((long)MatVec.ScratchLength(_matVecScratchStride, _threads));
+        _prepared = new PinnedBuffer(4 * _state);
+        _team = new WorkerTeam(_threads);
+        _projection = new ProjectionJob(_team);
         _selfKeys = new PinnedBuffer((long)_layers * _textCtx * _state);
         _selfValues = new PinnedBuffer((long)_layers * _textCtx * _state);
-        _crossKeysTransposed = new PinnedBuffer((long)_layers * _audioCtx * _state);
-        _crossValues = new PinnedBuffer((long)_layers * _audioCtx * _state);
+        _crossKeysTransposed = GC.AllocateArray<ushort>(_layers * _audioCtx * _state, pinned: true);
+        _crossValues = GC.AllocateArray<ushort>(_layers * _audioCtx * _state, pinned: true);
         _logits = new PinnedBuffer(_vocab);
-        _parallel = new ParallelOptions { MaxDegreeOfParallelism = _threads };
         _crossAttentionHead = CrossAttentionHead;
     }
 
@@ -105,22 +105,24 @@ public sealed unsafe class WhisperDecoderState : IDisposable
             encoded.Data.AsSpan(0, n).CopyTo(input.Span);
             Linear.Forward(input.Pointer, positions, block.CrossKeyWeight!, null, output.Pointer, packed, _threads);
             TensorPrimitives.Multiply(output.Slice(0, n), _qkScale, output.Slice(0, n));
-            HalfConversion.RoundToHalfPrecision(output.Slice(0, n));
-            var keys = _crossKeysTransposed.Pointer + (long)layer * _audioCtx * _state;
+            var keys = _crossKeysTransposed.AsSpan(layer * _audioCtx * _state);
             for (var t = 0; t < positions; t++)
             {
                 var row = output.Pointer + (long)t * _state;
                 for (var c = 0; c < _state; c++)
                 {
                     // Layout [head][d][position]: c = head·d_head + d, so this is [c][position].
-                    keys[(long)c * positions + t] = row[c];
+                    keys[c * positions + t] = HalfConversion.ToHalfBits(row[c]);
                 }
             }
 
             encoded.Data.AsSpan(0, n).CopyTo(input.Span);
             Linear.Forward(input.Pointer, positions, block.CrossValueWeight!, block.CrossValueBias, output.Pointer, packed, _threads);
-            HalfConversion.RoundToHalfPrecision(output.Slice(0, n));
-            output.Slice(0, n).CopyTo(_crossValues.Slice((long)layer * _audioCtx * _state, n));
+            var values = _crossValues.AsSpan(layer * _audioCtx * _state, n);
+            for (var i = 0; i < n; i++)
+            {
+                values[i] = HalfConversion.ToHalfBits(output.Span[i]);
+            }
         }
 
         _audioPositions = positions;
@@ -180,6 +182,7 @@ public sealed unsafe class WhisperDecoderState : IDisposable
     public void Dispose()
     {
         _hasEncoderOutput = false;
+        _team.Dispose();
     }
 
     private void Step(int token, int position)
@@ -192,9 +195,7 @@ public sealed unsafe class WhisperDecoderState : IDisposable
             _layer = layer;
             var block = _weights.Blocks[layer];
             LayerNorm.Apply(x, block.AttnLnWeight.AsSingles(), block.AttnLnBias.AsSingles(), _normed.Slice(0, _state));
-            Project(block.QueryWeight, block.QueryBias, _normed, _query);
-            Project(block.KeyWeight, null, _normed, _key);
-            Project(block.ValueWeight, block.ValueBias, _normed, _value);
+            ProjectQueryKeyValue(block);
             var q = _query.Slice(0, _state);
             TensorPrimitives.Multiply(q, _qkScale, q);
             var cacheRow = ((long)layer * _textCtx + position) * _state;
@@ -210,7 +211,7 @@ public sealed unsafe class WhisperDecoderState : IDisposable
             LayerNorm.Apply(x, block.CrossLnWeight!.AsSingles(), block.CrossLnBias!.AsSingles(), _normed.Slice(0, _state));
             Project(block.CrossQueryWeight!, block.CrossQueryBias, _normed, _query);
             HalfConversion.RoundToHalfPrecision(_query.Slice(0, _state));
-            Parallel.For(0, _heads, _parallel, _crossAttentionHead);
+            _team.Run(_heads, _crossAttentionHead);
             Project(block.CrossOutWeight!, block.CrossOutBias, _attention, _projected);
             TensorPrimitives.Add(x, _projected.Slice(0, _state), x);
 
@@ -228,19 +229,43 @@ public sealed unsafe class WhisperDecoderState : IDisposable
         Project(_weights.TokenEmbedding, null, _normed, _logits);
     }
 
-    // ggml_mul_mat + ggml_add for one vector: the input is rounded to f16 in place when the weight is f16.
+    // ggml_mul_mat + ggml_add for one vector (the input prepared as ggml converts it for W's type).
     private void Project(GgmlTensor weight, GgmlTensor? bias, PinnedBuffer input, PinnedBuffer output)
     {
-        var k = weight.RowLength;
-        if (weight.Type == GgmlType.F16)
+        MatVec.PrepareInput(weight.Type, input.Slice(0, weight.RowLength), _prepared.Slice(0, weight.RowLength));
+        _projection.Clear();
+        _projection.Add(weight, _prepared.Pointer, output.Pointer);
+        _projection.Run();
+        AddBias(bias, output, (int)weight.Rows);
+    }
+
+    // q, k and v read the same normalised input: one preparation, one dispatch.
+    private void ProjectQueryKeyValue(TransformerBlockWeights block)
+    {
+        var type = block.QueryWeight.Type;
+        if (block.KeyWeight.Type != type || block.ValueWeight.Type != type)
         {
-            HalfConversion.RoundToHalfPrecision(input.Slice(0, k));
+            Project(block.QueryWeight, block.QueryBias, _normed, _query);
+            Project(block.KeyWeight, null, _normed, _key);
+            Project(block.ValueWeight, block.ValueBias, _normed, _value);
+            return;
         }
 
-        MatVec.Multiply(weight, input.Pointer, output.Pointer, _threads, _matVecScratch.Pointer, _matVecScratchStride);
+        MatVec.PrepareInput(type, _normed.Slice(0, _state), _prepared.Slice(0, _state));
+        _projection.Clear();
+        _projection.Add(block.QueryWeight, _prepared.Pointer, _query.Pointer);
+        _projection.Add(block.KeyWeight, _prepared.Pointer, _key.Pointer);
+        _projection.Add(block.ValueWeight, _prepared.Pointer, _value.Pointer);
+        _projection.Run();
+        AddBias(block.QueryBias, _query, _state);
+        AddBias(block.ValueBias, _value, _state);
+    }
+
+    private static void AddBias(GgmlTensor? bias, PinnedBuffer output, int length)
+    {
         if (bias is not null)
         {
-            var y = output.Slice(0, checked((int)weight.Rows));
+            var y = output.Slice(0, length);
             TensorPrimitives.Add(y, bias.AsSingles(), y);
         }
     }
@@ -262,37 +287,24 @@ public sealed unsafe class WhisperDecoderState : IDisposable
 
             Softmax.Apply(p, 1f);
             HalfConversion.RoundToHalfPrecision(p);
-            var output = _attention.Slice(offset, _headSize);
-            output.Clear();
-            for (var j = 0; j < length; j++)
-            {
-                TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(values + (long)j * _state + offset, _headSize), p[j], output, output);
-            }
+            Attention.WeightedSum(p, values + offset, _state, _headSize, _attention.Pointer + offset);
         }
     }
 
-    // One head of cross-attention: scores by sweeping the transposed keys, softmax(· d^-1/4), then a weighted sum of value rows.
+    // One head of cross-attention over f16 K/V: scores by sweeping the transposed keys, softmax(· d^-1/4), weighted value sum.
     private void CrossAttentionHead(int head)
     {
         var positions = _audioPositions;
         var offset = head * _headSize;
-        var keys = _crossKeysTransposed.Pointer + (long)_layer * _audioCtx * _state + (long)offset * positions;
-        var values = _crossValues.Pointer + (long)_layer * _audioCtx * _state;
         var p = _probabilities.Slice((long)head * Math.Max(_textCtx, _audioCtx), positions);
-        var q = _query.Pointer + offset;
-        p.Clear();
-        for (var d = 0; d < _headSize; d++)
+        fixed (ushort* keysBase = _crossKeysTransposed, valuesBase = _crossValues)
+        fixed (float* scores = p)
         {
-            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(keys + (long)d * positions, positions), q[d], p, p);
-        }
-
-        Softmax.Apply(p, _qkScale);
-        HalfConversion.RoundToHalfPrecision(p);
-        var output = _attention.Slice(offset, _headSize);
-        output.Clear();
-        for (var j = 0; j < positions; j++)
-        {
-            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(values + (long)j * _state + offset, _headSize), p[j], output, output);
+            var keys = keysBase + (long)_layer * _audioCtx * _state + (long)offset * positions;
+            Attention.ScoresF16(_query.Pointer + offset, keys, positions, _headSize, positions, scores);
+            Softmax.Apply(p, _qkScale);
+            HalfConversion.RoundToHalfPrecision(p);
+            Attention.WeightedSumF16(p, valuesBase + (long)_layer * _audioCtx * _state + offset, _state, _headSize, _attention.Pointer + offset);
         }
     }
 }

@@ -1,0 +1,158 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace LazyLecture.Whisper.Kernels;
+
+/// <summary>Attention pieces for one query: the probability-weighted sum of value rows.</summary>
+public static unsafe class Attention
+{
+    /// <summary>output[c] = Σ_j p[j] · values[j·stride + c] for c in [0, width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void WeightedSum(ReadOnlySpan<float> p, float* values, int stride, int width, float* output)
+    {
+        var c = 0;
+        fixed (float* weights = p)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; c + 64 <= width; c += 64)
+                {
+                    Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                    var row = values + c;
+                    for (var j = 0; j < p.Length; j++, row += stride)
+                    {
+                        var w = Vector512.Create(weights[j]);
+                        a0 = Vector512.FusedMultiplyAdd(w, Vector512.Load(row), a0);
+                        a1 = Vector512.FusedMultiplyAdd(w, Vector512.Load(row + 16), a1);
+                        a2 = Vector512.FusedMultiplyAdd(w, Vector512.Load(row + 32), a2);
+                        a3 = Vector512.FusedMultiplyAdd(w, Vector512.Load(row + 48), a3);
+                    }
+
+                    a0.Store(output + c);
+                    a1.Store(output + c + 16);
+                    a2.Store(output + c + 32);
+                    a3.Store(output + c + 48);
+                }
+
+                for (; c + 16 <= width; c += 16)
+                {
+                    Vector512<float> a0 = default;
+                    var row = values + c;
+                    for (var j = 0; j < p.Length; j++, row += stride)
+                    {
+                        a0 = Vector512.FusedMultiplyAdd(Vector512.Create(weights[j]), Vector512.Load(row), a0);
+                    }
+
+                    a0.Store(output + c);
+                }
+            }
+            else if (Vector256.IsHardwareAccelerated)
+            {
+                for (; c + 32 <= width; c += 32)
+                {
+                    Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                    var row = values + c;
+                    for (var j = 0; j < p.Length; j++, row += stride)
+                    {
+                        var w = Vector256.Create(weights[j]);
+                        a0 = Vector256.FusedMultiplyAdd(w, Vector256.Load(row), a0);
+                        a1 = Vector256.FusedMultiplyAdd(w, Vector256.Load(row + 8), a1);
+                        a2 = Vector256.FusedMultiplyAdd(w, Vector256.Load(row + 16), a2);
+                        a3 = Vector256.FusedMultiplyAdd(w, Vector256.Load(row + 24), a3);
+                    }
+
+                    a0.Store(output + c);
+                    a1.Store(output + c + 8);
+                    a2.Store(output + c + 16);
+                    a3.Store(output + c + 24);
+                }
+            }
+
+            for (; c < width; c++)
+            {
+                var sum = 0f;
+                for (var j = 0; j < p.Length; j++)
+                {
+                    sum = MathF.FusedMultiplyAdd(weights[j], values[(long)j * stride + c], sum);
+                }
+
+                output[c] = sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// scores[j] = Σ_d q[d] · Kᵀ[d][j] with f16 keys laid out [d][position] (row stride <paramref name="keyStride"/>);
+    /// q is f32 already rounded to f16 precision, as ggml converts it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ScoresF16(float* q, ushort* keysTransposed, int keyStride, int headSize, int positions, float* scores)
+    {
+        new Span<float>(scores, positions).Clear();
+        for (var d = 0; d < headSize; d++)
+        {
+            var keys = (short*)(keysTransposed + (long)d * keyStride);
+            var j = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var weight = Vector512.Create(q[d] * MatVec.HalfScale);
+                for (; j + 32 <= positions; j += 32)
+                {
+                    var h = Vector512.Load(keys + j);
+                    Vector512.FusedMultiplyAdd(MatVec.Raw(Vector512.WidenLower(h)), weight, Vector512.Load(scores + j)).Store(scores + j);
+                    Vector512.FusedMultiplyAdd(MatVec.Raw(Vector512.WidenUpper(h)), weight, Vector512.Load(scores + j + 16)).Store(scores + j + 16);
+                }
+            }
+
+            var qd = q[d];
+            for (; j < positions; j++)
+            {
+                scores[j] = MathF.FusedMultiplyAdd(HalfConversion.ToSingle((ushort)keys[j]), qd, scores[j]);
+            }
+        }
+    }
+
+    /// <summary>output[c] = Σ_j p[j] · V[j][c] for f16 values with row stride <paramref name="stride"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void WeightedSumF16(ReadOnlySpan<float> p, ushort* values, int stride, int width, float* output)
+    {
+        var c = 0;
+        fixed (float* weights = p)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; c + 64 <= width; c += 64)
+                {
+                    Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                    var row = (short*)values + c;
+                    for (var j = 0; j < p.Length; j++, row += stride)
+                    {
+                        var w = Vector512.Create(weights[j] * MatVec.HalfScale);
+                        var h0 = Vector512.Load(row);
+                        var h1 = Vector512.Load(row + 32);
+                        a0 = Vector512.FusedMultiplyAdd(MatVec.Raw(Vector512.WidenLower(h0)), w, a0);
+                        a1 = Vector512.FusedMultiplyAdd(MatVec.Raw(Vector512.WidenUpper(h0)), w, a1);
+                        a2 = Vector512.FusedMultiplyAdd(MatVec.Raw(Vector512.WidenLower(h1)), w, a2);
+                        a3 = Vector512.FusedMultiplyAdd(MatVec.Raw(Vector512.WidenUpper(h1)), w, a3);
+                    }
+
+                    a0.Store(output + c);
+                    a1.Store(output + c + 16);
+                    a2.Store(output + c + 32);
+                    a3.Store(output + c + 48);
+                }
+            }
+
+            for (; c < width; c++)
+            {
+                var sum = 0f;
+                for (var j = 0; j < p.Length; j++)
+                {
+                    sum = MathF.FusedMultiplyAdd(weights[j], HalfConversion.ToSingle(values[(long)j * stride + c]), sum);
+                }
+
+                output[c] = sum;
+            }
+        }
+    }
+}
