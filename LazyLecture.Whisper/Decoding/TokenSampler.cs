@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace LazyLecture.Whisper.Decoding;
 
 /// <summary>Picks the next token from a filtered distribution, as whisper.cpp's whisper_sample_token.</summary>
@@ -6,19 +8,9 @@ public static class TokenSampler
     /// <summary>The most probable token (the first one on ties).</summary>
     public static SampledToken Best(TokenDistribution distribution, int timestampBegin)
     {
-        var probabilities = distribution.Probabilities;
-        var id = 0;
-        var p = 0f;
-        for (var i = 0; i < probabilities.Length; i++)
-        {
-            if (p < probabilities[i])
-            {
-                id = i;
-                p = probabilities[i];
-            }
-        }
-
-        return Complete(distribution, timestampBegin, id);
+        // IndexOfMax returns the first maximum, as whisper.cpp's strict '<' scan
+        var id = TensorPrimitives.IndexOfMax<float>(distribution.Probabilities);
+        return Complete(distribution, timestampBegin, Math.Max(0, id));
     }
 
     /// <summary>A token drawn in proportion to its probability.</summary>
@@ -58,18 +50,13 @@ public static class TokenSampler
         var probabilities = distribution.Probabilities;
 
         // the likeliest timestamp at this step: a text token's segment may start there
-        double sum = 0;
-        double max = 0;
-        var timestampId = 0;
-        for (var i = timestampBegin; i < probabilities.Length; i++)
-        {
-            sum += probabilities[i];
-            if (max < probabilities[i])
-            {
-                max = probabilities[i];
-                timestampId = i;
-            }
-        }
+        var timestamps = probabilities.AsSpan(timestampBegin);
+        var sum = (double)TensorPrimitives.Sum<float>(timestamps);
+        var first = TensorPrimitives.IndexOfMax<float>(timestamps);
+        double max = first >= 0 ? timestamps[first] : 0;
+
+        // when no timestamp is possible the window start stands in (whisper.cpp would leave id 0 here)
+        var timestampId = timestampBegin + Math.Max(0, first);
 
         var p = probabilities[id];
         var pt = (float)(max / (sum + 1e-10));
