@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using LazyLecture.Whisper.Text;
 
@@ -66,6 +67,7 @@ public sealed class LogitFilter
     /// <paramref name="tokens"/> are the tokens sampled so far in this window (after the prompt);
     /// <paramref name="hasTimestamp"/>/<paramref name="seekDelta"/> are the decoder's timestamp progress (frames).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot per token: skip the unoptimised first tier
     public void Apply(ReadOnlySpan<float> rawLogits, ReadOnlySpan<int> tokens, bool hasTimestamp, int seekDelta, float temperature, TokenDistribution output)
     {
         var s = _special;

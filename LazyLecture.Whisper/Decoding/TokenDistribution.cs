@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace LazyLecture.Whisper.Decoding;
@@ -22,6 +23,7 @@ public sealed class TokenDistribution(int vocabularySize)
     /// log_softmax over the finite logits (whisper_compute_logprobs), vectorised; suppressed (-inf) logits stay -inf.
     /// <paramref name="scratch"/> receives exp(logit - max) and may alias nothing else.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot per token: skip the unoptimised first tier
     public static void ComputeLogProbabilities(ReadOnlySpan<float> logits, Span<float> logProbabilities, Span<float> scratch)
     {
         var max = TensorPrimitives.Max(logits);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace LazyLecture.Whisper.Decoding;
@@ -6,6 +7,7 @@ namespace LazyLecture.Whisper.Decoding;
 public static class TokenSampler
 {
     /// <summary>The most probable token (the first one on ties).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot per token: skip the unoptimised first tier
     public static SampledToken Best(TokenDistribution distribution, int timestampBegin)
     {
         // IndexOfMax returns the first maximum, as whisper.cpp's strict '<' scan
@@ -45,6 +47,7 @@ public static class TokenSampler
         return Complete(distribution, timestampBegin, id);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot per token: skip the unoptimised first tier
     private static SampledToken Complete(TokenDistribution distribution, int timestampBegin, int id)
     {
         var probabilities = distribution.Probabilities;

@@ -292,6 +292,7 @@ namespace WhisperBench
                 Print("lang time", s.LanguageDetectionTime);
             }
 
+            Print("sample time", s.SampleTime);
             Print("encode time", s.EncodeTime, s.Windows);
             Print("decode time", s.DecodeTime, s.DecodedTokens);
             Print("prompt time", s.PromptTime, s.PromptTokens);
