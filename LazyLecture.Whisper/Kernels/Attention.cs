@@ -88,27 +88,54 @@ public static unsafe class Attention
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ScoresF16(float* q, ushort* keysTransposed, int keyStride, int headSize, int positions, float* scores)
     {
-        new Span<float>(scores, positions).Clear();
-        for (var d = 0; d < headSize; d++)
+        var j = 0;
+        if (Vector512.IsHardwareAccelerated)
         {
-            var keys = (short*)(keysTransposed + (long)d * keyStride);
-            var j = 0;
-            if (Vector512.IsHardwareAccelerated)
+            // 32 positions at a time stay in two registers while the head dimension is swept.
+            for (; j + 32 <= positions; j += 32)
             {
-                var weight = Vector512.Create(q[d] * MatVec.HalfScale);
-                for (; j + 32 <= positions; j += 32)
+                Vector512<float> lo = default, hi = default;
+                var keys = (short*)keysTransposed + j;
+                for (var d = 0; d < headSize; d++, keys += keyStride)
                 {
-                    var h = Vector512.Load(keys + j);
-                    Vector512.FusedMultiplyAdd(MatVec.Raw(Vector512.WidenLower(h)), weight, Vector512.Load(scores + j)).Store(scores + j);
-                    Vector512.FusedMultiplyAdd(MatVec.Raw(Vector512.WidenUpper(h)), weight, Vector512.Load(scores + j + 16)).Store(scores + j + 16);
+                    var weight = Vector512.Create(q[d] * MatVec.HalfScale);
+                    var h = Vector512.Load(keys);
+                    lo = Vector512.FusedMultiplyAdd(MatVec.Raw(Vector512.WidenLower(h)), weight, lo);
+                    hi = Vector512.FusedMultiplyAdd(MatVec.Raw(Vector512.WidenUpper(h)), weight, hi);
                 }
+
+                lo.Store(scores + j);
+                hi.Store(scores + j + 16);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j + 16 <= positions; j += 16)
+            {
+                Vector256<float> lo = default, hi = default;
+                var keys = (short*)keysTransposed + j;
+                for (var d = 0; d < headSize; d++, keys += keyStride)
+                {
+                    var weight = Vector256.Create(q[d] * MatVec.HalfScale);
+                    var (l, h) = Vector256.Widen(Vector256.Load(keys));
+                    lo = Vector256.FusedMultiplyAdd(MatVec.Raw(l), weight, lo);
+                    hi = Vector256.FusedMultiplyAdd(MatVec.Raw(h), weight, hi);
+                }
+
+                lo.Store(scores + j);
+                hi.Store(scores + j + 8);
+            }
+        }
+
+        for (; j < positions; j++)
+        {
+            var sum = 0f;
+            for (var d = 0; d < headSize; d++)
+            {
+                sum = MathF.FusedMultiplyAdd(HalfConversion.ToSingle(keysTransposed[(long)d * keyStride + j]), q[d], sum);
             }
 
-            var qd = q[d];
-            for (; j < positions; j++)
-            {
-                scores[j] = MathF.FusedMultiplyAdd(HalfConversion.ToSingle((ushort)keys[j]), qd, scores[j]);
-            }
+            scores[j] = sum;
         }
     }
 
@@ -140,6 +167,45 @@ public static unsafe class Attention
                     a1.Store(output + c + 16);
                     a2.Store(output + c + 32);
                     a3.Store(output + c + 48);
+                }
+
+                for (; c + 32 <= width; c += 32)
+                {
+                    Vector512<float> a0 = default, a1 = default;
+                    var row = (short*)values + c;
+                    for (var j = 0; j < p.Length; j++, row += stride)
+                    {
+                        var w = Vector512.Create(weights[j] * MatVec.HalfScale);
+                        var h0 = Vector512.Load(row);
+                        a0 = Vector512.FusedMultiplyAdd(MatVec.Raw(Vector512.WidenLower(h0)), w, a0);
+                        a1 = Vector512.FusedMultiplyAdd(MatVec.Raw(Vector512.WidenUpper(h0)), w, a1);
+                    }
+
+                    a0.Store(output + c);
+                    a1.Store(output + c + 16);
+                }
+            }
+            else if (Vector256.IsHardwareAccelerated)
+            {
+                for (; c + 32 <= width; c += 32)
+                {
+                    Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                    var row = (short*)values + c;
+                    for (var j = 0; j < p.Length; j++, row += stride)
+                    {
+                        var w = Vector256.Create(weights[j] * MatVec.HalfScale);
+                        var (l0, h0) = Vector256.Widen(Vector256.Load(row));
+                        var (l1, h1) = Vector256.Widen(Vector256.Load(row + 16));
+                        a0 = Vector256.FusedMultiplyAdd(MatVec.Raw(l0), w, a0);
+                        a1 = Vector256.FusedMultiplyAdd(MatVec.Raw(h0), w, a1);
+                        a2 = Vector256.FusedMultiplyAdd(MatVec.Raw(l1), w, a2);
+                        a3 = Vector256.FusedMultiplyAdd(MatVec.Raw(h1), w, a3);
+                    }
+
+                    a0.Store(output + c);
+                    a1.Store(output + c + 8);
+                    a2.Store(output + c + 16);
+                    a3.Store(output + c + 24);
                 }
             }
 

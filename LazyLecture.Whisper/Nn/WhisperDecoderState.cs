@@ -9,7 +9,7 @@ namespace LazyLecture.Whisper;
 /// The text decoder for one job: cross-attention K/V of the current window and the self-attention KV cache.
 /// All buffers are allocated up front; decoding a token allocates nothing of its own.
 /// </summary>
-public sealed unsafe class WhisperDecoderState : IDisposable
+public sealed unsafe partial class WhisperDecoderState : IDisposable
 {
     private readonly WhisperModel _model;
     private readonly DecoderWeights _weights;
@@ -169,10 +169,19 @@ public sealed unsafe class WhisperDecoderState : IDisposable
             }
         }
 
-        for (var i = 0; i < tokens.Length; i++)
+        if (tokens.Length >= BatchThreshold)
         {
-            Step(tokens[i], PastTokens);
-            PastTokens++;
+            // Prompts go through batched GEMMs; the last token's hidden state lands in _x for the logits.
+            StepBatch(tokens, PastTokens);
+            PastTokens += tokens.Length;
+        }
+        else
+        {
+            for (var i = 0; i < tokens.Length; i++)
+            {
+                Step(tokens[i], PastTokens);
+                PastTokens++;
+            }
         }
 
         Logits();
@@ -273,38 +282,50 @@ public sealed unsafe class WhisperDecoderState : IDisposable
     // Causal self-attention of the newest token over the first `length` cached positions (Q and K already carry d^-1/4 each).
     private void SelfAttention(int layer, int length)
     {
-        var keys = _selfKeys.Pointer + (long)layer * _textCtx * _state;
-        var values = _selfValues.Pointer + (long)layer * _textCtx * _state;
         for (var head = 0; head < _heads; head++)
         {
             var offset = head * _headSize;
-            var q = new ReadOnlySpan<float>(_query.Pointer + offset, _headSize);
-            var p = _probabilities.Slice(0, length);
-            for (var j = 0; j < length; j++)
-            {
-                p[j] = TensorPrimitives.Dot(q, new ReadOnlySpan<float>(keys + (long)j * _state + offset, _headSize));
-            }
-
-            Softmax.Apply(p, 1f);
-            HalfConversion.RoundToHalfPrecision(p);
-            Attention.WeightedSum(p, values + offset, _state, _headSize, _attention.Pointer + offset);
+            SelfAttentionHead(layer, length, _query.Pointer + offset, _attention.Pointer + offset, head, _probabilities.Pointer);
         }
     }
 
-    // One head of cross-attention over f16 K/V: scores by sweeping the transposed keys, softmax(· d^-1/4), weighted value sum.
+    private void SelfAttentionHead(int layer, int length, float* query, float* output, int head, float* scratch)
+    {
+        var offset = head * _headSize;
+        var keys = _selfKeys.Pointer + (long)layer * _textCtx * _state + offset;
+        var values = _selfValues.Pointer + (long)layer * _textCtx * _state + offset;
+        var q = new ReadOnlySpan<float>(query, _headSize);
+        var p = new Span<float>(scratch, length);
+        for (var j = 0; j < length; j++)
+        {
+            p[j] = TensorPrimitives.Dot(q, new ReadOnlySpan<float>(keys + (long)j * _state, _headSize));
+        }
+
+        Softmax.Apply(p, 1f);
+        HalfConversion.RoundToHalfPrecision(p);
+        Attention.WeightedSum(p, values, _state, _headSize, output);
+    }
+
     private void CrossAttentionHead(int head)
+    {
+        var offset = head * _headSize;
+        var scratch = _probabilities.Pointer + (long)head * Math.Max(_textCtx, _audioCtx);
+        CrossAttentionHead(_layer, head, _query.Pointer + offset, _attention.Pointer + offset, scratch);
+    }
+
+    // One head of cross-attention over f16 K/V: scores by sweeping the transposed keys, softmax(· d^-1/4), weighted value sum.
+    private void CrossAttentionHead(int layer, int head, float* query, float* output, float* scores)
     {
         var positions = _audioPositions;
         var offset = head * _headSize;
-        var p = _probabilities.Slice((long)head * Math.Max(_textCtx, _audioCtx), positions);
+        var p = new Span<float>(scores, positions);
         fixed (ushort* keysBase = _crossKeysTransposed, valuesBase = _crossValues)
-        fixed (float* scores = p)
         {
-            var keys = keysBase + (long)_layer * _audioCtx * _state + (long)offset * positions;
-            Attention.ScoresF16(_query.Pointer + offset, keys, positions, _headSize, positions, scores);
+            var keys = keysBase + (long)layer * _audioCtx * _state + (long)offset * positions;
+            Attention.ScoresF16(query, keys, positions, _headSize, positions, scores);
             Softmax.Apply(p, _qkScale);
             HalfConversion.RoundToHalfPrecision(p);
-            Attention.WeightedSumF16(p, valuesBase + (long)_layer * _audioCtx * _state + offset, _state, _headSize, _attention.Pointer + offset);
+            Attention.WeightedSumF16(p, valuesBase + (long)layer * _audioCtx * _state + offset, _state, _headSize, output);
         }
     }
 }
