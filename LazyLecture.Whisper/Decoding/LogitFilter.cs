@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Numerics.Tensors;
 using LazyLecture.Whisper.Text;
 
 namespace LazyLecture.Whisper.Decoding;
@@ -164,7 +163,7 @@ public sealed class LogitFilter
 
         // if the timestamps together are likelier than any single text token, a timestamp must come
         var timestampLogProbability = LogSumExp(logProbabilities[s.TimestampBegin..], output.Probabilities.AsSpan(s.TimestampBegin, n - s.TimestampBegin));
-        var maxTextLogProbability = TensorPrimitives.Max(logProbabilities[..s.TimestampBegin]);
+        var maxTextLogProbability = DistributionMath.Max(logProbabilities[..s.TimestampBegin]);
 
         if (timestampLogProbability > maxTextLogProbability)
         {
@@ -177,15 +176,13 @@ public sealed class LogitFilter
 
     private static float LogSumExp(ReadOnlySpan<float> values, Span<float> scratch)
     {
-        var max = TensorPrimitives.Max(values);
+        var max = DistributionMath.Max(values);
         if (float.IsNegativeInfinity(max))
         {
             return float.NegativeInfinity;
         }
 
-        TensorPrimitives.Subtract(values, max, scratch);
-        TensorPrimitives.Exp(scratch, scratch);
-        return MathF.Log(TensorPrimitives.Sum(scratch)) + max;
+        return MathF.Log(DistributionMath.ExpShiftedSum(values, max, scratch)) + max;
     }
 
     private static int[] FindNonSpeechTokens(WhisperTokenizer tokenizer)

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Numerics.Tensors;
 
 namespace LazyLecture.Whisper.Decoding;
 
@@ -26,14 +25,12 @@ public sealed class TokenDistribution(int vocabularySize)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot per token: skip the unoptimised first tier
     public static void ComputeLogProbabilities(ReadOnlySpan<float> logits, Span<float> logProbabilities, Span<float> scratch)
     {
-        var max = TensorPrimitives.Max(logits);
-        TensorPrimitives.Subtract(logits, max, scratch);
-        TensorPrimitives.Exp(scratch, scratch); // exp(-inf) = 0: suppressed tokens drop out of the sum
-        var logSumExp = MathF.Log(TensorPrimitives.Sum(scratch)) + max;
-        TensorPrimitives.Subtract(logits, logSumExp, logProbabilities);
+        var max = DistributionMath.Max(logits);
+        var sum = DistributionMath.ExpShiftedSum(logits, max, scratch); // exp(-inf) = 0: suppressed tokens drop out
+        DistributionMath.Subtract(logits, MathF.Log(sum) + max, logProbabilities);
     }
 
     /// <summary>Probabilities from log-probabilities; zero where the logit was suppressed (whisper_compute_probs).</summary>
     public static void ComputeProbabilities(ReadOnlySpan<float> logProbabilities, Span<float> probabilities) =>
-        TensorPrimitives.Exp(logProbabilities, probabilities);
+        DistributionMath.Exp(logProbabilities, probabilities);
 }

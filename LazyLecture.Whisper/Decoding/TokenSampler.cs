@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Numerics.Tensors;
 
 namespace LazyLecture.Whisper.Decoding;
 
@@ -11,7 +10,7 @@ public static class TokenSampler
     public static SampledToken Best(TokenDistribution distribution, int timestampBegin)
     {
         // IndexOfMax returns the first maximum, as whisper.cpp's strict '<' scan
-        var id = TensorPrimitives.IndexOfMax<float>(distribution.Probabilities);
+        var id = DistributionMath.IndexOfMax(distribution.Probabilities);
         return Complete(distribution, timestampBegin, Math.Max(0, id));
     }
 
@@ -54,8 +53,8 @@ public static class TokenSampler
 
         // the likeliest timestamp at this step: a text token's segment may start there
         var timestamps = probabilities.AsSpan(timestampBegin);
-        var sum = (double)TensorPrimitives.Sum<float>(timestamps);
-        var first = TensorPrimitives.IndexOfMax<float>(timestamps);
+        var sum = (double)DistributionMath.Sum(timestamps);
+        var first = DistributionMath.IndexOfMax(timestamps);
         double max = first >= 0 ? timestamps[first] : 0;
 
         // when no timestamp is possible the window start stands in (whisper.cpp would leave id 0 here)
