@@ -85,6 +85,31 @@ public class TranscriberTests
         Assert.Equal(1.0, reports[^1].Fraction, 6);
     }
 
+    [Fact]
+    public async Task Long_audio_is_transcribed_window_by_window_with_increasing_times_inside_the_audio()
+    {
+        using var model = WhisperModel.Load(SharedAssets.Require("models/synthetic-micro.en.bin"));
+        var jfk = AudioFileReader.Read(SharedAssets.Require("audio/jfk.wav"), TestContext.Current.CancellationToken);
+        var audio = new float[jfk.Length * 4]; // 44 s: at least two windows, the second conditioned on the first
+        for (var i = 0; i < 4; i++)
+        {
+            jfk.CopyTo(audio, i * jfk.Length);
+        }
+
+        using var transcriber = new WhisperTranscriber(model, Greedy);
+        var result = await transcriber.TranscribeAllAsync(audio, ct: TestContext.Current.CancellationToken);
+
+        Assert.True(result.Statistics.Windows >= 2);
+        Assert.True(result.Segments.Count >= 2);
+        for (var i = 0; i < result.Segments.Count; i++)
+        {
+            Assert.True(result.Segments[i].Start <= result.Segments[i].End);
+            Assert.True(i == 0 || result.Segments[i - 1].Start < result.Segments[i].Start);
+        }
+
+        Assert.True(result.Segments[^1].Start < 44);
+    }
+
     /// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class SynchronousProgress(Action<TranscriptionProgress> report) : IProgress<TranscriptionProgress>
     {
