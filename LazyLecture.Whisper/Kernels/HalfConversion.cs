@@ -80,6 +80,32 @@ public static class HalfConversion
         return false;
     }
 
+    /// <summary>Converts f32 values to f16 bits, rounding to nearest even (vector rounding, then an exact re-encoding).</summary>
+    public static void ToHalfBits(ReadOnlySpan<float> source, Span<float> scratch, Span<ushort> destination)
+    {
+        var rounded = scratch[..source.Length];
+        RoundToHalfPrecision(source, rounded);
+        for (var i = 0; i < rounded.Length; i++)
+        {
+            var bits = BitConverter.SingleToUInt32Bits(rounded[i]);
+            var sign = (ushort)((bits >> 16) & SignMask);
+            var abs = bits & 0x7FFFFFFFu;
+            ushort magnitude;
+            if (abs >= 0x38800000u)
+            {
+                // f16 normal, infinity or NaN: rebase the exponent (already rounded to 10 mantissa bits).
+                magnitude = abs >= 0x7F800000u ? (ushort)(0x7C00 | (abs > 0x7F800000u ? 0x200 : 0)) : (ushort)((abs >> 13) - 0x1C000u);
+            }
+            else
+            {
+                // f16 subnormal or zero: the value is an exact multiple of 2^-24.
+                magnitude = (ushort)(BitConverter.UInt32BitsToSingle(abs) * 16777216f);
+            }
+
+            destination[i] = (ushort)(sign | magnitude);
+        }
+    }
+
     public static float ToSingle(ushort bits) => (float)BitConverter.UInt16BitsToHalf(bits);
 
     /// <summary>Rounds f32 to the nearest f16 (ties to even), as ggml's FP32_TO_FP16.</summary>

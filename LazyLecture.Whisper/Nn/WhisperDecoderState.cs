@@ -41,6 +41,10 @@ public sealed unsafe partial class WhisperDecoderState : IDisposable
     private readonly ushort[] _crossValues; // f16 [layer][position][channel], pinned
     private readonly PinnedBuffer _logits;
     private readonly Action<int> _crossAttentionHead;
+    private readonly PackedMatrix _crossPacked = new();
+    private PinnedBuffer? _crossInput;
+    private PinnedBuffer? _crossOutput;
+    private ushort[]? _crossHalves;
     private int _audioPositions;
     private int _layer;
     private bool _hasEncoderOutput;
@@ -94,9 +98,13 @@ public sealed unsafe partial class WhisperDecoderState : IDisposable
 
         var positions = encoded.Positions;
         var n = positions * _state;
-        var input = new PinnedBuffer(n);
-        var output = new PinnedBuffer(n);
-        var packed = new PackedMatrix();
+        _crossInput ??= new PinnedBuffer((long)_audioCtx * _state);
+        _crossOutput ??= new PinnedBuffer((long)_audioCtx * _state);
+        _crossHalves ??= new ushort[_audioCtx * _state];
+        var input = _crossInput;
+        var output = _crossOutput;
+        var halves = _crossHalves.AsSpan(0, n);
+        var packed = _crossPacked;
         for (var layer = 0; layer < _layers; layer++)
         {
             var block = _weights.Blocks[layer];
@@ -105,24 +113,21 @@ public sealed unsafe partial class WhisperDecoderState : IDisposable
             encoded.Data.AsSpan(0, n).CopyTo(input.Span);
             Linear.Forward(input.Pointer, positions, block.CrossKeyWeight!, null, output.Pointer, packed, _threads);
             TensorPrimitives.Multiply(output.Slice(0, n), _qkScale, output.Slice(0, n));
+            HalfConversion.ToHalfBits(output.Slice(0, n), input.Slice(0, n), halves);
             var keys = _crossKeysTransposed.AsSpan(layer * _audioCtx * _state);
             for (var t = 0; t < positions; t++)
             {
-                var row = output.Pointer + (long)t * _state;
+                var row = halves.Slice(t * _state, _state);
                 for (var c = 0; c < _state; c++)
                 {
                     // Layout [head][d][position]: c = head·d_head + d, so this is [c][position].
-                    keys[c * positions + t] = HalfConversion.ToHalfBits(row[c]);
+                    keys[c * positions + t] = row[c];
                 }
             }
 
             encoded.Data.AsSpan(0, n).CopyTo(input.Span);
             Linear.Forward(input.Pointer, positions, block.CrossValueWeight!, block.CrossValueBias, output.Pointer, packed, _threads);
-            var values = _crossValues.AsSpan(layer * _audioCtx * _state, n);
-            for (var i = 0; i < n; i++)
-            {
-                values[i] = HalfConversion.ToHalfBits(output.Span[i]);
-            }
+            HalfConversion.ToHalfBits(output.Slice(0, n), input.Slice(0, n), _crossValues.AsSpan(layer * _audioCtx * _state, n));
         }
 
         _audioPositions = positions;

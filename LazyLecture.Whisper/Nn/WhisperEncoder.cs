@@ -125,7 +125,7 @@ public sealed unsafe class WhisperEncoder
 
         Linear.Forward(im2col, frames, weights.Conv1Weight, null, _conv1Output.Pointer, _packedWeight, _threads);
         Linear.AddBias(_conv1Output.Pointer, frames, weights.Conv1Bias.AsSingles());
-        Gelu.Apply(_conv1Output.Slice(0, frames * _state));
+        ApplyGelu(_conv1Output, frames * _state);
 
         // im2col for conv2 (kernel 3, stride 2, pad 1) over the conv1 output laid out [frame][channel].
         var columns2 = _state * 3;
@@ -157,8 +157,8 @@ public sealed unsafe class WhisperEncoder
 
         Linear.Forward(im2col2, _ctx, weights.Conv2Weight, null, _residual.Pointer, _packedWeight, _threads);
         Linear.AddBias(_residual.Pointer, _ctx, weights.Conv2Bias.AsSingles());
+        ApplyGelu(_residual, _ctx * _state);
         var x = _residual.Slice(0, _ctx * _state);
-        Gelu.Apply(x);
         TensorPrimitives.Add(x, weights.PositionalEmbedding.AsSingles()[..(_ctx * _state)], x);
     }
 
@@ -175,19 +175,43 @@ public sealed unsafe class WhisperEncoder
 
         Normalize(block.MlpLnWeight, block.MlpLnBias);
         Linear.Forward(_normed.Pointer, _ctx, block.Mlp0Weight, block.Mlp0Bias, _hidden.Pointer, _packedWeight, _threads);
-        Gelu.Apply(_hidden.Slice(0, 4 * n));
+        ApplyGelu(_hidden, 4 * n);
         Linear.Forward(_hidden.Pointer, _ctx, block.Mlp2Weight, block.Mlp2Bias, _query.Pointer, _packedWeight, _threads);
         TensorPrimitives.Add(_residual.Slice(0, n), _query.Slice(0, n), _residual.Slice(0, n));
     }
 
     private void Normalize(GgmlTensor weight, GgmlTensor bias)
     {
-        var w = weight.AsSingles();
-        var b = bias.AsSingles();
-        for (var t = 0; t < _ctx; t++)
+        Parallel.For(0, Chunks(_ctx), new ParallelOptions { MaxDegreeOfParallelism = _threads }, chunk =>
         {
-            LayerNorm.Apply(_residual.Slice((long)t * _state, _state), w, b, _normed.Slice((long)t * _state, _state));
-        }
+            var (start, end) = ChunkRange(chunk, _ctx);
+            var w = weight.AsSingles();
+            var b = bias.AsSingles();
+            for (var t = start; t < end; t++)
+            {
+                LayerNorm.Apply(_residual.Slice((long)t * _state, _state), w, b, _normed.Slice((long)t * _state, _state));
+            }
+        });
+    }
+
+    // Element-wise GELU split over the workers.
+    private void ApplyGelu(PinnedBuffer buffer, int length)
+    {
+        Parallel.For(0, Chunks(length), new ParallelOptions { MaxDegreeOfParallelism = _threads }, chunk =>
+        {
+            var (start, end) = ChunkRange(chunk, length);
+            Gelu.Apply(buffer.Slice(start, end - start));
+        });
+    }
+
+    private int Chunks(int length) => Math.Min(length, _threads * 4);
+
+    private (int Start, int End) ChunkRange(int chunk, int length)
+    {
+        var chunks = Chunks(length);
+        var per = (length + chunks - 1) / chunks;
+        var start = Math.Min(length, chunk * per);
+        return (start, Math.Min(length, start + per));
     }
 
     // Per head: softmax(Q·Kᵀ / √d)·V with Q, K, V and the probabilities rounded to f16 (ggml casts K and V to f16 and

@@ -17,7 +17,9 @@ internal static class Golden
         return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
     }
 
-    public static WhisperModel LoadModel(string size) => WhisperModel.Load(SharedAssets.Require($"models/synthetic-{size}.en.bin"));
+    public static string LoadModelPath(string size) => SharedAssets.Require($"models/synthetic-{size}.en.bin");
+
+    public static WhisperModel LoadModel(string size) => WhisperModel.Load(LoadModelPath(size));
 
     public static float[] JfkSamples() => WaveFile.ReadMono(SharedAssets.Require("audio/jfk.wav")).Samples;
 

@@ -54,6 +54,33 @@ public sealed unsafe class KernelTests
         }
     }
 
+    [Fact]
+    public void Single_to_half_bits_matches_the_ieee_conversion()
+    {
+        var values = new float[5000];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = (i % 3) switch
+            {
+                0 => (float)((_random.NextDouble() - 0.5) * 200),
+                1 => (float)((_random.NextDouble() - 0.5) * 2e-4),
+                _ => (float)((_random.NextDouble() - 0.5) * 140_000),
+            };
+        }
+
+        values[0] = 0f;
+        values[1] = -0f;
+        values[2] = float.PositiveInfinity;
+        var bits = new ushort[values.Length];
+
+        HalfConversion.ToHalfBits(values, new float[values.Length], bits);
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            Assert.Equal(BitConverter.HalfToUInt16Bits((Half)values[i]), bits[i]);
+        }
+    }
+
     [Theory]
     [InlineData((ushort)0x3C00, 1.0f)]
     [InlineData((ushort)0xC000, -2.0f)]
