@@ -110,6 +110,22 @@ public class TranscriberTests
         Assert.True(result.Segments[^1].Start < 44);
     }
 
+    [Fact]
+    public async Task Prompt_tokens_condition_the_first_window_behind_the_previous_text_token()
+    {
+        using var model = WhisperModel.Load(SharedAssets.Require("models/synthetic-micro.en.bin"));
+        var ldc = AudioFileReader.Read(SharedAssets.Require("audio/LDC93S1.wav"), TestContext.Current.CancellationToken);
+        using var plain = new WhisperTranscriber(model, Greedy);
+        using var prompted = new WhisperTranscriber(model, Greedy with { PromptTokens = [1757, 1757, 1757] });
+
+        var without = await plain.TranscribeAllAsync(ldc, ct: TestContext.Current.CancellationToken);
+        var with = await prompted.TranscribeAllAsync(ldc, ct: TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, without.Statistics.PromptTokens);
+        Assert.Equal(5, with.Statistics.PromptTokens); // <|startofprev|> + 3 tokens + <|startoftranscript|>
+        Assert.NotEmpty(with.Segments);
+    }
+
     /// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class SynchronousProgress(Action<TranscriptionProgress> report) : IProgress<TranscriptionProgress>
     {
