@@ -6,7 +6,7 @@ namespace LazyLecture.Whisper.Kernels;
 /// </summary>
 public sealed class WorkerTeam : IDisposable
 {
-    private const int SpinIterations = 1_000;
+    private const int SpinIterations = 200;
 
     private readonly Thread[] _workers;
     private readonly object _gate = new();
@@ -139,11 +139,12 @@ public sealed class WorkerTeam : IDisposable
         var seen = Volatile.Read(ref _generation);
         while (!_disposed)
         {
-            var spins = 0;
-            while (Volatile.Read(ref _generation) == seen && !_disposed && spins < SpinIterations)
+            // Spin, then yield the core (SpinWait escalates to Thread.Yield), then sleep: cheap hand-offs on an idle
+            // machine without starving the caller when other processes compete for the cores.
+            var spinner = new SpinWait();
+            while (Volatile.Read(ref _generation) == seen && !_disposed && spinner.Count < SpinIterations)
             {
-                Thread.SpinWait(20);
-                spins++;
+                spinner.SpinOnce(sleep1Threshold: -1);
             }
 
             if (Volatile.Read(ref _generation) == seen && !_disposed)
