@@ -129,4 +129,67 @@ internal static class DistributionMath
 
         return sum;
     }
+
+    /// <summary>values /= divisor in place (a division, as whisper.cpp, not a multiplication by the reciprocal).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Divide(Span<float> values, float divisor)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
+        {
+            var vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
+            var d = new Vector<float>(divisor);
+            for (var k = 0; k < vectors.Length; k++)
+            {
+                vectors[k] /= d;
+            }
+
+            i = vectors.Length * Vector<float>.Count;
+        }
+
+        for (; i < values.Length; i++)
+        {
+            values[i] /= divisor;
+        }
+    }
+
+    /// <summary>
+    /// The index where the running sum of <paramref name="weights"/> first exceeds <paramref name="target"/>,
+    /// skipping whole vectors at a time; the last positive weight when rounding leaves the target unreached.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int IndexOfCumulative(ReadOnlySpan<float> weights, double target)
+    {
+        double cumulative = 0;
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vectors = MemoryMarshal.Cast<float, Vector<float>>(weights);
+            for (var k = 0; k < vectors.Length; k++, i += Vector<float>.Count)
+            {
+                var block = Vector.Sum(vectors[k]);
+                if (cumulative + block > target)
+                {
+                    break;
+                }
+
+                cumulative += block;
+            }
+        }
+
+        for (; i < weights.Length; i++)
+        {
+            cumulative += weights[i];
+            if (weights[i] > 0f && cumulative > target)
+            {
+                return i;
+            }
+        }
+
+        for (i = weights.Length - 1; i > 0 && weights[i] <= 0f; i--)
+        {
+        }
+
+        return i;
+    }
 }

@@ -76,10 +76,7 @@ public sealed class LogitFilter
 
         if (temperature > 0f)
         {
-            for (var i = 0; i < n; i++)
-            {
-                logits[i] /= temperature;
-            }
+            DistributionMath.Divide(logits, temperature);
         }
 
         var isInitial = tokens.IsEmpty;

@@ -15,34 +15,13 @@ public static class TokenSampler
     }
 
     /// <summary>A token drawn in proportion to its probability.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot per token at temperatures above zero
     public static SampledToken Draw(TokenDistribution distribution, int timestampBegin, Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
         var probabilities = distribution.Probabilities;
-        double total = 0;
-        foreach (var p in probabilities)
-        {
-            total += p;
-        }
-
-        var target = random.NextDouble() * total;
-        var id = 0;
-        double cumulative = 0;
-        for (var i = 0; i < probabilities.Length; i++)
-        {
-            if (probabilities[i] <= 0f)
-            {
-                continue;
-            }
-
-            id = i;
-            cumulative += probabilities[i];
-            if (cumulative > target)
-            {
-                break;
-            }
-        }
-
+        var total = (double)DistributionMath.Sum(probabilities);
+        var id = DistributionMath.IndexOfCumulative(probabilities, random.NextDouble() * total);
         return Complete(distribution, timestampBegin, id);
     }
 
