@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LazyLecture.Whisper.Kernels;
 
 namespace LazyLecture.Whisper;
@@ -41,41 +42,9 @@ public static class LogMelSpectrogram
         // Frames whose window starts past the audio see only zeros; whisper.cpp writes log10(1e-10) there.
         var signalLength = n + ReflectPad;
         var computedFrames = Math.Min(signalLength / FrameStep + 1, frames);
-        Parallel.For(0, Math.Max(1, threads), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, worker =>
-        {
-            var windowed = new float[FrameSize];
-            var spectrum = new float[2 * FrameSize];
-            var power = new float[filters.FftBins];
-            var workers = Math.Max(1, threads);
-            for (var frame = worker; frame < computedFrames; frame += workers)
-            {
-                var offset = frame * FrameStep;
-                var available = Math.Min(FrameSize, signalLength - offset);
-                for (var j = 0; j < available; j++)
-                {
-                    windowed[j] = HannWindow[j] * padded[offset + j];
-                }
-
-                Array.Clear(windowed, available, FrameSize - available);
-                FrameFft.Transform(windowed, spectrum);
-                for (var j = 0; j < power.Length; j++)
-                {
-                    power[j] = spectrum[2 * j] * spectrum[2 * j] + spectrum[2 * j + 1] * spectrum[2 * j + 1];
-                }
-
-                for (var m = 0; m < bins; m++)
-                {
-                    var filter = filters.Data.AsSpan(m * filters.FftBins, filters.FftBins);
-                    double sum = 0;
-                    for (var k = 0; k < power.Length; k++)
-                    {
-                        sum += power[k] * filter[k];
-                    }
-
-                    data[m * frames + frame] = (float)Math.Log10(Math.Max(sum, 1e-10));
-                }
-            }
-        });
+        var workers = Math.Max(1, threads);
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
+            worker => ComputeFrames(padded, signalLength, filters, data, frames, computedFrames, worker, workers));
 
         var silence = (float)Math.Log10(1e-10);
         for (var m = 0; m < bins; m++)
@@ -98,6 +67,44 @@ public static class LogMelSpectrogram
         }
 
         return new MelSpectrogram(bins, frames, framesFromAudio, data);
+    }
+
+    // Frames worker, worker + workers, …: window, FFT, power spectrum, mel filters, log10 (as whisper.cpp's worker threads).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ComputeFrames(float[] padded, int signalLength, MelFilterBank filters, float[] data, int frames, int computedFrames, int worker, int workers)
+    {
+        var windowed = new float[FrameSize];
+        var spectrum = new float[2 * FrameSize];
+        var power = new float[filters.FftBins];
+        var bins = filters.Bins;
+        for (var frame = worker; frame < computedFrames; frame += workers)
+        {
+            var offset = frame * FrameStep;
+            var available = Math.Min(FrameSize, signalLength - offset);
+            for (var j = 0; j < available; j++)
+            {
+                windowed[j] = HannWindow[j] * padded[offset + j];
+            }
+
+            Array.Clear(windowed, available, FrameSize - available);
+            FrameFft.Transform(windowed, spectrum);
+            for (var j = 0; j < power.Length; j++)
+            {
+                power[j] = spectrum[2 * j] * spectrum[2 * j] + spectrum[2 * j + 1] * spectrum[2 * j + 1];
+            }
+
+            for (var m = 0; m < bins; m++)
+            {
+                var filter = filters.Data.AsSpan(m * filters.FftBins, filters.FftBins);
+                double sum = 0;
+                for (var k = 0; k < power.Length; k++)
+                {
+                    sum += power[k] * filter[k];
+                }
+
+                data[m * frames + frame] = (float)Math.Log10(Math.Max(sum, 1e-10));
+            }
+        }
     }
 
     // Periodic Hann (denominator N, as torch.hann_window and whisper.cpp), evaluated in float like cosf.

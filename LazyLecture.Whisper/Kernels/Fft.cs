@@ -36,6 +36,7 @@ public sealed class Fft
         Transform(input, 0, 1, Length, output[..(2 * Length)]);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Transform(ReadOnlySpan<float> input, int start, int stride, int n, Span<float> output)
     {
         var tableStep = Length / n;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace LazyLecture.Whisper.Kernels;
@@ -13,6 +14,7 @@ public static class Gelu
     /// <summary>The exact tanh-approximation formula in f32 (what the table holds before f16 rounding).</summary>
     public static float Formula(float x) => 0.5f * x * (1.0f + MathF.Tanh(SqrtTwoOverPi * x * (1.0f + CoefA * x * x)));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(Span<float> values)
     {
         ref var table = ref MemoryMarshal.GetArrayDataReference(Table);

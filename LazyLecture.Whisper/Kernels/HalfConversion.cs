@@ -15,6 +15,7 @@ public static class HalfConversion
     private const uint RebaseBits = 0x77800000;
 
     /// <summary>Converts f16 bit patterns to f32 exactly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToSingle(ReadOnlySpan<ushort> source, Span<float> destination)
     {
         if (destination.Length < source.Length)
@@ -112,6 +113,7 @@ public static class HalfConversion
     public static ushort ToHalfBits(float value) => BitConverter.HalfToUInt16Bits((Half)value);
 
     /// <summary>Rounds every value to f16 precision in place (what ggml does to activations before an f16 matrix product).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RoundToHalfPrecision(Span<float> values)
     {
         var i = 0;

@@ -68,6 +68,7 @@ public static unsafe class MatMul
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile512(float* a, int lda, int rows, int k, float* b, float* c, int ldc, int columns)
     {
         // Rows past the end re-read the last valid row; their results are discarded.
@@ -129,6 +130,7 @@ public static unsafe class MatMul
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile256(float* a, int lda, int rows, int k, float* b, float* c, int ldc, int columns)
     {
         var a0 = a;
@@ -177,6 +179,7 @@ public static unsafe class MatMul
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TileScalar(float* a, int lda, int rows, int k, float* b, float* c, int ldc, int columns)
     {
         for (var r = 0; r < rows; r++)

@@ -98,6 +98,7 @@ public sealed unsafe class PackedMatrix
     /// <summary>Rounds every packed value to f16 precision (ggml casts these operands to f16).</summary>
     public void RoundToHalfPrecision() => HalfConversion.RoundToHalfPrecision(_data.AsSpan(0, Panels * K * PanelWidth));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeIntoPanel(float* rows, int k, int count, int rowStride, float* panel)
     {
         // Blocked by 8 k-values so each source row is read in cache-line sized runs.
