@@ -11,7 +11,6 @@ namespace LazyLecture.Whisper;
 /// </summary>
 public sealed unsafe partial class WhisperDecoderState : IDisposable
 {
-    private readonly WhisperModel _model;
     private readonly DecoderWeights _weights;
     private readonly int _threads;
     private readonly int _state;
@@ -52,7 +51,6 @@ public sealed unsafe partial class WhisperDecoderState : IDisposable
     public WhisperDecoderState(WhisperModel model, int threads)
     {
         ArgumentNullException.ThrowIfNull(model);
-        _model = model;
         _weights = model.Decoder;
         _threads = Math.Max(1, threads);
         var h = model.HyperParameters;
