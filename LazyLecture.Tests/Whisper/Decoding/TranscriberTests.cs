@@ -126,6 +126,35 @@ public class TranscriberTests
         Assert.NotEmpty(with.Segments);
     }
 
+    [Fact]
+    public async Task Multilingual_prompt_is_sot_language_task_and_translation_changes_the_task_token()
+    {
+        using var model = WhisperModel.Load(SharedAssets.Require("models/synthetic-micro.bin"));
+        var ldc = AudioFileReader.Read(SharedAssets.Require("audio/LDC93S1.wav"), TestContext.Current.CancellationToken);
+        using var transcribe = new WhisperTranscriber(model, Greedy with { Language = "de" });
+        using var translate = new WhisperTranscriber(model, Greedy with { Language = "de", Translate = true });
+
+        var transcribed = await transcribe.TranscribeAllAsync(ldc, ct: TestContext.Current.CancellationToken);
+        var translated = await translate.TranscribeAllAsync(ldc, ct: TestContext.Current.CancellationToken);
+
+        Assert.Equal("de", transcribed.Language);
+        Assert.Equal(3, transcribed.Statistics.PromptTokens); // <|startoftranscript|> <|de|> <|transcribe|>
+        Assert.Equal(3, translated.Statistics.PromptTokens);
+        Assert.NotEqual(transcribed.Segments.SelectMany(s => s.Tokens), translated.Segments.SelectMany(s => s.Tokens));
+    }
+
+    [Fact]
+    public async Task Unknown_language_is_rejected_with_its_name()
+    {
+        using var model = WhisperModel.Load(SharedAssets.Require("models/synthetic-micro.bin"));
+        using var transcriber = new WhisperTranscriber(model, Greedy with { Language = "klingon" });
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            transcriber.TranscribeAllAsync(new float[16000 * 2], ct: TestContext.Current.CancellationToken));
+
+        Assert.Contains("klingon", error.Message);
+    }
+
     /// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class SynchronousProgress(Action<TranscriptionProgress> report) : IProgress<TranscriptionProgress>
     {
