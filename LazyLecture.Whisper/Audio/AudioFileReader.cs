@@ -5,7 +5,11 @@ using System.Runtime.InteropServices;
 namespace LazyLecture.Whisper.Audio;
 
 /// <summary>The file is not audio the engine can read; the message says why in words a user understands.</summary>
-public sealed class AudioFormatException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class AudioFormatException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>A valid file in an encoding this reader does not decode itself (ffmpeg can convert it).</summary>
+    internal bool OtherEncoding { get; init; }
+}
 
 /// <summary>
 /// Reads audio as 16 kHz mono float samples: WAV PCM (16-bit integer or 32-bit float, mono or stereo) directly,
@@ -30,7 +34,7 @@ public static class AudioFileReader
             {
                 return ReadWav(bytes);
             }
-            catch (AudioFormatException) when (FfmpegAvailable())
+            catch (AudioFormatException e) when (e.OtherEncoding && FfmpegAvailable())
             {
                 // a WAV we do not decode ourselves (another rate, 24-bit, …): ffmpeg converts it
                 return ReadWithFfmpeg(path, ct);
@@ -87,8 +91,19 @@ public static class AudioFileReader
                     throw new AudioFormatException("WAV file has its data before the format chunk.");
                 }
 
-                // a truncated file still decodes what is there, but an empty one is an error
-                var available = Math.Min((long)size, bytes.Length - body);
+                // streamed WAVs leave the size as 0 or 0xFFFFFFFF: then the data runs to the end of the file
+                var open = size is 0 or uint.MaxValue;
+                long available = bytes.Length - body;
+                if (!open && size > available)
+                {
+                    throw new AudioFormatException($"WAV file is truncated: its header announces {size} bytes of audio, but only {Math.Max(0, available)} are present.");
+                }
+
+                if (!open)
+                {
+                    available = size;
+                }
+
                 if (available <= 0)
                 {
                     throw new AudioFormatException("WAV file is truncated: it holds no audio data.");
@@ -109,19 +124,19 @@ public static class AudioFileReader
     {
         if (channels is < 1 or > 2)
         {
-            throw new AudioFormatException($"WAV file has {channels} channels; only mono and stereo are supported.");
+            throw new AudioFormatException($"WAV file has {channels} channels; only mono and stereo are supported.") { OtherEncoding = true };
         }
 
         if (rate != SampleRate)
         {
-            throw new AudioFormatException($"WAV file is sampled at {rate} Hz; 16000 Hz is required (install ffmpeg to convert other rates).");
+            throw new AudioFormatException($"WAV file is sampled at {rate} Hz; 16000 Hz is required (install ffmpeg to convert other rates).") { OtherEncoding = true };
         }
 
         var isInt16 = format == 1 && bits == 16;
         var isFloat32 = format == 3 && bits == 32;
         if (!isInt16 && !isFloat32)
         {
-            throw new AudioFormatException($"WAV encoding (format {format}, {bits} bits) is not supported; use 16-bit PCM or 32-bit float.");
+            throw new AudioFormatException($"WAV encoding (format {format}, {bits} bits) is not supported; use 16-bit PCM or 32-bit float.") { OtherEncoding = true };
         }
 
         var frameBytes = channels * bits / 8;

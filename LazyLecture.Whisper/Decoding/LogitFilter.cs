@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using LazyLecture.Whisper.Text;
 
 namespace LazyLecture.Whisper.Decoding;
@@ -66,6 +66,7 @@ public sealed class LogitFilter
     /// <paramref name="tokens"/> are the tokens sampled so far in this window (after the prompt);
     /// <paramref name="hasTimestamp"/>/<paramref name="seekDelta"/> are the decoder's timestamp progress (frames).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot per token: skip the unoptimised first tier
     public void Apply(ReadOnlySpan<float> rawLogits, ReadOnlySpan<int> tokens, bool hasTimestamp, int seekDelta, float temperature, TokenDistribution output)
     {
         var s = _special;
@@ -75,10 +76,7 @@ public sealed class LogitFilter
 
         if (temperature > 0f)
         {
-            for (var i = 0; i < n; i++)
-            {
-                logits[i] /= temperature;
-            }
+            DistributionMath.Divide(logits, temperature);
         }
 
         var isInitial = tokens.IsEmpty;
@@ -162,7 +160,7 @@ public sealed class LogitFilter
 
         // if the timestamps together are likelier than any single text token, a timestamp must come
         var timestampLogProbability = LogSumExp(logProbabilities[s.TimestampBegin..], output.Probabilities.AsSpan(s.TimestampBegin, n - s.TimestampBegin));
-        var maxTextLogProbability = TensorPrimitives.Max(logProbabilities[..s.TimestampBegin]);
+        var maxTextLogProbability = DistributionMath.Max(logProbabilities[..s.TimestampBegin]);
 
         if (timestampLogProbability > maxTextLogProbability)
         {
@@ -175,15 +173,13 @@ public sealed class LogitFilter
 
     private static float LogSumExp(ReadOnlySpan<float> values, Span<float> scratch)
     {
-        var max = TensorPrimitives.Max(values);
+        var max = DistributionMath.Max(values);
         if (float.IsNegativeInfinity(max))
         {
             return float.NegativeInfinity;
         }
 
-        TensorPrimitives.Subtract(values, max, scratch);
-        TensorPrimitives.Exp(scratch, scratch);
-        return MathF.Log(TensorPrimitives.Sum(scratch)) + max;
+        return MathF.Log(DistributionMath.ExpShiftedSum(values, max, scratch)) + max;
     }
 
     private static int[] FindNonSpeechTokens(WhisperTokenizer tokenizer)

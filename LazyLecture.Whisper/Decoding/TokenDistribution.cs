@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace LazyLecture.Whisper.Decoding;
 
@@ -22,16 +22,15 @@ public sealed class TokenDistribution(int vocabularySize)
     /// log_softmax over the finite logits (whisper_compute_logprobs), vectorised; suppressed (-inf) logits stay -inf.
     /// <paramref name="scratch"/> receives exp(logit - max) and may alias nothing else.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot per token: skip the unoptimised first tier
     public static void ComputeLogProbabilities(ReadOnlySpan<float> logits, Span<float> logProbabilities, Span<float> scratch)
     {
-        var max = TensorPrimitives.Max(logits);
-        TensorPrimitives.Subtract(logits, max, scratch);
-        TensorPrimitives.Exp(scratch, scratch); // exp(-inf) = 0: suppressed tokens drop out of the sum
-        var logSumExp = MathF.Log(TensorPrimitives.Sum(scratch)) + max;
-        TensorPrimitives.Subtract(logits, logSumExp, logProbabilities);
+        var max = DistributionMath.Max(logits);
+        var sum = DistributionMath.ExpShiftedSum(logits, max, scratch); // exp(-inf) = 0: suppressed tokens drop out
+        DistributionMath.Subtract(logits, MathF.Log(sum) + max, logProbabilities);
     }
 
     /// <summary>Probabilities from log-probabilities; zero where the logit was suppressed (whisper_compute_probs).</summary>
     public static void ComputeProbabilities(ReadOnlySpan<float> logProbabilities, Span<float> probabilities) =>
-        TensorPrimitives.Exp(logProbabilities, probabilities);
+        DistributionMath.Exp(logProbabilities, probabilities);
 }

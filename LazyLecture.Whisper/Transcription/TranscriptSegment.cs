@@ -39,6 +39,9 @@ public sealed record TranscriptionStatistics
     public TimeSpan DecodeTime { get; init; }
     public int DecodedTokens { get; init; }
     public TimeSpan LanguageDetectionTime { get; init; }
+
+    /// <summary>Logit filters, sampling and bookkeeping between decoder calls (whisper.cpp's sample time).</summary>
+    public TimeSpan SampleTime { get; init; }
     public TimeSpan TotalTime { get; init; }
     public double AudioSeconds { get; init; }
 }

@@ -147,6 +147,7 @@ public sealed class WhisperTranscriber : IDisposable
         private int _windows;
         private TimeSpan _encodeTime;
         private TimeSpan _languageTime;
+        private TimeSpan _sampleTime;
 
         public TranscriptionRun(WhisperTranscriber owner, MelSpectrogram mel, double audioSeconds, long started, TimeSpan melTime)
         {
@@ -266,6 +267,7 @@ public sealed class WhisperTranscriber : IDisposable
                 DecodeTime = decoder.TokenTime,
                 DecodedTokens = decoder.Tokens,
                 LanguageDetectionTime = _languageTime,
+                SampleTime = _sampleTime,
                 TotalTime = Stopwatch.GetElapsedTime(_started),
                 AudioSeconds = _audioSeconds,
             };
@@ -314,7 +316,11 @@ public sealed class WhisperTranscriber : IDisposable
             var pastPrefix = withPast.Count;
             withPast.AddRange(_promptInit);
             var withoutPast = _promptInit.ToArray();
+            var decodeBefore = owner._decoder.PromptTime + owner._decoder.TokenTime;
+            var decodeStarted = Stopwatch.GetTimestamp();
             var result = owner._windowDecoder.Decode(owner._decoder, withPast.ToArray(), withoutPast, _seek, _seekEnd, ct);
+            var decoderTime = owner._decoder.PromptTime + owner._decoder.TokenTime - decodeBefore;
+            _sampleTime += Stopwatch.GetElapsedTime(decodeStarted) - decoderTime;
 
             // the prompt actually used at the accepted temperature (past only below 0.5)
             var usedPast = result.Temperature < 0.5f && pastPrefix > 0;

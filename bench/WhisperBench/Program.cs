@@ -49,10 +49,10 @@ namespace WhisperBench
     /// <summary>One audio file to transcribe and, optionally, its reference transcript.</summary>
     internal sealed record BenchInput(string Audio, string? Reference);
 
-    internal sealed record BenchArguments(string Model, int Threads, bool NoFallback, string Language, string? JsonPath, IReadOnlyList<BenchInput> Inputs)
+    internal sealed record BenchArguments(string Model, int Threads, bool NoFallback, string Language, string? JsonPath, bool Warmup, IReadOnlyList<BenchInput> Inputs)
     {
         public const string Usage =
-            "usage: bench/whisper.sh --model FILE [--threads N] [--no-fallback] [--language CODE|auto] [--json OUT] AUDIO [--reference TXT] [AUDIO [--reference TXT] ...]";
+            "usage: bench/whisper.sh --model FILE [--threads N] [--no-fallback] [--language CODE|auto] [--warmup] [--json OUT] AUDIO [--reference TXT] [AUDIO [--reference TXT] ...]";
 
         public static BenchArguments Parse(string[] args)
         {
@@ -60,6 +60,7 @@ namespace WhisperBench
             string? json = null;
             var threads = Math.Min(4, Environment.ProcessorCount);
             var noFallback = false;
+            var warmup = false;
             var language = "en";
             var inputs = new List<BenchInput>();
             for (var i = 0; i < args.Length; i++)
@@ -78,6 +79,9 @@ namespace WhisperBench
                         break;
                     case "--language" or "-l":
                         language = Next();
+                        break;
+                    case "--warmup":
+                        warmup = true;
                         break;
                     case "--json":
                         json = Next();
@@ -113,7 +117,7 @@ namespace WhisperBench
                 throw new ArgumentException("no audio file given");
             }
 
-            return new BenchArguments(model, threads, noFallback, language, json, inputs);
+            return new BenchArguments(model, threads, noFallback, language, json, warmup, inputs);
         }
     }
 
@@ -129,10 +133,18 @@ namespace WhisperBench
             var loadTime = Stopwatch.GetElapsedTime(started);
             var hp = model.HyperParameters;
             Console.WriteLine($"model: {Path.GetFileName(arguments.Model)} ({model.FileSizeBytes / 1048576.0:F1} MB, n_vocab {hp.NVocab}, audio {hp.NAudioState}x{hp.NAudioLayer}, text {hp.NTextState}x{hp.NTextLayer}, {(model.IsMultilingual ? "multilingual" : "English-only")})");
-            Console.WriteLine($"threads: {arguments.Threads}, fallback: {(arguments.NoFallback ? "off" : "on")}, language: {arguments.Language}");
+            Console.WriteLine($"threads: {arguments.Threads}, fallback: {(arguments.NoFallback ? "off" : "on")}, language: {arguments.Language}, warm-up: {(arguments.Warmup ? "yes" : "no")}");
             Print("load time", loadTime);
 
             var options = new WhisperOptions { Threads = arguments.Threads, NoFallback = arguments.NoFallback, Language = arguments.Language };
+            if (arguments.Warmup)
+            {
+                // one untimed pass over the first file so the JIT has compiled the hot paths (steady-state figures)
+                Console.Error.WriteLine("warm-up: transcribing the first file once, untimed...");
+                using var warm = new WhisperTranscriber(model, options);
+                await warm.TranscribeAllAsync(AudioFileReader.Read(arguments.Inputs[0].Audio, ct), ct: ct);
+            }
+
             var outcomes = new List<FileOutcome>();
             foreach (var input in arguments.Inputs)
             {
@@ -292,6 +304,7 @@ namespace WhisperBench
                 Print("lang time", s.LanguageDetectionTime);
             }
 
+            Print("sample time", s.SampleTime);
             Print("encode time", s.EncodeTime, s.Windows);
             Print("decode time", s.DecodeTime, s.DecodedTokens);
             Print("prompt time", s.PromptTime, s.PromptTokens);

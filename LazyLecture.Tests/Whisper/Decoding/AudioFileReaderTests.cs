@@ -55,6 +55,23 @@ public sealed class AudioFileReaderTests : IDisposable
     }
 
     [Fact]
+    public void Wav_at_another_rate_is_resampled_through_ffmpeg_when_available()
+    {
+        if (!AudioFileReader.FfmpegAvailable())
+        {
+            Assert.Skip("ffmpeg is not on PATH");
+        }
+
+        var data = new byte[44100 * 2]; // one second of silence at 44.1 kHz
+        var path = Path.Combine(_folder, "cd.wav");
+        File.WriteAllBytes(path, Wav(1, 1, 44100, 16, data));
+
+        var samples = AudioFileReader.Read(path, TestContext.Current.CancellationToken);
+
+        Assert.InRange(samples.Length, 15900, 16100);
+    }
+
+    [Fact]
     public void Text_file_gives_a_clear_error_not_a_crash()
     {
         var path = Path.Combine(_folder, "notes.wav");
@@ -63,6 +80,18 @@ public sealed class AudioFileReaderTests : IDisposable
         var error = Assert.Throws<AudioFormatException>(() => AudioFileReader.Read(path, TestContext.Current.CancellationToken));
 
         Assert.Contains("notes.wav", error.Message);
+    }
+
+    [Fact]
+    public void Wav_cut_off_in_its_audio_data_gives_a_clear_error()
+    {
+        var full = File.ReadAllBytes(SharedAssets.Require("audio/jfk.wav"));
+        var path = Path.Combine(_folder, "cut.wav");
+        File.WriteAllBytes(path, full[..(full.Length / 2)]);
+
+        var error = Assert.Throws<AudioFormatException>(() => AudioFileReader.Read(path, TestContext.Current.CancellationToken));
+
+        Assert.Contains("truncated", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

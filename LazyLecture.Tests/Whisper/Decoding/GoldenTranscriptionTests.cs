@@ -72,7 +72,7 @@ public class GoldenTranscriptionTests
             Assert.Equal(e.Text, a.Text);
             for (var j = 0; j < e.Probabilities.Length; j++)
             {
-                Assert.InRange(a.TokenProbabilities[j], e.Probabilities[j] - 0.05f, e.Probabilities[j] + 0.05f);
+                Assert.InRange(a.TokenProbabilities[j], e.Probabilities[j] - 0.01f, e.Probabilities[j] + 0.01f);
             }
         }
     }

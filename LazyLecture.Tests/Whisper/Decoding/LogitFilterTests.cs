@@ -224,4 +224,23 @@ public class LogitFilterTests
             }
         }
     }
+
+    [Fact]
+    public void Sampling_draws_tokens_in_proportion_to_probability_and_never_a_suppressed_one()
+    {
+        var distribution = SyntheticVocabulary.NewDistribution();
+        distribution.Probabilities[123] = 0.25f;
+        distribution.Probabilities[40000] = 0.75f;
+        var random = new Random(42);
+        var counts = new Dictionary<int, int>();
+
+        for (var k = 0; k < 4000; k++)
+        {
+            var id = TokenSampler.Draw(distribution, Beg, random).Id;
+            counts[id] = counts.GetValueOrDefault(id) + 1;
+        }
+
+        Assert.Equal([123, 40000], counts.Keys.Order());
+        Assert.InRange(counts[40000] / 4000.0, 0.72, 0.78);
+    }
 }

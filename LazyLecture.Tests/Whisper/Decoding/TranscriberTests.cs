@@ -85,6 +85,76 @@ public class TranscriberTests
         Assert.Equal(1.0, reports[^1].Fraction, 6);
     }
 
+    [Fact]
+    public async Task Long_audio_is_transcribed_window_by_window_with_increasing_times_inside_the_audio()
+    {
+        using var model = WhisperModel.Load(SharedAssets.Require("models/synthetic-micro.en.bin"));
+        var jfk = AudioFileReader.Read(SharedAssets.Require("audio/jfk.wav"), TestContext.Current.CancellationToken);
+        var audio = new float[jfk.Length * 4]; // 44 s: at least two windows, the second conditioned on the first
+        for (var i = 0; i < 4; i++)
+        {
+            jfk.CopyTo(audio, i * jfk.Length);
+        }
+
+        using var transcriber = new WhisperTranscriber(model, Greedy);
+        var result = await transcriber.TranscribeAllAsync(audio, ct: TestContext.Current.CancellationToken);
+
+        Assert.True(result.Statistics.Windows >= 2);
+        Assert.True(result.Segments.Count >= 2);
+        for (var i = 0; i < result.Segments.Count; i++)
+        {
+            Assert.True(result.Segments[i].Start <= result.Segments[i].End);
+            Assert.True(i == 0 || result.Segments[i - 1].Start < result.Segments[i].Start);
+        }
+
+        Assert.True(result.Segments[^1].Start < 44);
+    }
+
+    [Fact]
+    public async Task Prompt_tokens_condition_the_first_window_behind_the_previous_text_token()
+    {
+        using var model = WhisperModel.Load(SharedAssets.Require("models/synthetic-micro.en.bin"));
+        var ldc = AudioFileReader.Read(SharedAssets.Require("audio/LDC93S1.wav"), TestContext.Current.CancellationToken);
+        using var plain = new WhisperTranscriber(model, Greedy);
+        using var prompted = new WhisperTranscriber(model, Greedy with { PromptTokens = [1757, 1757, 1757] });
+
+        var without = await plain.TranscribeAllAsync(ldc, ct: TestContext.Current.CancellationToken);
+        var with = await prompted.TranscribeAllAsync(ldc, ct: TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, without.Statistics.PromptTokens);
+        Assert.Equal(5, with.Statistics.PromptTokens); // <|startofprev|> + 3 tokens + <|startoftranscript|>
+        Assert.NotEmpty(with.Segments);
+    }
+
+    [Fact]
+    public async Task Multilingual_prompt_is_sot_language_task_and_translation_changes_the_task_token()
+    {
+        using var model = WhisperModel.Load(SharedAssets.Require("models/synthetic-micro.bin"));
+        var ldc = AudioFileReader.Read(SharedAssets.Require("audio/LDC93S1.wav"), TestContext.Current.CancellationToken);
+        using var transcribe = new WhisperTranscriber(model, Greedy with { Language = "de" });
+        using var translate = new WhisperTranscriber(model, Greedy with { Language = "de", Translate = true });
+
+        var transcribed = await transcribe.TranscribeAllAsync(ldc, ct: TestContext.Current.CancellationToken);
+        var translated = await translate.TranscribeAllAsync(ldc, ct: TestContext.Current.CancellationToken);
+
+        Assert.Equal("de", transcribed.Language);
+        Assert.Equal(3, transcribed.Statistics.PromptTokens); // <|startoftranscript|> <|de|> <|transcribe|>
+        Assert.Equal(3, translated.Statistics.PromptTokens);
+        Assert.NotEqual(transcribed.Segments.SelectMany(s => s.Tokens), translated.Segments.SelectMany(s => s.Tokens));
+    }
+
+    [Fact]
+    public async Task Unknown_language_is_rejected_with_its_name()
+    {
+        using var model = WhisperModel.Load(SharedAssets.Require("models/synthetic-micro.bin"));
+        using var transcriber = new WhisperTranscriber(model, Greedy with { Language = "klingon" });
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            transcriber.TranscribeAllAsync(new float[16000 * 2], ct: TestContext.Current.CancellationToken));
+
+        Assert.Contains("klingon", error.Message);
+    }
+
     /// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class SynchronousProgress(Action<TranscriptionProgress> report) : IProgress<TranscriptionProgress>
     {

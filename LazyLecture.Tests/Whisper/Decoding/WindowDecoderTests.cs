@@ -165,4 +165,42 @@ public class WindowDecoderTests
         Assert.True(CompressionRatio.Of(string.Concat(Enumerable.Repeat(" lap", 100))) > 2.4);
         Assert.True(CompressionRatio.Of("And so my fellow Americans, ask not what your country can do for you.") < 2.4);
     }
+
+    [Fact]
+    public void Decoding_allocates_nothing_per_token()
+    {
+        var decoder = Create(new WindowDecodingSettings());
+        long AllocatedFor(int textTokens)
+        {
+            var source = new FixedScriptDecoder(textTokens);
+            decoder.Decode(source, [Sot], [Sot], 0, 2000, CancellationToken.None); // warm up
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var result = decoder.Decode(source, [Sot], [Sot], 0, 2000, CancellationToken.None);
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(textTokens + 2, result.Tokens.Length); // <|0.00|>, text, closing timestamp; end of text is cut
+            return allocated;
+        }
+
+        var shortWindow = AllocatedFor(10);
+        var longWindow = AllocatedFor(150);
+
+        // only the result's token array grows with the window (24 bytes per token)
+        Assert.True(longWindow - shortWindow <= 140 * 24 + 512, $"{shortWindow} vs {longWindow} bytes");
+    }
+
+    /// <summary>Text tokens then a closing timestamp and end of text, without allocating.</summary>
+    private sealed class FixedScriptDecoder(int textTokens) : IDecoderLogitSource
+    {
+        public int PastTokens { get; private set; }
+
+        public void Rewind(int pastTokens) => PastTokens = pastTokens;
+
+        public void Decode(ReadOnlySpan<int> tokens, Span<float> logits)
+        {
+            PastTokens += tokens.Length;
+            var step = PastTokens - 1;
+            logits.Fill(-10f);
+            logits[step == 0 ? Beg : step <= textTokens ? 400 + step : step == textTokens + 1 ? Beg + 500 : Eot] = 10f;
+        }
+    }
 }
