@@ -124,7 +124,10 @@ public sealed class WhisperTranscriber : IDisposable
         ct.ThrowIfCancellationRequested();
         _decoder.ResetTimings();
         var started = Stopwatch.GetTimestamp();
-        var mel = LogMelSpectrogram.Compute(samples.Span, _model.MelFilters, Math.Max(1, _options.Threads));
+        // whisper.cpp decodes nothing from less than 1 s (100 frames): skip the front end too
+        var mel = samples.Length < 16000
+            ? new MelSpectrogram(_model.MelFilters.Bins, 0, 0, [])
+            : LogMelSpectrogram.Compute(samples.Span, _model.MelFilters, Math.Max(1, _options.Threads));
         var melTime = Stopwatch.GetElapsedTime(started);
         var run = new TranscriptionRun(this, mel, samples.Length / 16000.0, started, melTime);
         run.ChooseLanguage(ct);
@@ -177,6 +180,11 @@ public sealed class WhisperTranscriber : IDisposable
                 // English-only models ignore the language (whisper-cli switches to "en")
                 language = "en";
             }
+            else if (_seekEnd <= 0)
+            {
+                // no audio frames: nothing to detect from and nothing to decode
+                language = string.Equals(language, "auto", StringComparison.OrdinalIgnoreCase) || string.IsNullOrEmpty(language) ? "en" : language;
+            }
             else if (string.IsNullOrEmpty(language) || string.Equals(language, "auto", StringComparison.OrdinalIgnoreCase))
             {
                 var started = Stopwatch.GetTimestamp();
@@ -209,11 +217,6 @@ public sealed class WhisperTranscriber : IDisposable
         /// <summary>whisper_lang_auto_detect: encode the first window, feed sot, softmax over the language tokens.</summary>
         private LanguageDetection DetectLanguage(CancellationToken ct)
         {
-            if (_seekEnd <= 0)
-            {
-                throw new InvalidOperationException("The audio is too short to detect its language.");
-            }
-
             var special = _owner._tokenizer.Special;
             _firstWindow = Encode(0, ct);
             var decoder = _owner._decoder;

@@ -155,6 +155,19 @@ public class TranscriberTests
         Assert.Contains("klingon", error.Message);
     }
 
+    [Fact]
+    public async Task Empty_or_sub_second_audio_gives_no_segments()
+    {
+        using var model = WhisperModel.Load(SharedAssets.Require("models/synthetic-micro.bin"));
+        using var transcriber = new WhisperTranscriber(model, Greedy with { Language = "auto" });
+
+        var empty = await transcriber.TranscribeAllAsync(Array.Empty<float>(), ct: TestContext.Current.CancellationToken);
+        var halfSecond = await transcriber.TranscribeAllAsync(new float[8000], ct: TestContext.Current.CancellationToken);
+
+        Assert.Empty(empty.Segments);
+        Assert.Empty(halfSecond.Segments);
+    }
+
     /// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class SynchronousProgress(Action<TranscriptionProgress> report) : IProgress<TranscriptionProgress>
     {
