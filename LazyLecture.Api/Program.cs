@@ -1,6 +1,39 @@
+using LazyLecture.Api.Auth;
+using LazyLecture.Api.Compat;
+using LazyLecture.Api.Data;
+using LazyLecture.Api.Extensions;
+using LazyLecture.Api.Transcriptions;
+using LazyLecture.Api.Transcriptions.Internal;
+using LazyLecture.Api.Users;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
 var app = builder.Build();
 
-app.MapGet("/", () => "Hello World!");
+// The AppHost's one-shot "migrations" step runs this same assembly with the "migrate" verb.
+if (args is [DatabaseMigrator.Verb, ..])
+{
+    await app.MigrateDatabaseAsync();
+    return;
+}
+
+app.UseForwardedHeaders();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapDefaultEndpoints();
+app.MapApiDocumentation();
+app.MapAuthApi();
+app.MapUsersApi();
+app.MapTranscriptionsApi();
+app.MapWorkerApi();
+app.MapAuthCompatApi();
+app.MapTranscriptionsCompatApi();
 
 app.Run();

@@ -1,6 +1,15 @@
-var builder = WebApplication.CreateBuilder(args);
+using LazyLecture.Contracts;
+using LazyLecture.ServiceDefaults.Clients;
+using LazyLecture.Worker.Extensions;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddRabbitMQClient(ResourceNames.RabbitMq);
+builder.AddTranscriptionWorker();
+
 var app = builder.Build();
 
-app.MapGet("/", () => "Hello World!");
+app.MapDefaultEndpoints();
 
 app.Run();

@@ -16,7 +16,7 @@ public static class SharedAssets
     /// <summary>Full path of a file under the shared folder; skips (or fails under CI) the calling test when it is absent.</summary>
     public static string Require(string relativePath)
     {
-        var path = Path.Combine(Root, relativePath);
+        var path = PathOf(relativePath);
         if (File.Exists(path))
         {
             return path;
@@ -31,6 +31,9 @@ public static class SharedAssets
         Assert.Skip(reason);
         return path; // unreachable: Assert.Skip throws
     }
+
+    /// <summary>The full path of a shared file, for use outside a test body (a fixture); <see cref="Require"/> is checked by the test itself.</summary>
+    public static string PathOf(string relativePath) => System.IO.Path.Combine(Root, relativePath);
 
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 

@@ -1,0 +1,71 @@
+using System.Text.RegularExpressions;
+
+namespace LazyLecture.Api.Auth;
+
+/// <summary>The original service's username and password rules, each reported separately so a client can show them all.</summary>
+public static partial class CredentialRules
+{
+    public static List<string> CheckUsername(string? username)
+    {
+        var broken = new List<string>();
+        if (string.IsNullOrEmpty(username) || !LatinLetters().IsMatch(username))
+        {
+            broken.Add("Username must consist of Latin letters only.");
+        }
+
+        if (username is null || username.Length is < 5 or > 64)
+        {
+            broken.Add("Username must be between 5 and 64 characters long.");
+        }
+
+        return broken;
+    }
+
+    public static List<string> CheckPassword(string? password)
+    {
+        password ??= "";
+        var broken = new List<string>();
+        if (password.Length is < 8 or > 256)
+        {
+            broken.Add("Password must be 8-256 characters long.");
+        }
+
+        if (!Uppercase().IsMatch(password))
+        {
+            broken.Add("Password must include an uppercase Latin letter.");
+        }
+
+        if (!Lowercase().IsMatch(password))
+        {
+            broken.Add("Password must include a lowercase Latin letter.");
+        }
+
+        if (!Digit().IsMatch(password))
+        {
+            broken.Add("Password must include a digit.");
+        }
+
+        if (!Special().IsMatch(password))
+        {
+            broken.Add("Password must include a special character: !@#$%^&*(),.?\":{}|<>=_");
+        }
+
+        return broken;
+    }
+
+    [GeneratedRegex("^[A-Za-z]+$")]
+    private static partial Regex LatinLetters();
+
+    [GeneratedRegex("[A-Z]")]
+    private static partial Regex Uppercase();
+
+    [GeneratedRegex("[a-z]")]
+    private static partial Regex Lowercase();
+
+    [GeneratedRegex("[0-9]")]
+    private static partial Regex Digit();
+
+    // The original's exact set of special characters.
+    [GeneratedRegex("[!@#$%^&*(),.?\":{}|<>=_]")]
+    private static partial Regex Special();
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LazyLecture.Api.Auth;
+using LazyLecture.Api.Data;
+using LazyLecture.Api.Errors;
+using LazyLecture.Contracts;
+using LazyLecture.ServiceDefaults.Clients;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace LazyLecture.Api.Extensions;
+
+public static class ApplicationServiceExtensions
+{
+    /// <summary>Everything the API needs besides the service defaults: data, messaging, errors, OpenAPI.</summary>
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddNpgsqlDataSource(ResourceNames.Database);
+        builder.Services.AddDbContext<LazyLectureDbContext>((services, options) => options
+            .UseNpgsql(services.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention());
+
+        // The migrate verb needs only the database; the broker may not even be up yet.
+        if (!IsMigrationRun())
+        {
+            builder.AddRabbitMQClient(ResourceNames.RabbitMq);
+        }
+
+        builder.AddAuth();
+        builder.AddTranscriptions();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            // The original's wire format: snake_case names and enum values (in_progress, can_interact).
+            json.SerializerOptions.PropertyNamingPolicy = ApiNamingPolicy.Instance;
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        });
+        builder.Services.AddProblemDetails(ProblemDetailsDefaults.Configure);
+        builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<SecuritySchemeTransformer>());
+        return builder;
+    }
+
+    /// <summary>snake_case, except Problem Details' <c>traceId</c>, whose spelling clients and tools expect as is.</summary>
+    private sealed class ApiNamingPolicy : JsonNamingPolicy
+    {
+        public static readonly ApiNamingPolicy Instance = new();
+
+        public override string ConvertName(string name) => name == "traceId" ? name : SnakeCaseLower.ConvertName(name);
+    }
+
+    public static bool IsMigrationRun() =>
+        Environment.GetCommandLineArgs().Skip(1).FirstOrDefault() == DatabaseMigrator.Verb;
+}

@@ -1,0 +1,31 @@
+using LazyLecture.Api.Outbox;
+using LazyLecture.Api.Transcriptions;
+using LazyLecture.Api.Transcriptions.Audio;
+using LazyLecture.Api.Transcriptions.Internal;
+
+namespace LazyLecture.Api.Extensions;
+
+public static class TranscriptionServiceExtensions
+{
+    public static IHostApplicationBuilder AddTranscriptions(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<TranscriptionOptions>().BindConfiguration(TranscriptionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AudioStoreOptions>().BindConfiguration(AudioStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WorkerAccessOptions>().BindConfiguration(WorkerAccessOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IAudioStore, FileSystemAudioStore>();
+        services.AddSingleton<IAudioProbe, FfprobeAudioProbe>();
+        services.AddScoped<TranscriptionUploads>();
+        services.AddScoped<UserTranscriptions>();
+        services.AddScoped<WorkerJobs>();
+        services.AddScoped<OutboxWriter>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddScoped<WorkerKeyFilter>();
+        if (!ApplicationServiceExtensions.IsMigrationRun())
+        {
+            services.AddHostedService<OutboxDispatcher>();
+        }
+
+        return builder;
+    }
+}

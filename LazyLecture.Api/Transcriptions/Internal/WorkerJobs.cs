@@ -1,0 +1,115 @@
+using LazyLecture.Api.Data;
+using LazyLecture.Api.Errors;
+using LazyLecture.Contracts;
+using LazyLecture.Contracts.Jobs;
+using Microsoft.EntityFrameworkCore;
+
+namespace LazyLecture.Api.Transcriptions.Internal;
+
+/// <summary>
+/// The worker's side of a job. The API stays the only writer of transcriptions: the worker reports state changes and saves
+/// chunks here, idempotently per (transcription, chunk number), so a redelivered job never duplicates or loses text.
+/// </summary>
+public sealed class WorkerJobs(LazyLectureDbContext db, ILogger<WorkerJobs> logger)
+{
+    public async Task<WorkerJobView> GetAsync(int id, CancellationToken cancellationToken)
+    {
+        var transcription = await FindAsync(id, cancellationToken, tracked: false);
+        return await ViewAsync(transcription, cancellationToken);
+    }
+
+    public async Task<WorkerJobView> ReportStateAsync(int id, StateReport report, CancellationToken cancellationToken)
+    {
+        var transcription = await FindAsync(id, cancellationToken, tracked: true);
+        switch (report.State)
+        {
+            case TranscriptionState.InProgress:
+                transcription.Start();
+                break;
+            case TranscriptionState.ProcessingError:
+                transcription.RecordError(report.Error);
+                break;
+            case TranscriptionState.Completed:
+                transcription.Complete();
+                break;
+            default:
+                throw ValidationFailedException.For("state", "A worker reports in_progress, processing_error or completed.");
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Transcription {TranscriptionId} is now {State}", id, transcription.CurrentState.ToSnakeCase());
+        return await ViewAsync(transcription, cancellationToken);
+    }
+
+    /// <summary>Records seconds transcribed; the answer carries the current state, so the worker notices a cancellation.</summary>
+    public async Task<WorkerJobView> ReportProgressAsync(int id, ProgressReport report, CancellationToken cancellationToken)
+    {
+        var transcription = await FindAsync(id, cancellationToken, tracked: true);
+        if (!transcription.IsFinished)
+        {
+            transcription.ReportProgress(report.Seconds);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return await ViewAsync(transcription, cancellationToken);
+    }
+
+    /// <summary>Saves (or replaces) one chunk and its segments in one transaction.</summary>
+    public async Task SaveChunkAsync(int id, int chunkNo, ChunkInput chunk, CancellationToken cancellationToken)
+    {
+        var transcription = await FindAsync(id, cancellationToken, tracked: true);
+        if (transcription.IsFinished)
+        {
+            throw new ConflictException($"Transcription {id} is already {transcription.CurrentState.ToSnakeCase()}.");
+        }
+
+        if (chunkNo < 0 || chunkNo > transcription.MaxChunkNumber)
+        {
+            throw ValidationFailedException.For("chunk_no", $"Chunk {chunkNo} is beyond the audio: chunks run from 0 to {transcription.MaxChunkNumber}.");
+        }
+
+        var segments = chunk.Segments ?? [];
+        if (segments.Any(s => s.End < s.Start || s.Start < 0 || s.Text is null))
+        {
+            throw ValidationFailedException.For("segments", "Each segment needs 0 <= start <= end and a text.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = DateTimeOffset.UtcNow;
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO transcription_chunks (transcription_id, chunk_no, text, create_date, update_date)
+            VALUES ({id}, {chunkNo}, {chunk.Text ?? ""}, {now}, {now})
+            ON CONFLICT (transcription_id, chunk_no) DO UPDATE SET text = EXCLUDED.text, update_date = EXCLUDED.update_date
+            """, cancellationToken);
+        await db.TranscriptionSegments.Where(s => s.TranscriptionId == id && s.ChunkNo == chunkNo).ExecuteDeleteAsync(cancellationToken);
+        db.TranscriptionSegments.AddRange(segments.Select((s, i) => new TranscriptionSegment
+        {
+            TranscriptionId = id,
+            ChunkNo = chunkNo,
+            SegmentNo = i,
+            StartSecs = s.Start,
+            EndSecs = s.End,
+            Text = s.Text.Trim(),
+        }));
+        transcription.Touch();
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Saved chunk {ChunkNo} of transcription {TranscriptionId} ({Segments} segments)", chunkNo, id, segments.Count);
+    }
+
+    public async Task<string> AudioLocationAsync(int id, CancellationToken cancellationToken) =>
+        (await FindAsync(id, cancellationToken, tracked: false)).AudioLocation;
+
+    private async Task<Transcription> FindAsync(int id, CancellationToken cancellationToken, bool tracked)
+    {
+        var query = tracked ? db.Transcriptions : db.Transcriptions.AsNoTracking();
+        return await query.SingleOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException($"Transcription {id} was not found.");
+    }
+
+    private async Task<WorkerJobView> ViewAsync(Transcription t, CancellationToken cancellationToken)
+    {
+        var saved = await db.TranscriptionChunks.Where(c => c.TranscriptionId == t.Id).OrderBy(c => c.ChunkNo).Select(c => c.ChunkNo).ToListAsync(cancellationToken);
+        return new WorkerJobView(t.Id, t.CreatorId, t.CurrentState, t.AudioLenSecs, t.ChunkSizeSecs, t.ErrorCount, t.ProgressSecs, saved);
+    }
+}

@@ -1,0 +1,132 @@
+using LazyLecture.Api.Errors;
+using LazyLecture.Contracts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace LazyLecture.Api.Transcriptions;
+
+/// <summary>
+/// One uploaded recording and its transcription job. The state machine is the original's (queued → in_progress →
+/// completed, with processing_error retries up to processing_fail, and cancellation); transitions are methods here.
+/// </summary>
+public sealed class Transcription
+{
+    public const int MaxErrors = 3;
+
+    public int Id { get; private set; }
+
+    public required int CreatorId { get; init; }
+
+    public required double AudioLenSecs { get; init; }
+
+    public required double ChunkSizeSecs { get; init; }
+
+    public TranscriptionState CurrentState { get; private set; } = TranscriptionState.Queued;
+
+    public int ErrorCount { get; private set; }
+
+    /// <summary>The worker's last error message (shown to the owner; never a stack trace).</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>Seconds of audio transcribed so far, reported by the worker after each window.</summary>
+    public double ProgressSecs { get; private set; }
+
+    /// <summary>Where the audio store keeps the recording (its key, not a path the client sees).</summary>
+    public string AudioLocation { get; set; } = "";
+
+    public string? OriginalFileName { get; init; }
+
+    public DateTimeOffset CreateDate { get; private set; } = DateTimeOffset.UtcNow;
+
+    public DateTimeOffset UpdateDate { get; private set; } = DateTimeOffset.UtcNow;
+
+    public static IReadOnlyList<TranscriptionState> ActiveStates { get; } =
+        [TranscriptionState.Queued, TranscriptionState.InProgress, TranscriptionState.ProcessingError];
+
+    public static IReadOnlyList<TranscriptionState> FinishedStates { get; } =
+        [TranscriptionState.Completed, TranscriptionState.CompletedPartially, TranscriptionState.ProcessingFail, TranscriptionState.Cancelled];
+
+    public bool IsFinished => FinishedStates.Contains(CurrentState);
+
+    /// <summary>The highest chunk number the audio can have (the original's floor(audio length / chunk size)).</summary>
+    public int MaxChunkNumber => (int)Math.Floor(AudioLenSecs / ChunkSizeSecs);
+
+    /// <summary>A worker picked the job up (again, after an error or a redelivery).</summary>
+    public void Start()
+    {
+        EnsureNotFinished("start");
+        CurrentState = TranscriptionState.InProgress;
+        LastError = null;
+        Touch();
+    }
+
+    public void RecordError(string? message)
+    {
+        EnsureNotFinished("record an error for");
+        ErrorCount++;
+        LastError = message is null ? null : message[..Math.Min(message.Length, 1000)];
+        CurrentState = ErrorCount >= MaxErrors ? TranscriptionState.ProcessingFail : TranscriptionState.ProcessingError;
+        Touch();
+    }
+
+    public void Complete()
+    {
+        EnsureNotFinished("complete");
+        CurrentState = TranscriptionState.Completed;
+        ProgressSecs = AudioLenSecs;
+        Touch();
+    }
+
+    /// <summary>The owner stops the job; what was transcribed so far is kept (completed_partially).</summary>
+    public void Cancel(bool hasChunks)
+    {
+        EnsureNotFinished("cancel");
+        CurrentState = hasChunks ? TranscriptionState.CompletedPartially : TranscriptionState.Cancelled;
+        Touch();
+    }
+
+    public void ReportProgress(double seconds)
+    {
+        ProgressSecs = Math.Clamp(seconds, ProgressSecs, AudioLenSecs);
+        Touch();
+    }
+
+    public void Touch() => UpdateDate = DateTimeOffset.UtcNow;
+
+    private void EnsureNotFinished(string action)
+    {
+        if (IsFinished)
+        {
+            throw new ConflictException($"Cannot {action} transcription {Id}: it is already {CurrentState.ToSnakeCase()}.");
+        }
+    }
+}
+
+public static class TranscriptionStateNames
+{
+    public static string ToSnakeCase(this TranscriptionState state) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(state.ToString());
+
+    /// <summary>Parses the wire spelling (<c>in_progress</c>); null when it is not a state.</summary>
+    public static TranscriptionState? Parse(string value) =>
+        Enum.GetValues<TranscriptionState>().Cast<TranscriptionState?>().FirstOrDefault(s => s!.Value.ToSnakeCase() == value);
+}
+
+internal sealed class TranscriptionConfiguration : IEntityTypeConfiguration<Transcription>
+{
+    public void Configure(EntityTypeBuilder<Transcription> builder)
+    {
+        builder.ToTable("transcriptions");
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.Id).UseIdentityAlwaysColumn();
+        builder.Property(t => t.CurrentState).HasConversion(s => s.ToSnakeCase(), s => TranscriptionStateNames.Parse(s)!.Value).HasMaxLength(32);
+        builder.Property(t => t.AudioLocation).HasMaxLength(300);
+        builder.Property(t => t.OriginalFileName).HasMaxLength(300);
+        builder.Property(t => t.LastError).HasMaxLength(1000);
+        builder.HasOne<Users.User>().WithMany().HasForeignKey(t => t.CreatorId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(t => new { t.CreatorId, t.CreateDate });
+        // One active job per user, enforced by the database even when two uploads race.
+        builder.HasIndex(t => t.CreatorId).IsUnique()
+            .HasFilter("current_state IN ('queued', 'in_progress', 'processing_error')")
+            .HasDatabaseName("ix_transcriptions_one_active_per_creator");
+    }
+}

@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using NpgsqlTypes;
+
+namespace LazyLecture.Api.Transcriptions;
+
+/// <summary>The text of one <c>chunk_size_secs</c> slice of the recording; unique per (transcription, chunk number) so saves are idempotent.</summary>
+public sealed class TranscriptionChunk
+{
+    public long Id { get; private set; }
+
+    public required int TranscriptionId { get; init; }
+
+    public required int ChunkNo { get; init; }
+
+    public string Text { get; set; } = "";
+
+    public DateTimeOffset CreateDate { get; private set; } = DateTimeOffset.UtcNow;
+
+    public DateTimeOffset UpdateDate { get; set; } = DateTimeOffset.UtcNow;
+}
+
+/// <summary>A timestamped piece of a chunk (seconds from the start of the recording), for subtitles and full-text search.</summary>
+public sealed class TranscriptionSegment
+{
+    public long Id { get; private set; }
+
+    public required int TranscriptionId { get; init; }
+
+    public required int ChunkNo { get; init; }
+
+    public required int SegmentNo { get; init; }
+
+    public required double StartSecs { get; init; }
+
+    public required double EndSecs { get; init; }
+
+    public required string Text { get; init; }
+
+    /// <summary>Computed by PostgreSQL from the text (English configuration), indexed for search.</summary>
+    public NpgsqlTsVector? SearchVector { get; private set; }
+}
+
+internal sealed class TranscriptionChunkConfiguration : IEntityTypeConfiguration<TranscriptionChunk>
+{
+    public void Configure(EntityTypeBuilder<TranscriptionChunk> builder)
+    {
+        builder.ToTable("transcription_chunks");
+        builder.HasKey(c => c.Id);
+        builder.HasIndex(c => new { c.TranscriptionId, c.ChunkNo }).IsUnique();
+        builder.HasOne<Transcription>().WithMany().HasForeignKey(c => c.TranscriptionId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class TranscriptionSegmentConfiguration : IEntityTypeConfiguration<TranscriptionSegment>
+{
+    public void Configure(EntityTypeBuilder<TranscriptionSegment> builder)
+    {
+        builder.ToTable("transcription_segments");
+        builder.HasKey(s => s.Id);
+        builder.HasIndex(s => new { s.TranscriptionId, s.ChunkNo, s.SegmentNo }).IsUnique();
+        builder.HasOne<Transcription>().WithMany().HasForeignKey(s => s.TranscriptionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasGeneratedTsVectorColumn(s => s.SearchVector!, "english", s => new { s.Text })
+            .HasIndex(s => s.SearchVector)
+            .HasMethod("GIN");
+    }
+}

@@ -1,0 +1,106 @@
+using System.Security.Claims;
+using LazyLecture.Api.Auth;
+using LazyLecture.Api.Errors;
+using LazyLecture.Api.Transcriptions.Export;
+using LazyLecture.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LazyLecture.Api.Transcriptions;
+
+/// <summary>The caller's transcriptions: upload, list, read, follow, cancel, delete, export.</summary>
+public static class TranscriptionEndpoints
+{
+    /// <summary>For the OpenAPI document only: the upload is read as a stream, not bound.</summary>
+    public sealed record UploadForm(IFormFile Audiofile);
+
+    public static IEndpointRouteBuilder MapTranscriptionsApi(this IEndpointRouteBuilder app)
+    {
+        var transcriptions = app.MapGroup("/api/v1/transcriptions").WithTags("Transcriptions").RequireAuthorization();
+
+        transcriptions.MapPost("/", async Task<Created<TranscriptionDetail>> (HttpContext http, double? chunk_size_secs, TranscriptionUploads uploads, UserTranscriptions owned, CancellationToken ct) =>
+            {
+                var userId = RequireCanInteract(http.User);
+                var transcription = await uploads.UploadAsync(http.Request, userId, chunk_size_secs, ct);
+                return TypedResults.Created($"/api/v1/transcriptions/{transcription.Id}", await owned.GetAsync(userId, transcription.Id, ct));
+            })
+            .Accepts<UploadForm>("multipart/form-data")
+            .DisableAntiforgery()
+            .WithSummary("Upload a recording to transcribe")
+            .WithDescription("Multipart field 'audiofile': any format ffmpeg decodes (judged by content), 10 s to 2 h. One active job per user. Optional query chunk_size_secs (10–3600, default 900).")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        transcriptions.MapGet("/", async Task<Ok<TranscriptionPage>> (HttpContext http, int? page, int? size, string? state, UserTranscriptions owned, CancellationToken ct) =>
+                TypedResults.Ok(await owned.ListAsync(http.User.UserId(), page, size, ParseState(state), ct)))
+            .WithSummary("List the caller's transcriptions, newest first")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        transcriptions.MapGet("/{id:int}", async Task<Ok<TranscriptionDetail>> (HttpContext http, int id, UserTranscriptions owned, CancellationToken ct) =>
+                TypedResults.Ok(await owned.GetAsync(http.User.UserId(), id, ct)))
+            .WithSummary("One transcription with its progress")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        transcriptions.MapGet("/{id:int}/chunks", async Task<Ok<ChunkPage>> (HttpContext http, int id, int? page, int? size, UserTranscriptions owned, CancellationToken ct) =>
+                TypedResults.Ok(await owned.ListChunksAsync(http.User.UserId(), id, page, size, ct)))
+            .WithSummary("The transcript's chunks, in order, paged")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        transcriptions.MapGet("/{id:int}/segments", async Task<Ok<SegmentPage>> (HttpContext http, int id, int? page, int? size, UserTranscriptions owned, CancellationToken ct) =>
+                TypedResults.Ok(await owned.ListSegmentsAsync(http.User.UserId(), id, page, size, ct)))
+            .WithSummary("The transcript's timestamped segments, in order, paged")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        transcriptions.MapPost("/{id:int}/cancel", async Task<Ok<TranscriptionDetail>> (HttpContext http, int id, UserTranscriptions owned, CancellationToken ct) =>
+                TypedResults.Ok(await owned.CancelAsync(http.User.UserId(), id, ct)))
+            .WithSummary("Cancel a job; chunks already done are kept (completed_partially)")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        transcriptions.MapDelete("/{id:int}", async Task<NoContent> (HttpContext http, int id, UserTranscriptions owned, CancellationToken ct) =>
+            {
+                await owned.DeleteAsync(http.User.UserId(), id, ct);
+                return TypedResults.NoContent();
+            })
+            .WithSummary("Delete a transcription with its chunks, segments and audio")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        transcriptions.MapGet("/{id:int}/export", async Task<FileContentHttpResult> (HttpContext http, int id, string? format, UserTranscriptions owned, CancellationToken ct) =>
+            {
+                var file = await owned.ExportAsync(http.User.UserId(), id, ParseFormat(format), ct);
+                return TypedResults.File(file.Content, file.ContentType, file.FileName);
+            })
+            .WithSummary("Export the transcript as txt, docx, srt, vtt or json")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        return app;
+    }
+
+    private static TranscriptionState? ParseState(string? state) =>
+        state is null ? null
+        : TranscriptionStateNames.Parse(state) ?? throw ValidationFailedException.For("state", "state must be one of " + string.Join(", ", Enum.GetValues<TranscriptionState>().Select(s => s.ToSnakeCase())) + ".");
+
+    public static ExportFormat ParseFormat(string? format) =>
+        TranscriptExporter.TryParseFormat(format ?? "txt", out var parsed)
+            ? parsed
+            : throw ValidationFailedException.For("format", "format must be one of txt, docx, srt, vtt, json.");
+
+    /// <summary>Uploading needs the right to interact, which an admin grants (or registration grants when auto-approve is on).</summary>
+    public static int RequireCanInteract(ClaimsPrincipal user) =>
+        user.FindFirstValue(AuthenticationSetup.CanInteractClaim) == "true"
+            ? user.UserId()
+            : throw new ForbiddenException("Your account may not upload yet: an administrator must allow it (can_interact).");
+}

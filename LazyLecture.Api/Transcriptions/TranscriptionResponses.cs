@@ -1,0 +1,59 @@
+using LazyLecture.Contracts;
+
+namespace LazyLecture.Api.Transcriptions;
+
+/// <summary>A transcription in lists (the original's TranscriptionResponse); description = the first 256 characters of chunk 0.</summary>
+public sealed record TranscriptionResponse(
+    int Id,
+    int CreatorId,
+    double AudioLenSecs,
+    double ChunkSizeSecs,
+    TranscriptionState CurrentState,
+    DateTimeOffset CreateDate,
+    DateTimeOffset UpdateDate,
+    string Description,
+    int ErrorCount);
+
+/// <summary>One transcription with its progress: seconds transcribed, their share of the recording, chunks saved, the last error.</summary>
+public sealed record TranscriptionDetail(
+    int Id,
+    int CreatorId,
+    double AudioLenSecs,
+    double ChunkSizeSecs,
+    TranscriptionState CurrentState,
+    DateTimeOffset CreateDate,
+    DateTimeOffset UpdateDate,
+    string Description,
+    int ErrorCount,
+    double ProgressSecs,
+    double Progress,
+    int ChunksDone,
+    int ChunksTotal,
+    string? LastError,
+    string? OriginalFileName);
+
+public sealed record TranscriptionPage(int Page, int Size, int Total, int Pages, IReadOnlyList<TranscriptionResponse> Transcriptions);
+
+/// <summary>A chunk (the original's TranscriptionChunkResponse: its text is in <c>transcription</c>).</summary>
+public sealed record ChunkResponse(long Id, int ChunkOrder, int ChunkSizeSecs, string Transcription);
+
+/// <summary>The original named the chunk list <c>transcriptions</c>; kept for its clients.</summary>
+public sealed record ChunkPage(int Page, int Size, int Total, int Pages, IReadOnlyList<ChunkResponse> Transcriptions);
+
+public sealed record SegmentResponse(int ChunkNo, int SegmentNo, double Start, double End, string Text);
+
+public sealed record SegmentPage(int Page, int Size, int Total, int Pages, IReadOnlyList<SegmentResponse> Segments);
+
+public static class TranscriptionMapping
+{
+    public const int DescriptionLength = 256;
+
+    public static TranscriptionResponse ToResponse(this Transcription t, string? firstChunkText) =>
+        new(t.Id, t.CreatorId, t.AudioLenSecs, t.ChunkSizeSecs, t.CurrentState, t.CreateDate, t.UpdateDate, Describe(firstChunkText), t.ErrorCount);
+
+    public static TranscriptionDetail ToDetail(this Transcription t, string? firstChunkText, int chunksDone) =>
+        new(t.Id, t.CreatorId, t.AudioLenSecs, t.ChunkSizeSecs, t.CurrentState, t.CreateDate, t.UpdateDate, Describe(firstChunkText), t.ErrorCount,
+            t.ProgressSecs, t.AudioLenSecs > 0 ? Math.Round(t.ProgressSecs / t.AudioLenSecs, 4) : 0, chunksDone, t.MaxChunkNumber + 1, t.LastError, t.OriginalFileName);
+
+    private static string Describe(string? text) => text is null ? "" : text[..Math.Min(text.Length, DescriptionLength)];
+}

@@ -1,0 +1,189 @@
+using LazyLecture.Api.Data;
+using LazyLecture.Api.Errors;
+using LazyLecture.Api.Outbox;
+using LazyLecture.Api.Transcriptions.Audio;
+using LazyLecture.Contracts;
+using LazyLecture.Contracts.Messaging;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Npgsql;
+
+namespace LazyLecture.Api.Transcriptions;
+
+/// <summary>
+/// Accepts a recording: streams the multipart field <c>audiofile</c> to the audio store (never whole in memory), probes the
+/// content with ffprobe, then commits the transcription and its job message in one transaction. A refused upload leaves
+/// neither a file nor a row.
+/// </summary>
+public sealed class TranscriptionUploads(
+    LazyLectureDbContext db,
+    IAudioStore store,
+    IAudioProbe probe,
+    OutboxWriter outbox,
+    IOptions<TranscriptionOptions> options,
+    ILogger<TranscriptionUploads> logger)
+{
+    public const string FieldName = "audiofile";
+
+    public const double MinChunkSizeSecs = 10;
+    public const double MaxChunkSizeSecs = 3600;
+
+    /// <param name="chunkSizeSecs">Seconds of audio per chunk (10–3600); the configured default when absent.</param>
+    public async Task<Transcription> UploadAsync(HttpRequest request, int userId, double? chunkSizeSecs, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (chunkSizeSecs is < MinChunkSizeSecs or > MaxChunkSizeSecs)
+        {
+            throw ValidationFailedException.For("chunk_size_secs", $"chunk_size_secs must be between {MinChunkSizeSecs:0} and {MaxChunkSizeSecs:0}.");
+        }
+
+        await EnsureNoActiveJobAsync(userId, cancellationToken);
+
+        // Kestrel stops reading past the cap (413) even before our own count; the slack covers the multipart framing.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = settings.MaxUploadBytes + (1024 * 1024);
+        }
+
+        var (staged, fileName) = await ReceiveAsync(request, settings.MaxUploadBytes, cancellationToken);
+        using (staged)
+        {
+            if (staged.Length == 0)
+            {
+                throw new UnsupportedAudioException("The uploaded file is empty.");
+            }
+
+            var audio = await probe.ProbeAsync(staged.Path, cancellationToken);
+            if (audio.DurationSeconds < settings.MinDurationSecs || audio.DurationSeconds > settings.MaxDurationSecs)
+            {
+                throw ValidationFailedException.For(FieldName,
+                    $"Audio must be between {settings.MinDurationSecs:0} and {settings.MaxDurationSecs:0} seconds long; this file is {audio.DurationSeconds:0.##} seconds.");
+            }
+
+            return await CreateAsync(userId, audio.DurationSeconds, chunkSizeSecs ?? settings.ChunkSizeSecs, fileName, staged, cancellationToken);
+        }
+    }
+
+    private async Task EnsureNoActiveJobAsync(int userId, CancellationToken cancellationToken)
+    {
+        var active = await db.Transcriptions.AsNoTracking()
+            .Where(t => t.CreatorId == userId && Transcription.ActiveStates.Contains(t.CurrentState))
+            .Select(t => new { t.Id, t.CurrentState })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (active is not null)
+        {
+            throw ActiveJobConflict(active.Id, active.CurrentState);
+        }
+    }
+
+    private static ConflictException ActiveJobConflict(int id, TranscriptionState state) =>
+        new($"Transcription {id} is {state.ToSnakeCase()}. Cancel it or wait for it to finish before starting a new one.");
+
+    private async Task<(StagedAudio Staged, string? FileName)> ReceiveAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType || !MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
+            || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 } boundary)
+        {
+            throw new BadHttpRequestException($"Send the recording as multipart/form-data in the field '{FieldName}'.", StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        var reader = new MultipartReader(boundary, request.Body);
+        while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+        {
+            if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                && disposition.IsFileDisposition()
+                && disposition.Name.Value?.Trim('"') == FieldName)
+            {
+                var staged = await store.StageAsync(section.Body, maxBytes, cancellationToken);
+                return (staged, Path.GetFileName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value));
+            }
+        }
+
+        throw ValidationFailedException.For(FieldName, $"The multipart field '{FieldName}' with a file is required.");
+    }
+
+    private async Task<Transcription> CreateAsync(int userId, double duration, double chunkSizeSecs, string? fileName, StagedAudio staged, CancellationToken cancellationToken)
+    {
+        var transcription = new Transcription
+        {
+            CreatorId = userId,
+            AudioLenSecs = duration,
+            ChunkSizeSecs = chunkSizeSecs,
+            OriginalFileName = fileName is { Length: > 300 } ? fileName[..300] : fileName,
+        };
+
+        string? committedLocation = null;
+        List<string> evictedAudio;
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            evictedAudio = await EvictBeyondRetentionAsync(userId, cancellationToken);
+            db.Transcriptions.Add(transcription);
+            await db.SaveChangesAsync(cancellationToken);
+            committedLocation = transcription.AudioLocation = store.Commit(staged, transcription.Id);
+            outbox.Enqueue(TranscriptionJobQueue.Name, new TranscriptionJob(transcription.Id, userId));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            DeleteQuietly(committedLocation);
+            // Another upload of the same user won the race for the one active job.
+            throw new ConflictException("You already have an active transcription. Cancel it or wait for it to finish before starting a new one.");
+        }
+        catch
+        {
+            DeleteQuietly(committedLocation);
+            throw;
+        }
+
+        outbox.NotifyCommitted();
+        foreach (var location in evictedAudio)
+        {
+            DeleteQuietly(location);
+        }
+
+        logger.LogInformation("Transcription {TranscriptionId} queued: {DurationSecs:0.#} s of audio", transcription.Id, duration);
+        return transcription;
+    }
+
+    /// <summary>Makes room for one more under the retention limit by deleting the oldest finished transcriptions; returns their audio.</summary>
+    private async Task<List<string>> EvictBeyondRetentionAsync(int userId, CancellationToken cancellationToken)
+    {
+        var count = await db.Transcriptions.CountAsync(t => t.CreatorId == userId, cancellationToken);
+        var excess = count + 1 - options.Value.RetentionLimit;
+        if (excess <= 0)
+        {
+            return [];
+        }
+
+        var oldest = await db.Transcriptions
+            .Where(t => t.CreatorId == userId && Transcription.FinishedStates.Contains(t.CurrentState))
+            .OrderBy(t => t.CreateDate).ThenBy(t => t.Id)
+            .Take(excess)
+            .Select(t => new { t.Id, t.AudioLocation })
+            .ToListAsync(cancellationToken);
+        var ids = oldest.Select(t => t.Id).ToList();
+        await db.Transcriptions.Where(t => ids.Contains(t.Id)).ExecuteDeleteAsync(cancellationToken);
+        logger.LogInformation("Retention: deleted {Count} oldest transcription(s) of user {UserId}", ids.Count, userId);
+        return [.. oldest.Select(t => t.AudioLocation)];
+    }
+
+    private void DeleteQuietly(string? location)
+    {
+        try
+        {
+            if (location is not null)
+            {
+                store.Delete(location);
+            }
+        }
+        catch (IOException ex)
+        {
+            logger.LogWarning("Could not delete audio {Location}: {Message}", location, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using LazyLecture.Api.Data;
+using LazyLecture.Api.Errors;
+using LazyLecture.Api.Transcriptions.Audio;
+using LazyLecture.Api.Transcriptions.Export;
+using LazyLecture.Contracts;
+using Microsoft.EntityFrameworkCore;
+
+namespace LazyLecture.Api.Transcriptions;
+
+/// <summary>
+/// What an owner can do with their transcriptions. Every query filters by owner inside the query, so another user's
+/// transcription is simply not found (404), on every route.
+/// </summary>
+public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore store, ILogger<UserTranscriptions> logger)
+{
+    public async Task<TranscriptionPage> ListAsync(int userId, int? page, int? size, TranscriptionState? state, CancellationToken cancellationToken)
+    {
+        var paging = Paging.Validate(page, size);
+        var owned = db.Transcriptions.AsNoTracking().Where(t => t.CreatorId == userId);
+        if (state is { } wanted)
+        {
+            owned = owned.Where(t => t.CurrentState == wanted);
+        }
+
+        var total = await owned.CountAsync(cancellationToken);
+        var rows = await owned.OrderByDescending(t => t.CreateDate).ThenByDescending(t => t.Id)
+            .Skip(paging.Skip).Take(paging.Size)
+            .Select(t => new { Transcription = t, FirstChunk = db.TranscriptionChunks.Where(c => c.TranscriptionId == t.Id && c.ChunkNo == 0).Select(c => c.Text.Substring(0, TranscriptionMapping.DescriptionLength)).FirstOrDefault() })
+            .ToListAsync(cancellationToken);
+        return new TranscriptionPage(paging.Page, paging.Size, total, paging.PageCount(total),
+            [.. rows.Select(r => r.Transcription.ToResponse(r.FirstChunk))]);
+    }
+
+    public async Task<TranscriptionDetail> GetAsync(int userId, int id, CancellationToken cancellationToken)
+    {
+        var row = await db.Transcriptions.AsNoTracking()
+            .Where(t => t.Id == id && t.CreatorId == userId)
+            .Select(t => new { Transcription = t, FirstChunk = db.TranscriptionChunks.Where(c => c.TranscriptionId == t.Id && c.ChunkNo == 0).Select(c => c.Text.Substring(0, TranscriptionMapping.DescriptionLength)).FirstOrDefault(), Chunks = db.TranscriptionChunks.Count(c => c.TranscriptionId == t.Id) })
+            .SingleOrDefaultAsync(cancellationToken) ?? throw NotFound(id);
+        return row.Transcription.ToDetail(row.FirstChunk, row.Chunks);
+    }
+
+    public async Task<ChunkPage> ListChunksAsync(int userId, int id, int? page, int? size, CancellationToken cancellationToken)
+    {
+        var paging = Paging.Validate(page, size);
+        var transcription = await FindOwnedAsync(userId, id, cancellationToken);
+        var chunks = db.TranscriptionChunks.AsNoTracking().Where(c => c.TranscriptionId == transcription.Id);
+        var total = await chunks.CountAsync(cancellationToken);
+        var rows = await chunks.OrderBy(c => c.ChunkNo).Skip(paging.Skip).Take(paging.Size).ToListAsync(cancellationToken);
+        var chunkSize = (int)Math.Round(transcription.ChunkSizeSecs);
+        return new ChunkPage(paging.Page, paging.Size, total, paging.PageCount(total),
+            [.. rows.Select(c => new ChunkResponse(c.Id, c.ChunkNo, chunkSize, c.Text))]);
+    }
+
+    public async Task<SegmentPage> ListSegmentsAsync(int userId, int id, int? page, int? size, CancellationToken cancellationToken)
+    {
+        var paging = Paging.Validate(page, size);
+        var transcription = await FindOwnedAsync(userId, id, cancellationToken);
+        var segments = db.TranscriptionSegments.AsNoTracking().Where(s => s.TranscriptionId == transcription.Id);
+        var total = await segments.CountAsync(cancellationToken);
+        var rows = await segments.OrderBy(s => s.ChunkNo).ThenBy(s => s.SegmentNo).Skip(paging.Skip).Take(paging.Size)
+            .Select(s => new SegmentResponse(s.ChunkNo, s.SegmentNo, s.StartSecs, s.EndSecs, s.Text))
+            .ToListAsync(cancellationToken);
+        return new SegmentPage(paging.Page, paging.Size, total, paging.PageCount(total), rows);
+    }
+
+    /// <summary>Stops the job; chunks already saved are kept (completed_partially). Finished jobs cannot be cancelled (409).</summary>
+    public async Task<TranscriptionDetail> CancelAsync(int userId, int id, CancellationToken cancellationToken)
+    {
+        var transcription = await FindOwnedAsync(userId, id, cancellationToken, tracked: true);
+        var hasChunks = await db.TranscriptionChunks.AnyAsync(c => c.TranscriptionId == id, cancellationToken);
+        transcription.Cancel(hasChunks);
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Transcription {TranscriptionId} cancelled by its owner ({State})", id, transcription.CurrentState.ToSnakeCase());
+        return await GetAsync(userId, id, cancellationToken);
+    }
+
+    /// <summary>Deletes the transcription with its chunks, segments (cascade) and audio.</summary>
+    public async Task DeleteAsync(int userId, int id, CancellationToken cancellationToken)
+    {
+        var transcription = await FindOwnedAsync(userId, id, cancellationToken);
+        await db.Transcriptions.Where(t => t.Id == transcription.Id && t.CreatorId == userId).ExecuteDeleteAsync(cancellationToken);
+        try
+        {
+            store.Delete(transcription.AudioLocation);
+        }
+        catch (IOException ex)
+        {
+            logger.LogWarning("Audio of deleted transcription {TranscriptionId} could not be removed: {Message}", id, ex.Message);
+        }
+    }
+
+    public async Task<ExportFile> ExportAsync(int userId, int id, ExportFormat format, CancellationToken cancellationToken)
+    {
+        var transcription = await FindOwnedAsync(userId, id, cancellationToken);
+        var chunks = await db.TranscriptionChunks.AsNoTracking().Where(c => c.TranscriptionId == id).OrderBy(c => c.ChunkNo).ToListAsync(cancellationToken);
+        var segments = await db.TranscriptionSegments.AsNoTracking().Where(s => s.TranscriptionId == id)
+            .OrderBy(s => s.ChunkNo).ThenBy(s => s.SegmentNo).ToListAsync(cancellationToken);
+        var byChunk = segments.ToLookup(s => s.ChunkNo);
+        var title = transcription.OriginalFileName is { Length: > 0 } name ? name : $"Transcription {id}";
+        var document = new TranscriptDocument(id, title,
+            [.. chunks.Select(c => new TranscriptChunk(c.ChunkNo, c.Text, [.. byChunk[c.ChunkNo].Select(s => new TranscriptSegment(s.StartSecs, s.EndSecs, s.Text))]))]);
+        return TranscriptExporter.Export(document, format);
+    }
+
+    private async Task<Transcription> FindOwnedAsync(int userId, int id, CancellationToken cancellationToken, bool tracked = false)
+    {
+        var query = tracked ? db.Transcriptions : db.Transcriptions.AsNoTracking();
+        return await query.SingleOrDefaultAsync(t => t.Id == id && t.CreatorId == userId, cancellationToken) ?? throw NotFound(id);
+    }
+
+    private static NotFoundException NotFound(int id) => new($"Transcription {id} was not found.");
+}

@@ -1,0 +1,39 @@
+namespace LazyLecture.Contracts.Jobs;
+
+/// <summary>Paths of the API's worker endpoints (worker key in the <see cref="KeyHeader"/> header).</summary>
+public static class WorkerApi
+{
+    public const string KeyHeader = "X-Worker-Key";
+
+    public const string Jobs = "/internal/v1/transcriptions";
+
+    public static string Job(int id) => $"{Jobs}/{id}";
+
+    public static string Audio(int id) => $"{Job(id)}/audio";
+
+    public static string State(int id) => $"{Job(id)}/state";
+
+    public static string Progress(int id) => $"{Job(id)}/progress";
+
+    public static string Chunk(int id, int chunkNo) => $"{Job(id)}/chunks/{chunkNo}";
+}
+
+/// <summary>A job as the worker sees it: state, audio length, chunk size and the chunks already saved (to resume).</summary>
+public sealed record WorkerJobView(
+    int Id,
+    int CreatorId,
+    TranscriptionState CurrentState,
+    double AudioLenSecs,
+    double ChunkSizeSecs,
+    int ErrorCount,
+    double ProgressSecs,
+    IReadOnlyList<int> SavedChunks);
+
+/// <summary>A state the worker reports: in_progress when it starts, processing_error on a failure, completed at the end.</summary>
+public sealed record StateReport(TranscriptionState State, string? Error);
+
+public sealed record ProgressReport(double Seconds);
+
+public sealed record SegmentInput(double Start, double End, string Text);
+
+public sealed record ChunkInput(string Text, IReadOnlyList<SegmentInput>? Segments);

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace LazyLecture.Tests.Infrastructure;
+
+/// <summary>Real media files made by ffmpeg for tests: a 440 Hz tone of the given length, or anything ffmpeg arguments describe.</summary>
+public static class TestAudio
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Writes <paramref name="fileName"/> in <paramref name="directory"/> and returns its full path. The tone is the first input
+    /// (<c>0:a</c>); arguments may add more inputs of their own (a video source, say) before the codec options.
+    /// </summary>
+    public static async Task<string> GenerateAsync(string directory, string fileName, double seconds, string[] ffmpegOutputArgs)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, fileName);
+        await RunFfmpegAsync(["-y", "-f", "lavfi", "-i", FormattableString.Invariant($"sine=frequency=440:duration={seconds}"), .. ffmpegOutputArgs, path]);
+        return path;
+    }
+
+    /// <summary>Runs ffmpeg with the arguments (quiet, no stdin); fails with its error output, or after a minute.</summary>
+    public static async Task RunFfmpegAsync(IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var argument in (string[])["-nostdin", "-v", "error", .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var timeout = new CancellationTokenSource(Timeout);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("ffmpeg did not start.");
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var errors = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("ffmpeg took over a minute.");
+        }
+
+        await output;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"ffmpeg failed (exit {process.ExitCode}): {await errors}");
+        }
+    }
+}

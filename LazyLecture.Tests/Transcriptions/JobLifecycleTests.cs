@@ -1,0 +1,183 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using LazyLecture.Tests.Infrastructure;
+using Xunit;
+
+namespace LazyLecture.Tests.Transcriptions;
+
+/// <summary>The original's state machine, driven through the worker endpoints as the worker drives it.</summary>
+public sealed class JobLifecycleTests(AppHostFixture fixture)
+{
+    [Fact]
+    public async Task Third_processing_error_makes_the_job_processing_fail_and_it_stays_final()
+    {
+        using var api = new ApiSession(fixture);
+        var (_, tokens) = await api.NewUploaderAsync();
+        var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
+
+        var states = new List<(string State, int Errors)>();
+        foreach (var report in new[] { "in_progress", "processing_error", "in_progress", "processing_error", "in_progress", "processing_error" })
+        {
+            var view = await api.ReportStateAsync(id, report, report == "processing_error" ? "decoder crashed" : null);
+            states.Add((view["current_state"]!.GetValue<string>(), view["error_count"]!.GetValue<int>()));
+        }
+
+        Assert.Equal(
+            [("in_progress", 0), ("processing_error", 1), ("in_progress", 1), ("processing_error", 2), ("in_progress", 2), ("processing_fail", 3)],
+            states);
+        using var late = await api.WorkerAsync(HttpMethod.Post, $"/internal/v1/transcriptions/{id}/state", new { state = "in_progress" });
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        var detail = await api.GetTranscriptionAsync(tokens.Access, id);
+        Assert.Equal("processing_fail", detail["current_state"]!.GetValue<string>());
+        Assert.Equal("decoder crashed", detail["last_error"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Completed_job_has_full_progress_and_cannot_be_cancelled()
+    {
+        using var api = new ApiSession(fixture);
+        var (_, tokens) = await api.NewUploaderAsync();
+        var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
+        await api.ReportStateAsync(id, "in_progress");
+        await api.SaveChunkAsync(id, 0, "And so my fellow Americans", (0.0, 3.5, "And so"), (3.5, 6.0, "my fellow Americans"));
+        await api.ReportStateAsync(id, "completed");
+
+        var detail = await api.GetTranscriptionAsync(tokens.Access, id);
+        using var cancel = await api.SendAsync(HttpMethod.Post, $"/api/v1/transcriptions/{id}/cancel", null, tokens.Access);
+
+        Assert.Equal("completed", detail["current_state"]!.GetValue<string>());
+        Assert.Equal(1.0, detail["progress"]!.GetValue<double>());
+        Assert.Equal("And so my fellow Americans", detail["description"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, cancel.StatusCode);
+    }
+
+    [Fact]
+    public async Task Cancelling_without_chunks_is_cancelled_and_with_chunks_completed_partially()
+    {
+        using var api = new ApiSession(fixture);
+        var (_, tokens) = await api.NewUploaderAsync();
+        var first = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
+        using var cancelQueued = await api.SendAsync(HttpMethod.Post, $"/api/v1/transcriptions/{first}/cancel", null, tokens.Access);
+        var second = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk); // allowed: the first is no longer active
+        await api.ReportStateAsync(second, "in_progress");
+        await api.SaveChunkAsync(second, 0, "partial text");
+        using var cancelRunning = await api.SendAsync(HttpMethod.Post, $"/api/v1/transcriptions/{second}/cancel", null, tokens.Access);
+
+        Assert.Equal("cancelled", (await ApiSession.ReadObjectAsync(cancelQueued))["current_state"]!.GetValue<string>());
+        Assert.Equal("completed_partially", (await ApiSession.ReadObjectAsync(cancelRunning))["current_state"]!.GetValue<string>());
+        // The worker learns of the cancellation from its next progress report, and cannot save more.
+        using var progress = await api.WorkerAsync(HttpMethod.Post, $"/internal/v1/transcriptions/{second}/progress", new { seconds = 5.0 });
+        Assert.Equal("completed_partially", (await ApiSession.ReadObjectAsync(progress))["current_state"]!.GetValue<string>());
+        using var lateChunk = await api.WorkerAsync(HttpMethod.Put, $"/internal/v1/transcriptions/{second}/chunks/1", new { text = "late" });
+        Assert.Equal(HttpStatusCode.Conflict, lateChunk.StatusCode);
+    }
+
+    [Fact]
+    public async Task Saving_a_chunk_twice_keeps_one_chunk_with_the_latest_text_and_segments()
+    {
+        using var api = new ApiSession(fixture);
+        var (_, tokens) = await api.NewUploaderAsync();
+        var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
+        await api.ReportStateAsync(id, "in_progress");
+
+        await api.SaveChunkAsync(id, 0, "first attempt", (0, 2, "first"), (2, 4, "attempt"));
+        await api.SaveChunkAsync(id, 0, "second attempt", (0, 3, "second attempt"));
+
+        using var chunks = await api.GetAsync($"/api/v1/transcriptions/{id}/chunks", tokens.Access);
+        var chunkPage = await ApiSession.ReadObjectAsync(chunks);
+        using var segments = await api.GetAsync($"/api/v1/transcriptions/{id}/segments", tokens.Access);
+        var segmentPage = await ApiSession.ReadObjectAsync(segments);
+        Assert.Equal(1, chunkPage["total"]!.GetValue<int>());
+        Assert.Equal("second attempt", chunkPage["transcriptions"]![0]!["transcription"]!.GetValue<string>());
+        Assert.Equal(1, segmentPage["total"]!.GetValue<int>());
+        Assert.Equal(3.0, segmentPage["segments"]![0]!["end"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task Chunk_beyond_the_audio_length_is_rejected()
+    {
+        using var api = new ApiSession(fixture);
+        var (_, tokens) = await api.NewUploaderAsync();
+        var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk); // 11 s in chunks of 900 s: only chunk 0
+
+        using var beyond = await api.WorkerAsync(HttpMethod.Put, $"/internal/v1/transcriptions/{id}/chunks/1", new { text = "x" });
+        using var negative = await api.WorkerAsync(HttpMethod.Put, $"/internal/v1/transcriptions/{id}/chunks/-1", new { text = "x" });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, beyond.StatusCode);
+        Assert.NotEqual(HttpStatusCode.NoContent, negative.StatusCode);
+    }
+
+    [Fact]
+    public async Task Chunks_and_transcriptions_are_paged()
+    {
+        using var api = new ApiSession(fixture);
+        var (_, tokens) = await api.NewUploaderAsync();
+        var scratch = Directory.CreateTempSubdirectory("lazylecture-paging-").FullName;
+        var minute = File.ReadAllBytes(await TestAudio.GenerateAsync(scratch, "minute.wav", 60, ["-ac", "1"]));
+        Directory.Delete(scratch, true);
+        using var upload = await api.UploadAsync(tokens.Access, minute, path: "/api/v1/transcriptions?chunk_size_secs=10");
+        Assert.True(upload.StatusCode == HttpStatusCode.Created, await upload.Content.ReadAsStringAsync(ApiSession.Cancellation));
+        var id = (await ApiSession.ReadObjectAsync(upload))["id"]!.GetValue<int>();
+        await api.ReportStateAsync(id, "in_progress");
+        for (var chunk = 0; chunk <= 6; chunk++)
+        {
+            await api.SaveChunkAsync(id, chunk, $"chunk number {chunk}");
+        }
+
+        await api.ReportStateAsync(id, "completed");
+        await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
+
+        using var chunkPage = await api.GetAsync($"/api/v1/transcriptions/{id}/chunks?page=2&size=3", tokens.Access);
+        var chunks = await ApiSession.ReadObjectAsync(chunkPage);
+        using var listPage = await api.GetAsync("/api/v1/transcriptions?page=2&size=1", tokens.Access);
+        var list = await ApiSession.ReadObjectAsync(listPage);
+        using var completedOnly = await api.GetAsync("/api/v1/transcriptions?state=completed", tokens.Access);
+
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        Assert.Equal(7, chunks["total"]!.GetValue<int>());
+        Assert.Equal(3, chunks["pages"]!.GetValue<int>());
+        Assert.Equal([3, 4, 5], chunks["transcriptions"]!.AsArray().Select(c => c!["chunk_order"]!.GetValue<int>()));
+        Assert.Equal(10, chunks["transcriptions"]![0]!["chunk_size_secs"]!.GetValue<int>());
+        Assert.Equal(2, list["total"]!.GetValue<int>());
+        Assert.Equal(id, list["transcriptions"]![0]!["id"]!.GetValue<int>()); // newest first: page 2 holds the older one
+        Assert.Equal("chunk number 0", list["transcriptions"]![0]!["description"]!.GetValue<string>());
+        Assert.Single((await ApiSession.ReadObjectAsync(completedOnly))["transcriptions"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Delete_removes_the_transcription_its_chunks_and_audio()
+    {
+        using var api = new ApiSession(fixture);
+        var (_, tokens) = await api.NewUploaderAsync();
+        var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
+        await api.ReportStateAsync(id, "in_progress");
+        await api.SaveChunkAsync(id, 0, "to be deleted", (0, 1, "to be deleted"));
+        var audio = Path.Combine(fixture.App.Options.StateDirectory, "data", "audio", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(File.Exists(audio), "the audio is stored under the transcription's id");
+
+        using var delete = await api.SendAsync(HttpMethod.Delete, $"/api/v1/transcriptions/{id}", null, tokens.Access);
+        using var after = await api.GetAsync($"/api/v1/transcriptions/{id}", tokens.Access);
+        using var workerView = await api.WorkerAsync(HttpMethod.Get, $"/internal/v1/transcriptions/{id}");
+
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, workerView.StatusCode);
+        Assert.False(File.Exists(audio));
+    }
+
+    [Fact]
+    public async Task Worker_endpoints_refuse_user_tokens_and_wrong_keys()
+    {
+        using var api = new ApiSession(fixture);
+        var (_, tokens) = await api.NewUploaderAsync();
+        var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
+
+        using var withUserToken = await api.SendAsync(HttpMethod.Get, $"/internal/v1/transcriptions/{id}", null, tokens.Access);
+        using var withWrongKey = await api.WorkerAsync(HttpMethod.Get, $"/internal/v1/transcriptions/{id}", key: "not-the-worker-key-but-long-enough-000");
+        using var withKey = await api.WorkerAsync(HttpMethod.Get, $"/internal/v1/transcriptions/{id}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, withUserToken.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, withWrongKey.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, withKey.StatusCode);
+    }
+}

@@ -1,0 +1,18 @@
+namespace LazyLecture.Worker.Engines;
+
+/// <summary>A piece of transcribed speech; times are seconds from the start of the samples given to the engine.</summary>
+public sealed record EngineSegment(double Start, double End, string Text);
+
+/// <summary>
+/// A speech-to-text engine run in process by the worker (Whisper, PocketSphinx). One instance may serve several jobs at
+/// once; each call keeps its own state.
+/// </summary>
+public interface ITranscriptionEngine
+{
+    /// <summary>The configuration name: <c>whisper</c>, <c>pocketsphinx</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Transcribes one chunk of 16 kHz mono samples, yielding segments as they are produced.</summary>
+    /// <param name="progress">Receives the seconds of these samples processed so far.</param>
+    IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, IProgress<double>? progress, CancellationToken cancellationToken);
+}

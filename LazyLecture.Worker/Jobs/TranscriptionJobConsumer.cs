@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using LazyLecture.Contracts.Messaging;
+using LazyLecture.ServiceDefaults.Clients;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace LazyLecture.Worker.Jobs;
+
+/// <summary>
+/// A competing consumer of the job queue: manual acknowledgement only once the job's outcome is recorded, bounded prefetch,
+/// a DI scope and a trace activity per message (continuing the upload's trace), back-off before a failed job is retried,
+/// and malformed messages rejected to the dead-letter queue so they never block the queue or crash the worker.
+/// </summary>
+public sealed class TranscriptionJobConsumer(
+    RabbitMqConnection rabbit,
+    IServiceScopeFactory scopes,
+    WorkerMetrics metrics,
+    IOptions<WorkerOptions> options,
+    ILogger<TranscriptionJobConsumer> logger) : BackgroundService
+{
+    public static readonly ActivitySource Activities = new("LazyLecture.Worker");
+
+    private IChannel? _channel;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.ConsumeJobs)
+        {
+            logger.LogInformation("Job consumption is off (Worker:ConsumeJobs=false)");
+            return;
+        }
+
+        var connection = await rabbit.GetConnectionAsync(stoppingToken);
+        _channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
+        await _channel.DeclareQueueWithDeadLetterAsync(TranscriptionJobQueue.Name, TranscriptionJobQueue.DeadLetterName, stoppingToken);
+        await _channel.BasicQosAsync(0, options.Value.Prefetch, global: false, stoppingToken);
+        var consumer = new AsyncEventingBasicConsumer(_channel);
+        consumer.ReceivedAsync += (_, delivery) => HandleAsync(_channel, delivery, stoppingToken);
+        await _channel.BasicConsumeAsync(TranscriptionJobQueue.Name, autoAck: false, consumer, stoppingToken);
+        logger.LogInformation("Consuming {Queue} (prefetch {Prefetch})", TranscriptionJobQueue.Name, options.Value.Prefetch);
+    }
+
+    private async Task HandleAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stopping)
+    {
+        if (!TryParse(delivery.Body.Span, out var job))
+        {
+            logger.LogWarning("Malformed job message {MessageId} sent to the dead-letter queue", delivery.BasicProperties.MessageId);
+            await channel.BasicRejectAsync(delivery.DeliveryTag, requeue: false, CancellationToken.None);
+            return;
+        }
+
+        using var activity = Activities.StartActivity("process transcription job", ActivityKind.Consumer, ParentContext(delivery));
+        activity?.SetTag("lazylecture.transcription_id", job.TranscriptionId);
+        activity?.SetTag("messaging.rabbitmq.redelivered", delivery.Redelivered);
+        if (delivery.BasicProperties.Timestamp.UnixTime > 0 && !delivery.Redelivered)
+        {
+            metrics.QueueWait.Record(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - delivery.BasicProperties.Timestamp.UnixTime);
+        }
+
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["TranscriptionId"] = job.TranscriptionId });
+        JobOutcome outcome;
+        try
+        {
+            await using var services = scopes.CreateAsyncScope();
+            outcome = await services.ServiceProvider.GetRequiredService<TranscriptionJobProcessor>().ProcessAsync(job, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Shutting down mid-job: the message goes back and the next worker resumes from the first missing chunk.
+            await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
+            return;
+        }
+        catch (Exception ex)
+        {
+            // The API could not be reached to record anything: retry later, never acknowledge on error.
+            logger.LogError(ex, "Job {TranscriptionId} could not be processed", job.TranscriptionId);
+            outcome = JobOutcome.Retry;
+        }
+
+        if (outcome == JobOutcome.Finished)
+        {
+            await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
+            return;
+        }
+
+        var delay = TimeSpan.FromSeconds(delivery.Redelivered ? 10 : 2);
+        logger.LogInformation("Job {TranscriptionId} will be retried in {Delay}", job.TranscriptionId, delay);
+        await Task.Delay(delay, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
+    }
+
+    private static bool TryParse(ReadOnlySpan<byte> body, out TranscriptionJob job)
+    {
+        job = default!;
+        try
+        {
+            var parsed = JsonSerializer.Deserialize<TranscriptionJob>(body, TranscriptionApiClient.Json);
+            if (parsed is not { TranscriptionId: > 0 })
+            {
+                return false;
+            }
+
+            job = parsed;
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static ActivityContext ParentContext(BasicDeliverEventArgs delivery) =>
+        delivery.BasicProperties.Headers?.TryGetValue("traceparent", out var value) == true
+        && value is byte[] bytes
+        && ActivityContext.TryParse(Encoding.UTF8.GetString(bytes), null, out var context)
+            ? context
+            : default;
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_channel is not null)
+        {
+            await _channel.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using LazyLecture.Contracts;
+using LazyLecture.Contracts.Jobs;
+using LazyLecture.Contracts.Messaging;
+using LazyLecture.Worker.Audio;
+using LazyLecture.Worker.Engines;
+using Microsoft.Extensions.Options;
+
+namespace LazyLecture.Worker.Jobs;
+
+/// <summary>How a job attempt ended, which decides what happens to its message.</summary>
+public enum JobOutcome
+{
+    /// <summary>Done, cancelled, deleted or already finished: acknowledge.</summary>
+    Finished,
+
+    /// <summary>Failed and recorded as processing_error: deliver again later.</summary>
+    Retry,
+}
+
+/// <summary>
+/// Runs one job: chunk by chunk, decode with ffmpeg, transcribe, save. Chunks already saved are skipped, so a job redelivered
+/// after a crash resumes where it stopped. Cancellation by the owner is noticed at each progress report.
+/// </summary>
+public sealed class TranscriptionJobProcessor(
+    TranscriptionApiClient api,
+    ChunkDecoder decoder,
+    EngineHolder engines,
+    WorkerMetrics metrics,
+    IOptions<WorkerOptions> options,
+    ILogger<TranscriptionJobProcessor> logger)
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
+
+    public async Task<JobOutcome> ProcessAsync(TranscriptionJob job, CancellationToken stopping)
+    {
+        var view = await api.GetJobAsync(job.TranscriptionId, stopping);
+        if (view is null || IsFinished(view.CurrentState))
+        {
+            logger.LogInformation("Job {TranscriptionId} is {State}: skipped", job.TranscriptionId, view?.CurrentState.ToString() ?? "deleted");
+            return JobOutcome.Finished;
+        }
+
+        view = await api.ReportStateAsync(job.TranscriptionId, TranscriptionState.InProgress, null, stopping);
+        if (view is null)
+        {
+            return JobOutcome.Finished;
+        }
+
+        metrics.JobsStarted.Add(1);
+        var audioPath = Path.Combine(options.Value.ScratchDirectory, $"{job.TranscriptionId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(options.Value.ScratchDirectory);
+        try
+        {
+            await api.DownloadAudioAsync(job.TranscriptionId, audioPath, stopping);
+            return await TranscribeChunksAsync(view, audioPath, stopping);
+        }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            metrics.JobsFailed.Add(1);
+            logger.LogError(ex, "Job {TranscriptionId} failed", job.TranscriptionId);
+            var after = await api.ReportStateAsync(job.TranscriptionId, TranscriptionState.ProcessingError, ex.Message, CancellationToken.None);
+            return after is null || IsFinished(after.CurrentState) ? JobOutcome.Finished : JobOutcome.Retry;
+        }
+        finally
+        {
+            File.Delete(audioPath);
+        }
+    }
+
+    private async Task<JobOutcome> TranscribeChunksAsync(WorkerJobView view, string audioPath, CancellationToken stopping)
+    {
+        var id = view.Id;
+        var lastChunk = (int)Math.Floor(view.AudioLenSecs / view.ChunkSizeSecs);
+        using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        for (var chunkNo = 0; chunkNo <= lastChunk; chunkNo++)
+        {
+            if (view.SavedChunks.Contains(chunkNo))
+            {
+                continue; // resumed job: this chunk survived the previous attempt
+            }
+
+            var chunkStart = chunkNo * view.ChunkSizeSecs;
+            var length = Math.Min(view.ChunkSizeSecs, view.AudioLenSecs - chunkStart);
+            if (length <= 0)
+            {
+                break;
+            }
+
+            var clock = Stopwatch.StartNew();
+            var samples = await decoder.DecodeAsync(audioPath, chunkStart, length, stopping);
+            var engine = await engines.GetAsync(stopping);
+            var progress = new ThrottledProgress(api, logger, id, chunkStart, cancelled);
+            var segments = new List<SegmentInput>();
+            try
+            {
+                await foreach (var segment in engine.TranscribeAsync(samples, progress, cancelled.Token))
+                {
+                    segments.Add(new SegmentInput(chunkStart + segment.Start, chunkStart + segment.End, segment.Text));
+                }
+            }
+            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+            {
+                logger.LogInformation("Job {TranscriptionId} was cancelled by its owner during chunk {ChunkNo}", id, chunkNo);
+                return JobOutcome.Finished;
+            }
+
+            var text = string.Join(' ', segments.Select(s => s.Text.Trim()).Where(t => t.Length > 0));
+            if (!await api.SaveChunkAsync(id, chunkNo, new ChunkInput(text, segments), stopping))
+            {
+                logger.LogInformation("Job {TranscriptionId} finished meanwhile (cancelled or deleted); chunk {ChunkNo} not saved", id, chunkNo);
+                return JobOutcome.Finished;
+            }
+
+            var state = await api.ReportProgressAsync(id, chunkStart + length, stopping);
+            metrics.AudioSeconds.Add(length);
+            metrics.RealTimeFactor.Record(clock.Elapsed.TotalSeconds / length);
+            logger.LogInformation("Job {TranscriptionId}: chunk {ChunkNo}/{LastChunk} saved ({Segments} segments, RTF {Rtf:0.00})",
+                id, chunkNo, lastChunk, segments.Count, clock.Elapsed.TotalSeconds / length);
+            if (state is null || IsFinished(state.CurrentState))
+            {
+                return JobOutcome.Finished;
+            }
+        }
+
+        await api.ReportStateAsync(id, TranscriptionState.Completed, null, stopping);
+        metrics.JobsCompleted.Add(1);
+        logger.LogInformation("Job {TranscriptionId} completed", id);
+        return JobOutcome.Finished;
+    }
+
+    private static bool IsFinished(TranscriptionState state) =>
+        state is TranscriptionState.Completed or TranscriptionState.CompletedPartially or TranscriptionState.ProcessingFail or TranscriptionState.Cancelled;
+
+    /// <summary>Reports progress at most once a second and cancels the engine when the answer says the job was cancelled.</summary>
+    private sealed class ThrottledProgress(TranscriptionApiClient api, ILogger logger, int id, double chunkStart, CancellationTokenSource cancel) : IProgress<double>
+    {
+        private long _lastReport;
+
+        public void Report(double value)
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastReport), now) < ProgressInterval)
+            {
+                return;
+            }
+
+            Interlocked.Exchange(ref _lastReport, now);
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    var state = await api.ReportProgressAsync(id, chunkStart + value, cancel.Token);
+                    if (state is null || IsFinished(state.CurrentState))
+                    {
+                        await cancel.CancelAsync();
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+                {
+                    logger.LogDebug("Progress report for {TranscriptionId} failed: {Message}", id, ex.Message);
+                }
+            });
+        }
+    }
+}
