@@ -23,7 +23,7 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
                 Detail = invalid.Message,
             },
             DomainException domain => new ProblemDetails { Status = domain.StatusCode, Title = domain.Title, Detail = domain.Message },
-            BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "The request could not be read.", Detail = ReadableReason(bad) },
+            BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "The request could not be read.", Detail = bad.Message },
             JsonException => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "The request could not be read.", Detail = "The body is not valid JSON." },
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
             _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "An unexpected error occurred." },
@@ -52,9 +52,6 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
         httpContext.Response.StatusCode = problem.Status!.Value;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = problem });
     }
-
-    // Binding failures say which parameter was wrong, which helps; inner exception text could leak internals, so only the message.
-    private static string ReadableReason(BadHttpRequestException exception) => exception.Message;
 }
 
 /// <summary>Every problem carries a stable type (its status's RFC section) and the trace id, so a report can be matched with the logs.</summary>

@@ -55,9 +55,6 @@ internal abstract class ResourceInstance(string name, Resource resource, Resourc
 
     protected abstract Task<bool> CheckHealthAsync(CancellationToken cancellationToken);
 
-    /// <summary>Work once the resource first turns healthy (create a database), before dependents are released.</summary>
-    protected virtual Task OnHealthyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
     private bool _prepared;
 
     /// <summary>Starts supervision; returns at once. Use <see cref="WaitForStateAsync"/> to wait for health.</summary>
@@ -169,7 +166,6 @@ internal abstract class ResourceInstance(string name, Resource resource, Resourc
 
     private async Task MonitorHealthAsync(CancellationToken cancellationToken)
     {
-        var firstHealthy = true;
         while (!cancellationToken.IsCancellationRequested)
         {
             bool healthy;
@@ -180,12 +176,6 @@ internal abstract class ResourceInstance(string name, Resource resource, Resourc
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
                 healthy = false;
-            }
-
-            if (healthy && firstHealthy)
-            {
-                await OnHealthyAsync(cancellationToken).ConfigureAwait(false);
-                firstHealthy = false;
             }
 
             if (cancellationToken.IsCancellationRequested)
