@@ -81,22 +81,48 @@ public static unsafe class Attention
         }
     }
 
+    /// <summary>Positions per key block: one 64-byte cache line of f16 keys per head dimension.</summary>
+    public const int KeyBlock = 32;
+
+    /// <summary>Key blocks needed for <paramref name="positions"/> positions (the last one zero-padded).</summary>
+    public static int KeyBlocks(int positions) => (positions + KeyBlock - 1) / KeyBlock;
+
     /// <summary>
-    /// scores[j] = Σ_d q[d] · Kᵀ[d][j] with f16 keys laid out [d][position] (row stride <paramref name="keyStride"/>);
-    /// q is f32 already rounded to f16 precision, as ggml converts it.
+    /// Stores one head's f16 keys (rows of <paramref name="keys"/> are positions, the head's channels at
+    /// <paramref name="offset"/>) as blocks of <see cref="KeyBlock"/> positions laid out [block][d][position in block],
+    /// zero-padding the last block. A query then scores 32 positions per sweep reading one contiguous stream, which
+    /// the hardware prefetcher follows (a [d][position] layout reads 64 strided streams and splits cache lines).
+    /// </summary>
+    public static void StoreKeyBlocks(ReadOnlySpan<ushort> keys, int stride, int offset, int headSize, int positions, Span<ushort> blocks)
+    {
+        var blockCount = KeyBlocks(positions);
+        blocks[..(blockCount * headSize * KeyBlock)].Clear();
+        for (var t = 0; t < positions; t++)
+        {
+            var row = keys.Slice(t * stride + offset, headSize);
+            var destination = blocks[((t / KeyBlock) * headSize * KeyBlock + t % KeyBlock)..];
+            for (var d = 0; d < headSize; d++)
+            {
+                destination[d * KeyBlock] = row[d];
+            }
+        }
+    }
+
+    /// <summary>
+    /// scores[j] = Σ_d q[d] · K[j][d] for keys stored by <see cref="StoreKeyBlocks"/>; writes all
+    /// <paramref name="blocks"/>·32 scores (padding positions score 0). q is f32 already rounded to f16 precision, as
+    /// ggml converts it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ScoresF16(float* q, ushort* keysTransposed, int keyStride, int headSize, int positions, float* scores)
+    public static void ScoresF16(float* q, ushort* keyBlocks, int headSize, int blocks, float* scores)
     {
-        var j = 0;
+        var keys = (short*)keyBlocks;
         if (Vector512.IsHardwareAccelerated)
         {
-            // 32 positions at a time stay in two registers while the head dimension is swept.
-            for (; j + 32 <= positions; j += 32)
+            for (var b = 0; b < blocks; b++, scores += KeyBlock)
             {
                 Vector512<float> lo = default, hi = default;
-                var keys = (short*)keysTransposed + j;
-                for (var d = 0; d < headSize; d++, keys += keyStride)
+                for (var d = 0; d < headSize; d++, keys += KeyBlock)
                 {
                     var weight = Vector512.Create(q[d] * MatVec.HalfScale);
                     var h = Vector512.Load(keys);
@@ -104,38 +130,47 @@ public static unsafe class Attention
                     hi = Vector512.FusedMultiplyAdd(MatVec.Raw(Vector512.WidenUpper(h)), weight, hi);
                 }
 
-                lo.Store(scores + j);
-                hi.Store(scores + j + 16);
+                lo.Store(scores);
+                hi.Store(scores + 16);
             }
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            for (; j + 16 <= positions; j += 16)
+            for (var b = 0; b < blocks; b++, scores += KeyBlock)
             {
-                Vector256<float> lo = default, hi = default;
-                var keys = (short*)keysTransposed + j;
-                for (var d = 0; d < headSize; d++, keys += keyStride)
+                Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                for (var d = 0; d < headSize; d++, keys += KeyBlock)
                 {
                     var weight = Vector256.Create(q[d] * MatVec.HalfScale);
-                    var (l, h) = Vector256.Widen(Vector256.Load(keys));
-                    lo = Vector256.FusedMultiplyAdd(MatVec.Raw(l), weight, lo);
-                    hi = Vector256.FusedMultiplyAdd(MatVec.Raw(h), weight, hi);
+                    var (l0, h0) = Vector256.Widen(Vector256.Load(keys));
+                    var (l1, h1) = Vector256.Widen(Vector256.Load(keys + 16));
+                    a0 = Vector256.FusedMultiplyAdd(MatVec.Raw(l0), weight, a0);
+                    a1 = Vector256.FusedMultiplyAdd(MatVec.Raw(h0), weight, a1);
+                    a2 = Vector256.FusedMultiplyAdd(MatVec.Raw(l1), weight, a2);
+                    a3 = Vector256.FusedMultiplyAdd(MatVec.Raw(h1), weight, a3);
                 }
 
-                lo.Store(scores + j);
-                hi.Store(scores + j + 8);
+                a0.Store(scores);
+                a1.Store(scores + 8);
+                a2.Store(scores + 16);
+                a3.Store(scores + 24);
             }
         }
-
-        for (; j < positions; j++)
+        else
         {
-            var sum = 0f;
-            for (var d = 0; d < headSize; d++)
+            for (var b = 0; b < blocks; b++, scores += KeyBlock, keys += headSize * KeyBlock)
             {
-                sum = MathF.FusedMultiplyAdd(HalfConversion.ToSingle(keysTransposed[(long)d * keyStride + j]), q[d], sum);
-            }
+                for (var j = 0; j < KeyBlock; j++)
+                {
+                    var sum = 0f;
+                    for (var d = 0; d < headSize; d++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(HalfConversion.ToSingle((ushort)keys[d * KeyBlock + j]), q[d], sum);
+                    }
 
-            scores[j] = sum;
+                    scores[j] = sum;
+                }
+            }
         }
     }
 

@@ -98,7 +98,7 @@ public sealed unsafe partial class WhisperDecoderState
     private float* AttentionScratch()
     {
         var scratch = t_attentionScratch;
-        var needed = Math.Max(_textCtx, _audioCtx);
+        var needed = _scoresPerHead;
         if (scratch is null || scratch.Length < needed)
         {
             scratch = GC.AllocateArray<float>(needed, pinned: true);

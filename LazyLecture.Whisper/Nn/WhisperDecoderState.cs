@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using LazyLecture.Whisper.Kernels;
 using LazyLecture.Whisper.Model;
 using LazyLecture.Whisper.Nn;
@@ -36,11 +37,20 @@ public sealed unsafe partial class WhisperDecoderState : IDisposable
     private readonly ProjectionJob _projection;
     private readonly PinnedBuffer _selfKeys;
     private readonly PinnedBuffer _selfValues;
-    private readonly ushort[] _crossKeysTransposed; // f16 [layer][channel][position], pinned
-    private readonly ushort[] _crossValues; // f16 [layer][position][channel], pinned
+    private readonly ushort[] _crossStore; // pinned backing of the two f16 caches below
+    private readonly ushort* _crossKeys; // [layer][head][key block][d][32 positions] (Attention.StoreKeyBlocks), 64-byte aligned
+    private readonly ushort* _crossValues; // [layer][head][position][d]: one contiguous stream per head
+    private readonly long _crossKeysPerHead;
+    private readonly long _crossValuesPerHead;
     private readonly PinnedBuffer _logits;
     private readonly Action<int> _crossAttentionHead;
     private readonly PackedMatrix _crossPacked = new();
+    private readonly int _scoresPerHead;
+    private readonly Action<int> _selfAttentionHead;
+    private TransformerBlockWeights? _block; // the layer being decoded, for the per-head dispatches
+    private int _position;
+    private float* _preparedKey;
+    private float* _preparedValue;
     private PinnedBuffer? _crossInput;
     private PinnedBuffer? _crossOutput;
     private ushort[]? _crossHalves;
@@ -70,16 +80,23 @@ public sealed unsafe partial class WhisperDecoderState : IDisposable
         _attention = new PinnedBuffer(_state);
         _projected = new PinnedBuffer(_state);
         _hidden = new PinnedBuffer(4 * _state);
-        _probabilities = new PinnedBuffer((long)_heads * Math.Max(_textCtx, _audioCtx));
+        _scoresPerHead = Math.Max(_textCtx, Attention.KeyBlocks(_audioCtx) * Attention.KeyBlock);
+        _probabilities = new PinnedBuffer((long)_heads * _scoresPerHead);
         _prepared = new PinnedBuffer(4 * _state);
         _team = new WorkerTeam(_threads);
         _projection = new ProjectionJob(_team);
         _selfKeys = new PinnedBuffer((long)_layers * _textCtx * _state);
         _selfValues = new PinnedBuffer((long)_layers * _textCtx * _state);
-        _crossKeysTransposed = GC.AllocateArray<ushort>(_layers * _audioCtx * _state, pinned: true);
-        _crossValues = GC.AllocateArray<ushort>(_layers * _audioCtx * _state, pinned: true);
+        _crossKeysPerHead = (long)Attention.KeyBlocks(_audioCtx) * Attention.KeyBlock * _headSize;
+        _crossValuesPerHead = (long)_audioCtx * _headSize;
+        var keyHalves = _layers * _heads * _crossKeysPerHead;
+        _crossStore = GC.AllocateArray<ushort>(checked((int)(keyHalves + _layers * _heads * _crossValuesPerHead + 32)), pinned: true);
+        var storeStart = (nint)Unsafe.AsPointer(ref _crossStore[0]);
+        _crossKeys = (ushort*)((storeStart + 63) & ~(nint)63);
+        _crossValues = _crossKeys + keyHalves;
         _logits = new PinnedBuffer(_vocab);
         _crossAttentionHead = CrossAttentionHead;
+        _selfAttentionHead = SelfAttentionHead;
     }
 
     /// <summary>Tokens held in the self-attention KV cache.</summary>
@@ -107,25 +124,29 @@ public sealed unsafe partial class WhisperDecoderState : IDisposable
         {
             var block = _weights.Blocks[layer];
 
-            // K: scaled by d^-1/4 then stored f16; kept transposed per head so a query scores all positions with row sweeps.
+            // K: scaled by d^-1/4 then stored f16, per head in key blocks (see Attention.StoreKeyBlocks).
             encoded.Data.AsSpan(0, n).CopyTo(input.Span);
             Linear.Forward(input.Pointer, positions, block.CrossKeyWeight!, null, output.Pointer, packed, _threads);
             TensorPrimitives.Multiply(output.Slice(0, n), _qkScale, output.Slice(0, n));
             HalfConversion.ToHalfBits(output.Slice(0, n), input.Slice(0, n), halves);
-            var keys = _crossKeysTransposed.AsSpan(layer * _audioCtx * _state);
-            for (var t = 0; t < positions; t++)
+            for (var head = 0; head < _heads; head++)
             {
-                var row = halves.Slice(t * _state, _state);
-                for (var c = 0; c < _state; c++)
-                {
-                    // Layout [head][d][position]: c = head·d_head + d, so this is [c][position].
-                    keys[c * positions + t] = row[c];
-                }
+                var keys = new Span<ushort>(CrossKeys(layer, head), checked((int)_crossKeysPerHead));
+                Attention.StoreKeyBlocks(halves, _state, head * _headSize, _headSize, positions, keys);
             }
 
+            // V: f16, per head [position][d] so the weighted sum reads one contiguous stream.
             encoded.Data.AsSpan(0, n).CopyTo(input.Span);
             Linear.Forward(input.Pointer, positions, block.CrossValueWeight!, block.CrossValueBias, output.Pointer, packed, _threads);
-            HalfConversion.ToHalfBits(output.Slice(0, n), input.Slice(0, n), _crossValues.AsSpan(layer * _audioCtx * _state, n));
+            HalfConversion.ToHalfBits(output.Slice(0, n), input.Slice(0, n), halves);
+            for (var head = 0; head < _heads; head++)
+            {
+                var values = CrossValues(layer, head);
+                for (var t = 0; t < positions; t++)
+                {
+                    halves.Slice(t * _state + head * _headSize, _headSize).CopyTo(new Span<ushort>(values + (long)t * _headSize, _headSize));
+                }
+            }
         }
 
         _audioPositions = positions;
@@ -206,23 +227,18 @@ public sealed unsafe partial class WhisperDecoderState : IDisposable
         {
             _layer = layer;
             var block = _weights.Blocks[layer];
+            // Each head projects its own q, k and v slices, caches k and v, then attends: one dispatch per layer.
             LayerNorm.Apply(x, block.AttnLnWeight.AsSingles(), block.AttnLnBias.AsSingles(), _normed.Slice(0, _state));
-            ProjectQueryKeyValue(block);
-            var q = _query.Slice(0, _state);
-            TensorPrimitives.Multiply(q, _qkScale, q);
-            var cacheRow = ((long)layer * _textCtx + position) * _state;
-            var k = _selfKeys.Slice(cacheRow, _state);
-            TensorPrimitives.Multiply(_key.Slice(0, _state), _qkScale, k);
-            HalfConversion.RoundToHalfPrecision(k);
-            HalfConversion.RoundToHalfPrecision(_value.Slice(0, _state), _selfValues.Slice(cacheRow, _state));
-            HalfConversion.RoundToHalfPrecision(q);
-            SelfAttention(layer, position + 1);
+            PrepareQueryKeyValueInputs(block);
+            _block = block;
+            _position = position;
+            _team.Run(_heads, _selfAttentionHead);
             Project(block.OutWeight, block.OutBias, _attention, _projected);
             TensorPrimitives.Add(x, _projected.Slice(0, _state), x);
 
+            // Each head projects its own slice of the cross-attention query, then attends: one dispatch for both.
             LayerNorm.Apply(x, block.CrossLnWeight!.AsSingles(), block.CrossLnBias!.AsSingles(), _normed.Slice(0, _state));
-            Project(block.CrossQueryWeight!, block.CrossQueryBias, _normed, _query);
-            HalfConversion.RoundToHalfPrecision(_query.Slice(0, _state));
+            MatVec.PrepareInput(block.CrossQueryWeight!.Type, _normed.Slice(0, _state), _prepared.Slice(0, _state));
             _team.Run(_heads, _crossAttentionHead);
             Project(block.CrossOutWeight!, block.CrossOutBias, _attention, _projected);
             TensorPrimitives.Add(x, _projected.Slice(0, _state), x);
@@ -245,32 +261,36 @@ public sealed unsafe partial class WhisperDecoderState : IDisposable
     private void Project(GgmlTensor weight, GgmlTensor? bias, PinnedBuffer input, PinnedBuffer output)
     {
         MatVec.PrepareInput(weight.Type, input.Slice(0, weight.RowLength), _prepared.Slice(0, weight.RowLength));
-        _projection.Clear();
-        _projection.Add(weight, _prepared.Pointer, output.Pointer);
-        _projection.Run();
+        _projection.Run(weight, _prepared.Pointer, output.Pointer);
         AddBias(bias, output, (int)weight.Rows);
     }
 
-    // q, k and v read the same normalised input: one preparation, one dispatch.
-    private void ProjectQueryKeyValue(TransformerBlockWeights block)
+    // ggml converts the normalised input once per weight type; q, k and v usually share one type and one preparation.
+    private void PrepareQueryKeyValueInputs(TransformerBlockWeights block)
     {
-        var type = block.QueryWeight.Type;
-        if (block.KeyWeight.Type != type || block.ValueWeight.Type != type)
+        var normed = _normed.Slice(0, _state);
+        MatVec.PrepareInput(block.QueryWeight.Type, normed, _prepared.Slice(0, _state));
+        _preparedKey = _prepared.Pointer;
+        _preparedValue = _prepared.Pointer;
+        if (block.KeyWeight.Type != block.QueryWeight.Type)
         {
-            Project(block.QueryWeight, block.QueryBias, _normed, _query);
-            Project(block.KeyWeight, null, _normed, _key);
-            Project(block.ValueWeight, block.ValueBias, _normed, _value);
-            return;
+            MatVec.PrepareInput(block.KeyWeight.Type, normed, _prepared.Slice(_state, _state));
+            _preparedKey = _prepared.Pointer + _state;
         }
 
-        MatVec.PrepareInput(type, _normed.Slice(0, _state), _prepared.Slice(0, _state));
-        _projection.Clear();
-        _projection.Add(block.QueryWeight, _prepared.Pointer, _query.Pointer);
-        _projection.Add(block.KeyWeight, _prepared.Pointer, _key.Pointer);
-        _projection.Add(block.ValueWeight, _prepared.Pointer, _value.Pointer);
-        _projection.Run();
-        AddBias(block.QueryBias, _query, _state);
-        AddBias(block.ValueBias, _value, _state);
+        if (block.ValueWeight.Type != block.QueryWeight.Type)
+        {
+            MatVec.PrepareInput(block.ValueWeight.Type, normed, _prepared.Slice(2 * _state, _state));
+            _preparedValue = _prepared.Pointer + 2 * _state;
+        }
+    }
+
+    private static void AddBiasSlice(GgmlTensor? bias, Span<float> slice, int offset)
+    {
+        if (bias is not null)
+        {
+            TensorPrimitives.Add(slice, bias.AsSingles().Slice(offset, slice.Length), slice);
+        }
     }
 
     private static void AddBias(GgmlTensor? bias, PinnedBuffer output, int length)
@@ -282,14 +302,28 @@ public sealed unsafe partial class WhisperDecoderState : IDisposable
         }
     }
 
-    // Causal self-attention of the newest token over the first `length` cached positions (Q and K already carry d^-1/4 each).
-    private void SelfAttention(int layer, int length)
+    // One head of the newest token: its q/k/v slices (Q and K scaled by d^-1/4 each and rounded to f16 as ggml's
+    // f16 KV cache stores them), then causal attention over the cache including itself.
+    private void SelfAttentionHead(int head)
     {
-        for (var head = 0; head < _heads; head++)
-        {
-            var offset = head * _headSize;
-            SelfAttentionHead(layer, length, _query.Pointer + offset, _attention.Pointer + offset, head, _probabilities.Pointer);
-        }
+        var block = _block!;
+        var offset = head * _headSize;
+        var end = offset + _headSize;
+        MatVec.MultiplyRows(block.QueryWeight, _prepared.Pointer, _query.Pointer, offset, end);
+        MatVec.MultiplyRows(block.KeyWeight, _preparedKey, _key.Pointer, offset, end);
+        MatVec.MultiplyRows(block.ValueWeight, _preparedValue, _value.Pointer, offset, end);
+        var q = _query.Slice(offset, _headSize);
+        var v = _value.Slice(offset, _headSize);
+        AddBiasSlice(block.QueryBias, q, offset);
+        AddBiasSlice(block.ValueBias, v, offset);
+        TensorPrimitives.Multiply(q, _qkScale, q);
+        HalfConversion.RoundToHalfPrecision(q);
+        var cacheRow = ((long)_layer * _textCtx + _position) * _state + offset;
+        var k = _selfKeys.Slice(cacheRow, _headSize);
+        TensorPrimitives.Multiply(_key.Slice(offset, _headSize), _qkScale, k);
+        HalfConversion.RoundToHalfPrecision(k);
+        HalfConversion.RoundToHalfPrecision(v, _selfValues.Slice(cacheRow, _headSize));
+        SelfAttentionHead(_layer, _position + 1, _query.Pointer + offset, _attention.Pointer + offset, head, _probabilities.Pointer + (long)head * _scoresPerHead);
     }
 
     private void SelfAttentionHead(int layer, int length, float* query, float* output, int head, float* scratch)
@@ -312,23 +346,28 @@ public sealed unsafe partial class WhisperDecoderState : IDisposable
     private void CrossAttentionHead(int head)
     {
         var offset = head * _headSize;
-        var scratch = _probabilities.Pointer + (long)head * Math.Max(_textCtx, _audioCtx);
-        CrossAttentionHead(_layer, head, _query.Pointer + offset, _attention.Pointer + offset, scratch);
+        var query = _query.Pointer + offset;
+        var block = _block!;
+        MatVec.MultiplyRows(block.CrossQueryWeight!, _prepared.Pointer, _query.Pointer, offset, offset + _headSize);
+        var q = new Span<float>(query, _headSize);
+        AddBiasSlice(block.CrossQueryBias, q, offset);
+
+        HalfConversion.RoundToHalfPrecision(q);
+        CrossAttentionHead(_layer, head, query, _attention.Pointer + offset, _probabilities.Pointer + (long)head * _scoresPerHead);
     }
 
-    // One head of cross-attention over f16 K/V: scores by sweeping the transposed keys, softmax(· d^-1/4), weighted value sum.
+    // One head of cross-attention over f16 K/V: blocked key scores, softmax(· d^-1/4), weighted value sum.
     private void CrossAttentionHead(int layer, int head, float* query, float* output, float* scores)
     {
         var positions = _audioPositions;
-        var offset = head * _headSize;
         var p = new Span<float>(scores, positions);
-        fixed (ushort* keysBase = _crossKeysTransposed, valuesBase = _crossValues)
-        {
-            var keys = keysBase + (long)layer * _audioCtx * _state + (long)offset * positions;
-            Attention.ScoresF16(query, keys, positions, _headSize, positions, scores);
-            Softmax.Apply(p, _qkScale);
-            HalfConversion.RoundToHalfPrecision(p);
-            Attention.WeightedSumF16(p, valuesBase + (long)layer * _audioCtx * _state + offset, _state, _headSize, output);
-        }
+        Attention.ScoresF16(query, CrossKeys(layer, head), _headSize, Attention.KeyBlocks(positions), scores);
+        Softmax.Apply(p, _qkScale);
+        HalfConversion.RoundToHalfPrecision(p);
+        Attention.WeightedSumF16(p, CrossValues(layer, head), _headSize, _headSize, output);
     }
+
+    private ushort* CrossKeys(int layer, int head) => _crossKeys + ((long)layer * _heads + head) * _crossKeysPerHead;
+
+    private ushort* CrossValues(int layer, int head) => _crossValues + ((long)layer * _heads + head) * _crossValuesPerHead;
 }

@@ -272,32 +272,30 @@ public sealed unsafe class KernelTests
         }
     }
 
-    [Fact]
-    public void F16_attention_scores_and_weighted_sum_match_scalar_loops()
+    [Theory]
+    [InlineData(1500)] // whisper's audio context: the last key block is padded
+    [InlineData(64)] // whole blocks only
+    [InlineData(5)] // fewer positions than one block
+    public void F16_attention_scores_over_key_blocks_and_weighted_sum_match_scalar_loops(int positions)
     {
-        const int headSize = 64, positions = 1500, stride = 384;
-        var keys = new ushort[headSize * positions];
-        var values = new ushort[positions * stride];
-        for (var i = 0; i < keys.Length; i++)
-        {
-            keys[i] = BitConverter.HalfToUInt16Bits((Half)(_random.NextDouble() - 0.5));
-        }
-
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = BitConverter.HalfToUInt16Bits((Half)(_random.NextDouble() - 0.5));
-        }
+        const int headSize = 64, stride = 384, offset = 128;
+        var keys = RandomHalves(positions * stride); // [position][channel], the head's channels at offset
+        var values = RandomHalves(positions * stride);
+        var blocks = Attention.KeyBlocks(positions);
+        var keyBlocks = new ushort[blocks * headSize * Attention.KeyBlock];
+        keyBlocks.AsSpan().Fill(0x3C00); // 1.0: padding must be overwritten with zeros
+        Attention.StoreKeyBlocks(keys, stride, offset, headSize, positions, keyBlocks);
 
         var q = RandomArray(headSize);
         HalfConversion.RoundToHalfPrecision(q);
-        var scores = new float[positions];
+        var scores = new float[blocks * Attention.KeyBlock];
         var p = RandomArray(positions);
         var output = new float[headSize];
-        fixed (ushort* pk = keys, pv = values)
+        fixed (ushort* pk = keyBlocks, pv = values)
         fixed (float* pq = q, ps = scores, po = output)
         {
-            Attention.ScoresF16(pq, pk, positions, headSize, positions, ps);
-            Attention.WeightedSumF16(p, pv, stride, headSize, po);
+            Attention.ScoresF16(pq, pk, headSize, blocks, ps);
+            Attention.WeightedSumF16(p, pv + offset, stride, headSize, po);
         }
 
         for (var j = 0; j < positions; j++)
@@ -305,10 +303,15 @@ public sealed unsafe class KernelTests
             double expected = 0;
             for (var d = 0; d < headSize; d++)
             {
-                expected += q[d] * (float)BitConverter.UInt16BitsToHalf(keys[d * positions + j]);
+                expected += q[d] * (float)BitConverter.UInt16BitsToHalf(keys[j * stride + offset + d]);
             }
 
             Assert.Equal(expected, scores[j], 1e-3);
+        }
+
+        for (var j = positions; j < scores.Length; j++)
+        {
+            Assert.Equal(0f, scores[j]);
         }
 
         for (var c = 0; c < headSize; c++)
@@ -316,11 +319,22 @@ public sealed unsafe class KernelTests
             double expected = 0;
             for (var j = 0; j < positions; j++)
             {
-                expected += p[j] * (float)BitConverter.UInt16BitsToHalf(values[j * stride + c]);
+                expected += p[j] * (float)BitConverter.UInt16BitsToHalf(values[j * stride + offset + c]);
             }
 
             Assert.Equal(expected, output[c], 1e-2);
         }
+    }
+
+    private ushort[] RandomHalves(int count)
+    {
+        var halves = new ushort[count];
+        for (var i = 0; i < halves.Length; i++)
+        {
+            halves[i] = BitConverter.HalfToUInt16Bits((Half)(_random.NextDouble() - 0.5));
+        }
+
+        return halves;
     }
 
     [Fact]
