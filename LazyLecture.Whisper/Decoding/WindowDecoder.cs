@@ -12,6 +12,19 @@ public interface IDecoderLogitSource
     void Decode(ReadOnlySpan<int> tokens, Span<float> logits);
 }
 
+/// <summary>
+/// A decoder that can hold several continuations of one prompt and advance them together, one pass over the weights
+/// per step for all of them (whisper.cpp decodes its best-of decoders as one batch).
+/// </summary>
+public interface ICandidateDecoder : IDecoderLogitSource
+{
+    /// <summary>Sequences 0..count-1 each hold the first <paramref name="promptLength"/> cached tokens of sequence 0.</summary>
+    void ForkPrompt(int promptLength, int count);
+
+    /// <summary>Feeds tokens[i] to sequence sequences[i], all at <paramref name="position"/>; lane i's logits go to logits[i·vocab ..].</summary>
+    void DecodeCandidates(ReadOnlySpan<int> tokens, ReadOnlySpan<int> sequences, int position, Span<float> logits);
+}
+
 /// <summary>Thresholds and limits of one window's decode (whisper.cpp's whisper_full_params subset).</summary>
 public sealed record WindowDecodingSettings
 {
@@ -70,9 +83,12 @@ public sealed class WindowDecoder
     private readonly int _maxSampled;
     private readonly float[] _rawLogits;
     private readonly float[] _promptLogits;
-    private readonly TokenDistribution _distribution;
+    private readonly TokenDistribution _noSpeechScratch;
     private readonly Candidate[] _candidates;
     private readonly Random[] _random;
+    private readonly int[] _laneTokens;
+    private readonly int[] _laneCandidates;
+    private readonly float[] _laneLogits;
     private int[] _lastPrompt = [];
     private int _bestCandidate;
 
@@ -87,15 +103,19 @@ public sealed class WindowDecoder
         var n = tokenizer.VocabularySize;
         _rawLogits = new float[n];
         _promptLogits = new float[n];
-        _distribution = new TokenDistribution(n);
+        _noSpeechScratch = new TokenDistribution(n);
         var candidates = Math.Max(1, settings.BestOf);
         _candidates = new Candidate[candidates];
         _random = new Random[candidates];
         for (var j = 0; j < candidates; j++)
         {
-            _candidates[j] = new Candidate(_maxSampled);
+            _candidates[j] = new Candidate(_maxSampled, n);
             _random[j] = new Random(j); // whisper.cpp seeds decoder j with j
         }
+
+        _laneTokens = new int[candidates];
+        _laneCandidates = new int[candidates];
+        _laneLogits = candidates > 1 ? new float[candidates * n] : [];
     }
 
     /// <summary>Tokens sampled at most per window: n_text_ctx/2 - 4.</summary>
@@ -131,9 +151,16 @@ public sealed class WindowDecoder
 
             noSpeechProbability = NoSpeechProbability(_promptLogits);
 
-            for (var j = 0; j < candidates; j++)
+            if (candidates > 1 && decoder is ICandidateDecoder together)
             {
-                decoded += RunCandidate(decoder, _candidates[j], prompt.Length, temperature, _random[j], seek, seekEnd, ct);
+                decoded += RunCandidatesTogether(together, candidates, prompt.Length, temperature, seek, seekEnd, ct);
+            }
+            else
+            {
+                for (var j = 0; j < candidates; j++)
+                {
+                    decoded += RunCandidate(decoder, j, prompt.Length, temperature, seek, seekEnd, ct);
+                }
             }
 
             var bestScore = double.NegativeInfinity;
@@ -198,96 +225,162 @@ public sealed class WindowDecoder
             decoded);
     }
 
-    private int RunCandidate(IDecoderLogitSource decoder, Candidate c, int promptLength, float temperature, Random random, int seek, int seekEnd, CancellationToken ct)
+    // Candidate j alone: rewind to the prompt, then sample and decode token by token.
+    private int RunCandidate(IDecoderLogitSource decoder, int j, int promptLength, float temperature, int seek, int seekEnd, CancellationToken ct)
     {
-        var special = _filter.Special;
-        var beg = special.TimestampBegin;
-        c.Reset();
+        var c = _candidates[j];
         decoder.Rewind(promptLength);
-        _filter.Apply(_promptLogits, [], hasTimestamp: false, c.SeekDelta, temperature, _distribution);
-
+        Begin(c, temperature);
         var decoded = 0;
         Span<int> next = stackalloc int[1];
-        for (var i = 0; i < _maxSampled; i++)
+        for (var i = 0; i < _maxSampled && SampleNext(c, i, temperature, _random[j], seek, seekEnd); i++)
         {
-            var token = temperature < 1e-6f ? TokenSampler.Best(_distribution, beg) : TokenSampler.Draw(_distribution, beg, random);
-            c.Tokens[c.Count] = token;
-            c.Ids[c.Count] = token.Id;
-            c.Count++;
-
-            // a timestamp token moves the window's end; <|0.00|> itself does not count
-            if (token.Id > beg)
-            {
-                var seekDeltaNew = 2 * (token.Id - beg);
-                if (c.HasTimestamp && c.SeekDelta > seekDeltaNew && c.ResultLength < i)
-                {
-                    c.Failed = true;
-                    break;
-                }
-
-                c.SeekDelta = seekDeltaNew;
-                c.ResultLength = i + 1;
-                c.HasTimestamp = true;
-            }
-
-            var endOfAudio = c.HasTimestamp && seek + c.SeekDelta + 100 >= seekEnd;
-            if (token.Id == special.EndOfText || (_settings.MaxTokens > 0 && i >= _settings.MaxTokens) || endOfAudio)
-            {
-                if (c.ResultLength == 0 && !_settings.NoTimestamps)
-                {
-                    if (seek + c.SeekDelta + 100 >= seekEnd)
-                    {
-                        c.ResultLength = i + 1;
-                    }
-                    else
-                    {
-                        c.Failed = true;
-                        break;
-                    }
-                }
-
-                if (_settings.SingleSegment || _settings.NoTimestamps)
-                {
-                    c.ResultLength = i + 1;
-                    c.SeekDelta = WindowFrames;
-                }
-
-                break;
-            }
-
-            // stuck in a repetition loop: no timestamp, or less than half the window consumed
-            if (i == _maxSampled - 1)
-            {
-                if (c.ResultLength == 0 || c.SeekDelta < WindowFrames / 2)
-                {
-                    c.Failed = true;
-                }
-
-                break;
-            }
-
             ct.ThrowIfCancellationRequested();
-            next[0] = token.Id;
+            next[0] = c.Ids[c.Count - 1];
             decoder.Decode(next, _rawLogits);
             decoded++;
-            _filter.Apply(_rawLogits, c.Ids.AsSpan(0, c.Count), c.HasTimestamp, c.SeekDelta, temperature, _distribution);
+            _filter.Apply(_rawLogits, c.Ids.AsSpan(0, c.Count), c.HasTimestamp, c.SeekDelta, temperature, c.Distribution);
         }
 
         return decoded;
     }
 
+    // Candidates 0..count-1 in lockstep, each in its own KV sequence: every step decodes the still-running ones as one
+    // batch. Each candidate samples from its own distribution and random stream, so the outcome equals RunCandidate's.
+    private int RunCandidatesTogether(ICandidateDecoder decoder, int count, int promptLength, float temperature, int seek, int seekEnd, CancellationToken ct)
+    {
+        decoder.ForkPrompt(promptLength, count);
+        for (var j = 0; j < count; j++)
+        {
+            Begin(_candidates[j], temperature);
+        }
+
+        var vocabulary = _rawLogits.Length;
+        var decoded = 0;
+        for (var i = 0; i < _maxSampled; i++)
+        {
+            var lanes = 0;
+            for (var j = 0; j < count; j++)
+            {
+                var c = _candidates[j];
+                if (c.Running && SampleNext(c, i, temperature, _random[j], seek, seekEnd))
+                {
+                    _laneTokens[lanes] = c.Ids[c.Count - 1];
+                    _laneCandidates[lanes] = j;
+                    lanes++;
+                }
+                else
+                {
+                    c.Running = false;
+                }
+            }
+
+            if (lanes == 0)
+            {
+                break;
+            }
+
+            ct.ThrowIfCancellationRequested();
+            decoder.DecodeCandidates(_laneTokens.AsSpan(0, lanes), _laneCandidates.AsSpan(0, lanes), promptLength + i, _laneLogits);
+            decoded += lanes;
+            for (var lane = 0; lane < lanes; lane++)
+            {
+                var c = _candidates[_laneCandidates[lane]];
+                _filter.Apply(_laneLogits.AsSpan(lane * vocabulary, vocabulary), c.Ids.AsSpan(0, c.Count), c.HasTimestamp, c.SeekDelta, temperature, c.Distribution);
+            }
+        }
+
+        return decoded;
+    }
+
+    private void Begin(Candidate c, float temperature)
+    {
+        c.Reset();
+        _filter.Apply(_promptLogits, [], hasTimestamp: false, c.SeekDelta, temperature, c.Distribution);
+    }
+
+    /// <summary>
+    /// Samples the candidate's token <paramref name="i"/> and applies whisper.cpp's end rules; true when the window goes on
+    /// and the token must be fed to the decoder.
+    /// </summary>
+    private bool SampleNext(Candidate c, int i, float temperature, Random random, int seek, int seekEnd)
+    {
+        var special = _filter.Special;
+        var beg = special.TimestampBegin;
+        var token = temperature < 1e-6f ? TokenSampler.Best(c.Distribution, beg) : TokenSampler.Draw(c.Distribution, beg, random);
+        c.Tokens[c.Count] = token;
+        c.Ids[c.Count] = token.Id;
+        c.Count++;
+
+        // a timestamp token moves the window's end; <|0.00|> itself does not count
+        if (token.Id > beg)
+        {
+            var seekDeltaNew = 2 * (token.Id - beg);
+            if (c.HasTimestamp && c.SeekDelta > seekDeltaNew && c.ResultLength < i)
+            {
+                c.Failed = true;
+                return false;
+            }
+
+            c.SeekDelta = seekDeltaNew;
+            c.ResultLength = i + 1;
+            c.HasTimestamp = true;
+        }
+
+        var endOfAudio = c.HasTimestamp && seek + c.SeekDelta + 100 >= seekEnd;
+        if (token.Id == special.EndOfText || (_settings.MaxTokens > 0 && i >= _settings.MaxTokens) || endOfAudio)
+        {
+            if (c.ResultLength == 0 && !_settings.NoTimestamps)
+            {
+                if (seek + c.SeekDelta + 100 >= seekEnd)
+                {
+                    c.ResultLength = i + 1;
+                }
+                else
+                {
+                    c.Failed = true;
+                    return false;
+                }
+            }
+
+            if (_settings.SingleSegment || _settings.NoTimestamps)
+            {
+                c.ResultLength = i + 1;
+                c.SeekDelta = WindowFrames;
+            }
+
+            return false;
+        }
+
+        // stuck in a repetition loop: no timestamp, or less than half the window consumed
+        if (i == _maxSampled - 1)
+        {
+            if (c.ResultLength == 0 || c.SeekDelta < WindowFrames / 2)
+            {
+                c.Failed = true;
+            }
+
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>p(no speech) from the prompt's raw logits, before any filter (whisper.cpp).</summary>
     private float NoSpeechProbability(float[] logits)
     {
-        var logProbabilities = _distribution.LogProbabilities;
-        var probabilities = _distribution.Probabilities;
+        var logProbabilities = _noSpeechScratch.LogProbabilities;
+        var probabilities = _noSpeechScratch.Probabilities;
         TokenDistribution.ComputeLogProbabilities(logits, logProbabilities, probabilities);
         TokenDistribution.ComputeProbabilities(logProbabilities, probabilities);
         return probabilities[_filter.Special.NoSpeech];
     }
 
-    private sealed class Candidate(int capacity)
+    private sealed class Candidate(int capacity, int vocabularySize)
     {
+        /// <summary>The filtered distribution the next token is sampled from.</summary>
+        public TokenDistribution Distribution { get; } = new(vocabularySize);
+        public bool Running { get; set; }
         public SampledToken[] Tokens { get; } = new SampledToken[capacity];
         public int[] Ids { get; } = new int[capacity];
         public int Count { get; set; }
@@ -304,6 +397,7 @@ public sealed class WindowDecoder
             SeekDelta = WindowFrames;
             HasTimestamp = false;
             Failed = false;
+            Running = true;
             Score = new SequenceScore(double.NegativeInfinity, double.NegativeInfinity, double.NegativeInfinity, 0);
         }
     }

@@ -101,37 +101,98 @@ public static unsafe class MatVec
         return sum;
     }
 
-    // Four rows share each load of x and keep four independent accumulation chains in flight.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DotF16ScaledFourRows(ushort* w, long stride, float* xScaled, int k, float* y)
+    /// <summary>
+    /// y[i·yStride + n] = dot(W[n], x_i) for <paramref name="count"/> inputs x_i = prepared + i·preparedStride and rows
+    /// n in [start, end): each weight row is read once for all inputs. Every output is bit-identical to
+    /// <see cref="MultiplyRows"/> on that input alone (same kernel arithmetic per input), so batched candidates decode
+    /// exactly as they would one after another.
+    /// </summary>
+    public static void MultiplyRowsBatch(GgmlTensor weight, float* prepared, int count, int preparedStride, float* y, int yStride, int start, int end)
     {
-        var w0 = (short*)w;
-        var w1 = w0 + stride;
-        var w2 = w1 + stride;
-        var w3 = w2 + stride;
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-        for (var i = 0; i < k; i += 32)
+        var k = weight.RowLength;
+        var shared = weight.Type == GgmlType.F16 && count > 1
+            && ((Vector512.IsHardwareAccelerated && k % 32 == 0) || (!Vector512.IsHardwareAccelerated && Vector256.IsHardwareAccelerated && k % 16 == 0));
+        if (!shared)
         {
-            var xl = Vector512.Load(xScaled + i);
-            var xh = Vector512.Load(xScaled + i + 16);
-            var h0 = Vector512.Load(w0 + i);
-            var h1 = Vector512.Load(w1 + i);
-            var h2 = Vector512.Load(w2 + i);
-            var h3 = Vector512.Load(w3 + i);
-            a0 = Vector512.FusedMultiplyAdd(Raw(Vector512.WidenLower(h0)), xl, a0);
-            a1 = Vector512.FusedMultiplyAdd(Raw(Vector512.WidenLower(h1)), xl, a1);
-            a2 = Vector512.FusedMultiplyAdd(Raw(Vector512.WidenLower(h2)), xl, a2);
-            a3 = Vector512.FusedMultiplyAdd(Raw(Vector512.WidenLower(h3)), xl, a3);
-            a0 = Vector512.FusedMultiplyAdd(Raw(Vector512.WidenUpper(h0)), xh, a0);
-            a1 = Vector512.FusedMultiplyAdd(Raw(Vector512.WidenUpper(h1)), xh, a1);
-            a2 = Vector512.FusedMultiplyAdd(Raw(Vector512.WidenUpper(h2)), xh, a2);
-            a3 = Vector512.FusedMultiplyAdd(Raw(Vector512.WidenUpper(h3)), xh, a3);
+            for (var i = 0; i < count; i++)
+            {
+                MultiplyRows(weight, prepared + (long)i * preparedStride, y + (long)i * yStride, start, end);
+            }
+
+            return;
         }
 
-        y[0] = Vector512.Sum(a0);
-        y[1] = Vector512.Sum(a1);
-        y[2] = Vector512.Sum(a2);
-        y[3] = Vector512.Sum(a3);
+        for (var n = start; n < end; n++)
+        {
+            var row = (ushort*)weight.RowPointer(n);
+            var i = 0;
+            for (; i + 4 <= count; i += 4)
+            {
+                DotF16ScaledFourInputs(row, prepared + (long)i * preparedStride, preparedStride, k, y + (long)i * yStride + n, yStride);
+            }
+
+            for (; i < count; i++)
+            {
+                y[(long)i * yStride + n] = DotF16Scaled(row, prepared + (long)i * preparedStride, k);
+            }
+        }
+    }
+
+    // DotF16Scaled for four inputs sharing each load and widening of the weights; per input the same accumulators,
+    // operation order and final sum as DotF16Scaled (k a multiple of the vector step, checked by the caller).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotF16ScaledFourInputs(ushort* w, float* x, int stride, int k, float* y, int yStride)
+    {
+        var x0 = x;
+        var x1 = x0 + stride;
+        var x2 = x1 + stride;
+        var x3 = x2 + stride;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+            for (var i = 0; i < k; i += 32)
+            {
+                var h = Vector512.Load((short*)(w + i));
+                var lo = Raw(Vector512.WidenLower(h));
+                var hi = Raw(Vector512.WidenUpper(h));
+                a0 = Vector512.FusedMultiplyAdd(lo, Vector512.Load(x0 + i), a0);
+                b0 = Vector512.FusedMultiplyAdd(hi, Vector512.Load(x0 + i + 16), b0);
+                a1 = Vector512.FusedMultiplyAdd(lo, Vector512.Load(x1 + i), a1);
+                b1 = Vector512.FusedMultiplyAdd(hi, Vector512.Load(x1 + i + 16), b1);
+                a2 = Vector512.FusedMultiplyAdd(lo, Vector512.Load(x2 + i), a2);
+                b2 = Vector512.FusedMultiplyAdd(hi, Vector512.Load(x2 + i + 16), b2);
+                a3 = Vector512.FusedMultiplyAdd(lo, Vector512.Load(x3 + i), a3);
+                b3 = Vector512.FusedMultiplyAdd(hi, Vector512.Load(x3 + i + 16), b3);
+            }
+
+            y[0] = Vector512.Sum(a0 + b0);
+            y[yStride] = Vector512.Sum(a1 + b1);
+            y[2 * yStride] = Vector512.Sum(a2 + b2);
+            y[3 * yStride] = Vector512.Sum(a3 + b3);
+        }
+        else
+        {
+            Vector256<float> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+            for (var i = 0; i < k; i += 16)
+            {
+                var (l, u) = Vector256.Widen(Vector256.Load((short*)(w + i)));
+                var lo = Raw(l);
+                var hi = Raw(u);
+                a0 = Vector256.FusedMultiplyAdd(lo, Vector256.Load(x0 + i), a0);
+                b0 = Vector256.FusedMultiplyAdd(hi, Vector256.Load(x0 + i + 8), b0);
+                a1 = Vector256.FusedMultiplyAdd(lo, Vector256.Load(x1 + i), a1);
+                b1 = Vector256.FusedMultiplyAdd(hi, Vector256.Load(x1 + i + 8), b1);
+                a2 = Vector256.FusedMultiplyAdd(lo, Vector256.Load(x2 + i), a2);
+                b2 = Vector256.FusedMultiplyAdd(hi, Vector256.Load(x2 + i + 8), b2);
+                a3 = Vector256.FusedMultiplyAdd(lo, Vector256.Load(x3 + i), a3);
+                b3 = Vector256.FusedMultiplyAdd(hi, Vector256.Load(x3 + i + 8), b3);
+            }
+
+            y[0] = Vector256.Sum(a0 + b0);
+            y[yStride] = Vector256.Sum(a1 + b1);
+            y[2 * yStride] = Vector256.Sum(a2 + b2);
+            y[3 * yStride] = Vector256.Sum(a3 + b3);
+        }
     }
 
     /// <summary>2^112: the factor between an f16 value and its bits moved into f32 position.</summary>

@@ -4,8 +4,8 @@ using LazyLecture.Whisper.Model;
 namespace LazyLecture.Whisper.Nn;
 
 /// <summary>
-/// One matrix-vector product y = W · x split into row chunks for a <see cref="WorkerTeam"/>; reused for every
-/// projection so a decode step allocates nothing.
+/// One matrix-vector product y = W · x (or one per candidate, sharing each weight row) split into row chunks for a
+/// <see cref="WorkerTeam"/>; reused for every projection so a decode step allocates nothing.
 /// </summary>
 internal sealed unsafe class ProjectionJob
 {
@@ -14,6 +14,9 @@ internal sealed unsafe class ProjectionJob
     private GgmlTensor? _weight;
     private float* _input;
     private float* _output;
+    private int _inputs;
+    private int _inputStride;
+    private int _outputStride;
     private int _chunkRows;
 
     public ProjectionJob(WorkerTeam team)
@@ -23,15 +26,21 @@ internal sealed unsafe class ProjectionJob
     }
 
     /// <summary>Computes y = W · x with x prepared by <see cref="MatVec.PrepareInput"/> for W's type.</summary>
-    public void Run(GgmlTensor weight, float* preparedInput, float* output)
+    public void Run(GgmlTensor weight, float* preparedInput, float* output) => Run(weight, preparedInput, 1, 0, output, 0);
+
+    /// <summary>y_i = W · x_i for <paramref name="inputs"/> prepared inputs laid out with the given strides.</summary>
+    public void Run(GgmlTensor weight, float* preparedInputs, int inputs, int inputStride, float* outputs, int outputStride)
     {
         var rows = (int)weight.Rows;
+        _inputs = inputs;
+        _inputStride = inputStride;
+        _outputStride = outputStride;
 
         // Several chunks per thread even out a thread that starts late or is interrupted.
         _chunkRows = Math.Max(16, rows / (_team.Size * 8));
         _weight = weight;
-        _input = preparedInput;
-        _output = output;
+        _input = preparedInputs;
+        _output = outputs;
         _team.Run((rows + _chunkRows - 1) / _chunkRows, _runChunk);
     }
 
@@ -39,6 +48,6 @@ internal sealed unsafe class ProjectionJob
     {
         var start = chunk * _chunkRows;
         var end = (int)Math.Min(_weight!.Rows, start + _chunkRows);
-        MatVec.MultiplyRows(_weight, _input, _output, start, end);
+        MatVec.MultiplyRowsBatch(_weight, _input, _inputs, _inputStride, _output, _outputStride, start, end);
     }
 }

@@ -61,10 +61,10 @@ public sealed unsafe partial class WhisperDecoderState
             TensorPrimitives.Multiply(q, _qkScale, q);
             HalfConversion.RoundToHalfPrecision(q);
             var cache = ((long)layer * _textCtx + start) * _state;
-            var keys = _selfKeys.Slice(cache, n);
+            var keys = _sequenceKeys[0].Slice(cache, n);
             TensorPrimitives.Multiply(b.Key.Slice(0, n), _qkScale, keys);
             HalfConversion.RoundToHalfPrecision(keys);
-            HalfConversion.RoundToHalfPrecision(b.Value.Slice(0, n), _selfValues.Slice(cache, n));
+            HalfConversion.RoundToHalfPrecision(b.Value.Slice(0, n), _sequenceValues[0].Slice(cache, n));
             _team.Run(m * _heads, _batchSelfAttention);
             Linear.Forward(b.Attention.Pointer, m, block.OutWeight, block.OutBias, b.Query.Pointer, b.Packed, _threads);
             TensorPrimitives.Add(x, b.Query.Slice(0, n), x);
@@ -83,7 +83,7 @@ public sealed unsafe partial class WhisperDecoderState
             TensorPrimitives.Add(x, b.Query.Slice(0, n), x);
         }
 
-        x.Slice((m - 1) * _state, _state).CopyTo(_x.Span);
+        x.Slice((m - 1) * _state, _state).CopyTo(_step.X.Span);
     }
 
     private static void NormalizeRows(PinnedBuffer input, PinnedBuffer output, int rows, GgmlTensor weight, GgmlTensor bias)
@@ -114,7 +114,7 @@ public sealed unsafe partial class WhisperDecoderState
         var token = item / _heads;
         var head = item % _heads;
         var offset = (long)token * _state + head * _headSize;
-        SelfAttentionHead(_layer, _batchStart + token + 1, _batch!.Query.Pointer + offset, _batch.Attention.Pointer + offset, head, AttentionScratch());
+        SelfAttentionHead(0, _layer, _batchStart + token + 1, _batch!.Query.Pointer + offset, _batch.Attention.Pointer + offset, head, AttentionScratch());
     }
 
     private void BatchCrossAttentionItem(int item)

@@ -38,6 +38,10 @@ public sealed record TranscriptionStatistics
     public int PromptTokens { get; init; }
     public TimeSpan DecodeTime { get; init; }
     public int DecodedTokens { get; init; }
+
+    /// <summary>Best-of candidates decoded together at fallback temperatures (whisper.cpp's batchd time), in tokens.</summary>
+    public TimeSpan BatchTime { get; init; }
+    public int BatchTokens { get; init; }
     public TimeSpan LanguageDetectionTime { get; init; }
 
     /// <summary>Logit filters, sampling and bookkeeping between decoder calls (whisper.cpp's sample time).</summary>

@@ -269,6 +269,8 @@ public sealed class WhisperTranscriber : IDisposable
                 PromptTokens = decoder.PromptTokens,
                 DecodeTime = decoder.TokenTime,
                 DecodedTokens = decoder.Tokens,
+                BatchTime = decoder.BatchTime,
+                BatchTokens = decoder.BatchTokens,
                 LanguageDetectionTime = _languageTime,
                 SampleTime = _sampleTime,
                 TotalTime = Stopwatch.GetElapsedTime(_started),
@@ -319,10 +321,10 @@ public sealed class WhisperTranscriber : IDisposable
             var pastPrefix = withPast.Count;
             withPast.AddRange(_promptInit);
             var withoutPast = _promptInit.ToArray();
-            var decodeBefore = owner._decoder.PromptTime + owner._decoder.TokenTime;
+            var decodeBefore = owner._decoder.Elapsed;
             var decodeStarted = Stopwatch.GetTimestamp();
             var result = owner._windowDecoder.Decode(owner._decoder, withPast.ToArray(), withoutPast, _seek, _seekEnd, ct);
-            var decoderTime = owner._decoder.PromptTime + owner._decoder.TokenTime - decodeBefore;
+            var decoderTime = owner._decoder.Elapsed - decodeBefore;
             _sampleTime += Stopwatch.GetElapsedTime(decodeStarted) - decoderTime;
 
             // the prompt actually used at the accepted temperature (past only below 0.5)
@@ -362,14 +364,19 @@ public sealed class WhisperTranscriber : IDisposable
         }
     }
 
-    /// <summary>Times the decoder calls: batches (prompts) apart from single tokens, as whisper.cpp reports them.</summary>
-    private sealed class TimedDecoderState(WhisperDecoderState inner) : IDecoderLogitSource
+    /// <summary>Times the decoder calls as whisper.cpp reports them: single tokens, prompts, and best-of candidate batches.</summary>
+    private sealed class TimedDecoderState(WhisperDecoderState inner) : ICandidateDecoder
     {
         public WhisperDecoderState Inner { get; } = inner;
         public TimeSpan PromptTime { get; private set; }
         public int PromptTokens { get; private set; }
         public TimeSpan TokenTime { get; private set; }
         public int Tokens { get; private set; }
+        public TimeSpan BatchTime { get; private set; }
+        public int BatchTokens { get; private set; }
+
+        /// <summary>All time spent in the decoder.</summary>
+        public TimeSpan Elapsed => PromptTime + TokenTime + BatchTime;
 
         public int PastTokens => Inner.PastTokens;
 
@@ -392,12 +399,29 @@ public sealed class WhisperTranscriber : IDisposable
             }
         }
 
+        public void ForkPrompt(int promptLength, int count)
+        {
+            var started = Stopwatch.GetTimestamp();
+            Inner.ForkPrompt(promptLength, count);
+            BatchTime += Stopwatch.GetElapsedTime(started);
+        }
+
+        public void DecodeCandidates(ReadOnlySpan<int> tokens, ReadOnlySpan<int> sequences, int position, Span<float> logits)
+        {
+            var started = Stopwatch.GetTimestamp();
+            Inner.DecodeCandidates(tokens, sequences, position, logits);
+            BatchTime += Stopwatch.GetElapsedTime(started);
+            BatchTokens += tokens.Length;
+        }
+
         public void ResetTimings()
         {
             PromptTime = TimeSpan.Zero;
             TokenTime = TimeSpan.Zero;
+            BatchTime = TimeSpan.Zero;
             PromptTokens = 0;
             Tokens = 0;
+            BatchTokens = 0;
         }
     }
 }

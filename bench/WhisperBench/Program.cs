@@ -307,6 +307,7 @@ namespace WhisperBench
             Print("sample time", s.SampleTime);
             Print("encode time", s.EncodeTime, s.Windows);
             Print("decode time", s.DecodeTime, s.DecodedTokens);
+            Print("batchd time", s.BatchTime, s.BatchTokens);
             Print("prompt time", s.PromptTime, s.PromptTokens);
             Print("total time", s.TotalTime);
         }

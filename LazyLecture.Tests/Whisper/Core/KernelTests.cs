@@ -273,6 +273,43 @@ public sealed unsafe class KernelTests
     }
 
     [Theory]
+    [InlineData(384, 5)] // tiny's width, best-of 5: one group of four inputs and one alone
+    [InlineData(384, 8)]
+    [InlineData(384, 3)]
+    [InlineData(100, 5)] // not a multiple of the vector step: each input on its own
+    public void F16_product_for_several_inputs_is_bit_identical_to_one_input_at_a_time(int k, int inputs)
+    {
+        const int rows = 13;
+        var weights = GC.AllocateArray<ushort>(rows * k, pinned: true);
+        for (var i = 0; i < weights.Length; i++)
+        {
+            weights[i] = BitConverter.HalfToUInt16Bits((Half)((_random.NextDouble() - 0.5) * 4));
+        }
+
+        var tensor = new GgmlTensor("w", GgmlType.F16, [k, rows], (byte*)Unsafe.AsPointer(ref weights[0]), weights.Length * 2L);
+        var prepared = new float[inputs * k];
+        for (var i = 0; i < inputs; i++)
+        {
+            MatVec.PrepareInput(GgmlType.F16, RandomArray(k), prepared.AsSpan(i * k, k));
+        }
+
+        const int outputStride = rows + 3;
+        var together = new float[inputs * outputStride];
+        var alone = new float[inputs * outputStride];
+        fixed (float* pp = prepared, pt = together, pa = alone)
+        {
+            MatVec.MultiplyRowsBatch(tensor, pp, inputs, k, pt, outputStride, 2, rows); // rows 0 and 1 left out
+            for (var i = 0; i < inputs; i++)
+            {
+                MatVec.MultiplyRows(tensor, pp + i * k, pa + i * outputStride, 2, rows);
+            }
+        }
+
+        Assert.Equal(alone, together);
+        Assert.Contains(together, value => value != 0f);
+    }
+
+    [Theory]
     [InlineData(1500)] // whisper's audio context: the last key block is padded
     [InlineData(64)] // whole blocks only
     [InlineData(5)] // fewer positions than one block

@@ -1,0 +1,111 @@
+using LazyLecture.Whisper.Decoding;
+using LazyLecture.Whisper.Nn;
+
+namespace LazyLecture.Whisper;
+
+/// <summary>
+/// Several continuations of one prompt (whisper.cpp's best-of decoders at a fallback temperature), each with its own
+/// self-attention KV sequence, advanced together: one pass over the weights per step for all of them.
+/// </summary>
+public sealed unsafe partial class WhisperDecoderState : ICandidateDecoder
+{
+    private PinnedBuffer[] _sequenceKeys;
+    private PinnedBuffer[] _sequenceValues;
+    private int[] _sequenceLengths; // tokens cached per sequence; sequence 0 is the one Decode extends
+
+    private long SequenceCacheLength => (long)_layers * _textCtx * _state;
+
+    /// <summary>
+    /// Makes sequences 0..<paramref name="count"/>-1 hold sequence 0's first <paramref name="promptLength"/> tokens,
+    /// so each candidate continues the same prompt. Caches for extra sequences are allocated on first use.
+    /// </summary>
+    public void ForkPrompt(int promptLength, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfNegative(promptLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(promptLength, PastTokens);
+        if (_sequenceKeys.Length < count)
+        {
+            var keys = _sequenceKeys;
+            var values = _sequenceValues;
+            Array.Resize(ref keys, count);
+            Array.Resize(ref values, count);
+            Array.Resize(ref _sequenceLengths, count);
+            for (var s = _sequenceKeys.Length; s < count; s++)
+            {
+                keys[s] = new PinnedBuffer(SequenceCacheLength);
+                values[s] = new PinnedBuffer(SequenceCacheLength);
+            }
+
+            _sequenceKeys = keys;
+            _sequenceValues = values;
+        }
+
+        EnsureLanes(count);
+        PastTokens = promptLength;
+        var rows = promptLength * _state;
+        for (var s = 1; s < count; s++)
+        {
+            for (var layer = 0; layer < _layers; layer++)
+            {
+                var start = (long)layer * _textCtx * _state;
+                _sequenceKeys[0].Slice(start, rows).CopyTo(_sequenceKeys[s].Slice(start, rows));
+                _sequenceValues[0].Slice(start, rows).CopyTo(_sequenceValues[s].Slice(start, rows));
+            }
+
+            _sequenceLengths[s] = promptLength;
+        }
+    }
+
+    /// <summary>
+    /// Feeds tokens[i] to sequence sequences[i] (distinct, each holding exactly <paramref name="position"/> tokens) and
+    /// writes lane i's logits to logits[i·NVocab ..].
+    /// </summary>
+    public void DecodeCandidates(ReadOnlySpan<int> tokens, ReadOnlySpan<int> sequences, int position, Span<float> logits)
+    {
+        if (!_hasEncoderOutput)
+        {
+            throw new InvalidOperationException("SetEncoderOutput must be called before DecodeCandidates.");
+        }
+
+        var lanes = tokens.Length;
+        if (lanes == 0 || sequences.Length != lanes)
+        {
+            throw new ArgumentException($"Got {lanes} tokens for {sequences.Length} sequences; one token per sequence is needed.", nameof(sequences));
+        }
+
+        if (logits.Length < lanes * _vocab)
+        {
+            throw new ArgumentException($"Logits span holds {logits.Length} values, expected {lanes} x {_vocab}.", nameof(logits));
+        }
+
+        if (position >= _textCtx)
+        {
+            throw new ArgumentOutOfRangeException(nameof(position), position, $"The text context holds {_textCtx} tokens.");
+        }
+
+        for (var i = 0; i < lanes; i++)
+        {
+            var sequence = sequences[i];
+            if ((uint)sequence >= (uint)_sequenceKeys.Length || _sequenceLengths[sequence] != position || sequences[..i].Contains(sequence))
+            {
+                throw new ArgumentException($"Sequence {sequence} is not a distinct forked sequence holding {position} tokens.", nameof(sequences));
+            }
+
+            if ((uint)tokens[i] >= (uint)_vocab)
+            {
+                throw new ArgumentOutOfRangeException(nameof(tokens), tokens[i], $"Token id outside the vocabulary of {_vocab}.");
+            }
+        }
+
+        EnsureLanes(lanes);
+        sequences.CopyTo(_laneSequences);
+        Step(tokens, position);
+        Logits(lanes);
+        _step.Logits.Slice(0, lanes * _vocab).CopyTo(logits);
+        foreach (var sequence in sequences)
+        {
+            _sequenceLengths[sequence] = position + 1;
+        }
+    }
+}
