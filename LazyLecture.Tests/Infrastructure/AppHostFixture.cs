@@ -15,12 +15,29 @@ public sealed class AppHostFixture : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
+    /// <summary>
+    /// Set to <c>1</c> only by <see cref="Whisper.Core.KernelInstructionSetTests"/> for the child processes that re-run the
+    /// kernel tests with AVX-512 or all vector instructions disabled. An assembly fixture starts for every run however the
+    /// tests are filtered, and those children need no application: starting PostgreSQL, RabbitMQ, the API and the worker
+    /// in each of them would cost half a minute and compete with the parent's own instance for nothing.
+    /// </summary>
+    public const string WithoutApplicationSetting = "LAZYLECTURE_TESTS_WITHOUT_APPLICATION";
+
+    private static bool WithoutApplication => Environment.GetEnvironmentVariable(WithoutApplicationSetting) == "1";
+
     private DistributedApplication? _app;
 
-    public DistributedApplication App => _app ?? throw new InvalidOperationException("The application has not started.");
+    public DistributedApplication App => _app ?? throw new InvalidOperationException(WithoutApplication
+        ? $"The application was not started because {WithoutApplicationSetting}=1 (meant only for child runs of tests that need no application)."
+        : "The application has not started.");
 
     public async ValueTask InitializeAsync()
     {
+        if (WithoutApplication)
+        {
+            return;
+        }
+
         _app = await StartApplicationAsync();
     }
 

@@ -10,6 +10,20 @@ public sealed unsafe class KernelTests
 {
     private readonly Random _random = new(1234);
 
+    /// <summary>
+    /// In the child runs of <see cref="KernelInstructionSetTests"/>, proves the runtime setting really moved the kernels off
+    /// their wider paths (an ignored setting would re-test the AVX-512 paths and pass); in other runs there is nothing to check.
+    /// </summary>
+    [Fact]
+    public void Vector_width_is_the_one_an_instruction_set_run_asked_for()
+    {
+        var expected = Environment.GetEnvironmentVariable(KernelInstructionSetTests.ExpectedVectorWidthSetting);
+        if (expected is not null)
+        {
+            Assert.Equal(int.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), KernelInstructionSetTests.WidestAcceleratedVector);
+        }
+    }
+
     [Fact]
     public void Half_to_single_conversion_is_exact_for_every_bit_pattern()
     {
