@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using OpenTelemetry;
@@ -34,7 +35,9 @@ public static class Extensions
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            http.AddStandardResilienceHandler();
+            // POST is not idempotent (a worker's processing_error report counts an error): a retry after a lost
+            // response would apply it twice, so only the other methods are retried; a failed POST surfaces to the caller.
+            http.AddStandardResilienceHandler(options => options.Retry.DisableFor(HttpMethod.Post));
             http.AddServiceDiscovery();
         });
         return builder;
