@@ -2,6 +2,7 @@ using LazyLecture.Api.Outbox;
 using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Transcriptions.Audio;
 using LazyLecture.Api.Transcriptions.Internal;
+using LazyLecture.Api.Transcriptions.Search;
 
 namespace LazyLecture.Api.Extensions;
 
@@ -17,6 +18,7 @@ public static class TranscriptionServiceExtensions
         services.AddSingleton<IAudioProbe, FfprobeAudioProbe>();
         services.AddScoped<TranscriptionUploads>();
         services.AddScoped<UserTranscriptions>();
+        services.AddScoped<TranscriptSearch>();
         services.AddScoped<WorkerJobs>();
         services.AddScoped<OutboxWriter>();
         services.AddSingleton<OutboxSignal>();

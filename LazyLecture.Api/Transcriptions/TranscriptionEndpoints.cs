@@ -2,12 +2,13 @@ using System.Security.Claims;
 using LazyLecture.Api.Auth;
 using LazyLecture.Api.Errors;
 using LazyLecture.Api.Transcriptions.Export;
+using LazyLecture.Api.Transcriptions.Search;
 using LazyLecture.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LazyLecture.Api.Transcriptions;
 
-/// <summary>The caller's transcriptions: upload, list, read, follow, cancel, delete, export.</summary>
+/// <summary>The caller's transcriptions: upload, list, search, read, follow, cancel, delete, export.</summary>
 public static class TranscriptionEndpoints
 {
     /// <summary>For the OpenAPI document only: the upload is read as a stream, not bound.</summary>
@@ -85,6 +86,8 @@ public static class TranscriptionEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        transcriptions.MapTranscriptSearch();
 
         return app;
     }
