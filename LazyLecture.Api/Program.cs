@@ -4,6 +4,7 @@ using LazyLecture.Api.Data;
 using LazyLecture.Api.Extensions;
 using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Transcriptions.Internal;
+using LazyLecture.Api.Transcriptions.Live;
 using LazyLecture.Api.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -32,6 +33,7 @@ app.MapApiDocumentation();
 app.MapAuthApi();
 app.MapUsersApi();
 app.MapTranscriptionsApi();
+app.MapLiveProgressApi();
 app.MapWorkerApi();
 app.MapAuthCompatApi();
 app.MapTranscriptionsCompatApi();

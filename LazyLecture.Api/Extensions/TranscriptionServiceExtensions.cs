@@ -2,6 +2,7 @@ using LazyLecture.Api.Outbox;
 using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Transcriptions.Audio;
 using LazyLecture.Api.Transcriptions.Internal;
+using LazyLecture.Api.Transcriptions.Live;
 using LazyLecture.Api.Transcriptions.Search;
 
 namespace LazyLecture.Api.Extensions;
@@ -23,9 +24,12 @@ public static class TranscriptionServiceExtensions
         services.AddScoped<OutboxWriter>();
         services.AddSingleton<OutboxSignal>();
         services.AddScoped<WorkerKeyFilter>();
+        services.AddScoped<LiveTranscriptions>();
+        services.AddSingleton<TranscriptionEventHub>();
         if (!ApplicationServiceExtensions.IsMigrationRun())
         {
             services.AddHostedService<OutboxDispatcher>();
+            services.AddHostedService<TranscriptionEventListener>();
         }
 
         return builder;

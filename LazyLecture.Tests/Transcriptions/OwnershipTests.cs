@@ -22,6 +22,7 @@ public sealed class OwnershipTests(AppHostFixture fixture)
             (HttpMethod.Get, $"/api/v1/transcriptions/{id}"),
             (HttpMethod.Get, $"/api/v1/transcriptions/{id}/chunks"),
             (HttpMethod.Get, $"/api/v1/transcriptions/{id}/segments"),
+            (HttpMethod.Get, $"/api/v1/transcriptions/{id}/events"),
             (HttpMethod.Get, $"/api/v1/transcriptions/{id}/export?format=txt"),
             (HttpMethod.Get, $"/api/v1/transcriptions/{id}/export?format=docx"),
             (HttpMethod.Get, $"/api/v1/transcriptions/{id}/export?format=srt"),

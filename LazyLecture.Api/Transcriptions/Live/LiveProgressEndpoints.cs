@@ -1,0 +1,48 @@
+using System.Globalization;
+using LazyLecture.Api.Auth;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LazyLecture.Api.Transcriptions.Live;
+
+/// <summary>Following a job as it runs: a Server-Sent Events stream per transcription.</summary>
+public static class LiveProgressEndpoints
+{
+    private const string Description =
+        """
+        A text/event-stream that follows one of the caller's transcriptions, whichever API replica serves it.
+        Events (data is JSON, snake_case):
+        - `state` — sent at once as a snapshot, then whenever the state, progress or error count changes:
+          {id, current_state, progress_secs, audio_len_secs, progress, chunks_saved, error_count, last_error, is_finished}.
+        - `chunk` — each saved chunk (those already saved come right after the snapshot; a re-saved chunk comes again);
+          its `id:` is the chunk number: {chunk_no, text, segments: [{chunk_no, segment_no, start, end, text}]}.
+        - `deleted` — {id}: the transcription was deleted.
+        The stream ends after a final state (completed, completed_partially, processing_fail, cancelled) or `deleted`.
+        A comment line (`: keep-alive`) is sent every 15 s of silence. On reconnect, send `Last-Event-ID` (the last chunk
+        number received) and chunks up to that number are not sent again.
+        """;
+
+    public static IEndpointRouteBuilder MapLiveProgressApi(this IEndpointRouteBuilder app)
+    {
+        var transcriptions = app.MapGroup("/api/v1/transcriptions").WithTags("Transcriptions").RequireAuthorization();
+
+        transcriptions.MapGet("/{id:int}/events", async Task<TranscriptionEventStream> (
+                HttpContext http, int id, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, LiveTranscriptions live, CancellationToken ct) =>
+            {
+                var userId = http.User.UserId();
+                // Checked before the stream starts, so another user's transcription is a plain 404 Problem Details.
+                await live.EnsureOwnedAsync(userId, id, ct);
+                return new TranscriptionEventStream(userId, id, ParseLastChunkSeen(lastEventId));
+            })
+            .WithSummary("Follow a transcription live (Server-Sent Events): state changes and each chunk as it is saved")
+            .WithDescription(Description)
+            .Produces<string>(StatusCodes.Status200OK, ServerSentEventWriter.ContentType)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return app;
+    }
+
+    /// <summary>An unreadable Last-Event-ID is ignored: the client then simply gets every chunk again.</summary>
+    private static int? ParseLastChunkSeen(string? lastEventId) =>
+        int.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var chunkNo) ? chunkNo : null;
+}

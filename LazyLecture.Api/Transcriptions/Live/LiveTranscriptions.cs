@@ -1,0 +1,79 @@
+using LazyLecture.Api.Data;
+using LazyLecture.Api.Errors;
+using LazyLecture.Contracts;
+using Microsoft.EntityFrameworkCore;
+
+namespace LazyLecture.Api.Transcriptions.Live;
+
+/// <summary>The reads behind an event stream, each filtered by owner inside the query like every other transcription route.</summary>
+public sealed class LiveTranscriptions(LazyLectureDbContext db)
+{
+    public async Task EnsureOwnedAsync(int userId, int id, CancellationToken cancellationToken)
+    {
+        if (!await Owned(userId, id).AnyAsync(cancellationToken))
+        {
+            throw new NotFoundException($"Transcription {id} was not found.");
+        }
+    }
+
+    /// <summary>The current state, or null once the transcription is gone.</summary>
+    public async Task<LiveStateEvent?> ReadStateAsync(int userId, int id, CancellationToken cancellationToken) =>
+        await Owned(userId, id)
+            .Select(t => new LiveStateEvent(
+                t.Id,
+                t.CurrentState,
+                t.ProgressSecs,
+                t.AudioLenSecs,
+                t.AudioLenSecs > 0 ? Math.Round(t.ProgressSecs / t.AudioLenSecs, 4) : 0,
+                db.TranscriptionChunks.Count(c => c.TranscriptionId == t.Id),
+                t.ErrorCount,
+                t.LastError))
+            .SingleOrDefaultAsync(cancellationToken);
+
+    /// <summary>Which chunks exist and when each was last saved (a re-saved chunk is sent again).</summary>
+    public async Task<Dictionary<int, DateTimeOffset>> ReadChunkVersionsAsync(int userId, int id, CancellationToken cancellationToken) =>
+        await OwnedChunks(userId, id).ToDictionaryAsync(c => c.ChunkNo, c => c.UpdateDate, cancellationToken);
+
+    public async Task<List<LiveChunkEvent>> ReadChunksAsync(int userId, int id, IReadOnlyCollection<int> chunkNos, CancellationToken cancellationToken)
+    {
+        var chunks = await OwnedChunks(userId, id).Where(c => chunkNos.Contains(c.ChunkNo)).OrderBy(c => c.ChunkNo)
+            .Select(c => new { c.ChunkNo, c.Text, c.UpdateDate }).ToListAsync(cancellationToken);
+        var segments = (await db.TranscriptionSegments.AsNoTracking()
+                .Where(s => s.TranscriptionId == id && chunkNos.Contains(s.ChunkNo))
+                .OrderBy(s => s.ChunkNo).ThenBy(s => s.SegmentNo)
+                .Select(s => new SegmentResponse(s.ChunkNo, s.SegmentNo, s.StartSecs, s.EndSecs, s.Text))
+                .ToListAsync(cancellationToken))
+            .ToLookup(s => s.ChunkNo);
+        return [.. chunks.Select(c => new LiveChunkEvent(c.ChunkNo, c.Text, [.. segments[c.ChunkNo]]) { SavedAt = c.UpdateDate })];
+    }
+
+    private IQueryable<Transcription> Owned(int userId, int id) =>
+        db.Transcriptions.AsNoTracking().Where(t => t.Id == id && t.CreatorId == userId);
+
+    private IQueryable<TranscriptionChunk> OwnedChunks(int userId, int id) =>
+        db.TranscriptionChunks.AsNoTracking().Where(c => c.TranscriptionId == id && db.Transcriptions.Any(t => t.Id == id && t.CreatorId == userId));
+}
+
+/// <summary>The <c>state</c> event: where the job stands (sent first, then whenever any of it changes).</summary>
+public sealed record LiveStateEvent(
+    int Id,
+    TranscriptionState CurrentState,
+    double ProgressSecs,
+    double AudioLenSecs,
+    double Progress,
+    int ChunksSaved,
+    int ErrorCount,
+    string? LastError)
+{
+    public bool IsFinished => Transcription.FinishedStates.Contains(CurrentState);
+}
+
+/// <summary>The <c>chunk</c> event: a saved chunk's text and its timestamped segments (seconds from the start of the recording).</summary>
+public sealed record LiveChunkEvent(int ChunkNo, string Text, IReadOnlyList<SegmentResponse> Segments)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTimeOffset SavedAt { get; init; }
+}
+
+/// <summary>The <c>deleted</c> event: the transcription is gone; the stream ends.</summary>
+public sealed record LiveDeletedEvent(int Id);

@@ -1,0 +1,111 @@
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace LazyLecture.Api.Transcriptions.Live;
+
+/// <summary>
+/// One client following one transcription. Woken by the hub on each committed change (and every few seconds regardless,
+/// in case a notification was lost during a reconnect), it re-reads the transcription and sends what the client has not
+/// seen: <c>state</c> when the state or progress changed, <c>chunk</c> for each new or re-saved chunk. It ends after the
+/// final state, or with <c>deleted</c>.
+/// </summary>
+public sealed class TranscriptionEventStream(int userId, int transcriptionId, int? lastChunkSeen) : IResult
+{
+    private static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
+
+    private readonly Dictionary<int, DateTimeOffset> _chunksSent = [];
+    private LiveStateEvent? _stateSent;
+    private bool _firstRead = true;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var services = httpContext.RequestServices;
+        var live = services.GetRequiredService<LiveTranscriptions>();
+        var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+        var events = new ServerSentEventWriter(httpContext.Response, services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
+
+        // The stream ends when the client leaves or the application stops (it must not hold up a graceful shutdown).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, lifetime.ApplicationStopping);
+        var cancellationToken = stop.Token;
+
+        // Subscribed before the first read, so a change committed in between still wakes the stream.
+        using var subscription = services.GetRequiredService<TranscriptionEventHub>().Subscribe(transcriptionId);
+        try
+        {
+            await events.StartAsync(cancellationToken);
+            while (await SendChangesAsync(live, events, cancellationToken))
+            {
+                await subscription.WaitAsync(RecheckInterval, cancellationToken);
+                if (events.IdleFor >= HeartbeatInterval)
+                {
+                    await events.WriteHeartbeatAsync(cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away or the application is stopping: nothing more to send.
+        }
+    }
+
+    /// <summary>Sends what changed since the last call; false once the stream is over.</summary>
+    private async Task<bool> SendChangesAsync(LiveTranscriptions live, ServerSentEventWriter events, CancellationToken cancellationToken)
+    {
+        var firstRead = _firstRead;
+        _firstRead = false;
+        var state = await live.ReadStateAsync(userId, transcriptionId, cancellationToken);
+        if (state is null)
+        {
+            await events.WriteEventAsync(LiveEventNames.Deleted, new LiveDeletedEvent(transcriptionId), null, cancellationToken);
+            return false;
+        }
+
+        // The snapshot opens the stream; later, a final state goes after the last chunks, any other state before them.
+        if (state != _stateSent && (firstRead || !state.IsFinished))
+        {
+            await events.WriteEventAsync(LiveEventNames.State, state, null, cancellationToken);
+            _stateSent = state;
+        }
+
+        // Read after the state: chunks are only saved before a job finishes, so a final state implies all of them are visible.
+        var versions = await live.ReadChunkVersionsAsync(userId, transcriptionId, cancellationToken);
+        if (firstRead && lastChunkSeen is { } seen)
+        {
+            // A reconnecting client (Last-Event-ID) already has the chunks up to that number.
+            foreach (var (chunkNo, savedAt) in versions.Where(v => v.Key <= seen))
+            {
+                _chunksSent[chunkNo] = savedAt;
+            }
+        }
+
+        var unsent = versions.Where(v => !_chunksSent.TryGetValue(v.Key, out var sentVersion) || sentVersion != v.Value).Select(v => v.Key).ToList();
+        if (unsent.Count > 0)
+        {
+            foreach (var chunk in await live.ReadChunksAsync(userId, transcriptionId, unsent, cancellationToken))
+            {
+                await events.WriteEventAsync(LiveEventNames.Chunk, chunk, chunk.ChunkNo.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+                _chunksSent[chunk.ChunkNo] = chunk.SavedAt;
+            }
+        }
+
+        if (state.IsFinished)
+        {
+            if (state != _stateSent)
+            {
+                await events.WriteEventAsync(LiveEventNames.State, state, null, cancellationToken);
+            }
+
+            return false;
+        }
+
+        return true;
+    }
+}
+
+public static class LiveEventNames
+{
+    public const string State = "state";
+    public const string Chunk = "chunk";
+    public const string Deleted = "deleted";
+}
