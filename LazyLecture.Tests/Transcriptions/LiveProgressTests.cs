@@ -114,6 +114,25 @@ public sealed class LiveProgressTests(AppHostFixture fixture)
         Assert.True(await stream.EndWithinAsync(Soon), "the stream did not end after cancellation");
     }
 
+    /// <summary>A stream must not outlive the right to open it: logging out revokes the token, and the stream ends.</summary>
+    [Fact]
+    public async Task Logging_out_ends_the_stream_with_an_unauthorized_event()
+    {
+        using var api = new ApiSession(fixture);
+        var (_, tokens) = await api.NewUploaderAsync();
+        var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
+        await using var stream = await EventStream.OpenAsync(api, id, tokens.Access);
+        await stream.NextAsync();
+
+        using var logout = await api.SendAsync(HttpMethod.Post, "/api/v1/auth/logout", null, tokens.Access);
+        Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        var unauthorized = await stream.NextAsync(); // noticed at the next periodic re-check, within seconds
+
+        Assert.Equal("unauthorized", unauthorized.Name);
+        Assert.Contains("revoked", unauthorized.Json["detail"]!.GetValue<string>());
+        Assert.True(await stream.EndWithinAsync(Soon), "the stream did not end after the token was revoked");
+    }
+
     /// <summary>The fan-out goes through PostgreSQL, not this API process: a change committed by anyone (another replica) arrives.</summary>
     [Fact]
     public async Task A_change_committed_by_another_process_reaches_the_stream()

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using LazyLecture.Api.Auth;
 using Microsoft.AspNetCore.Mvc;
 
@@ -16,7 +17,9 @@ public static class LiveProgressEndpoints
         - `chunk` — each saved chunk (those already saved come right after the snapshot; a re-saved chunk comes again);
           its `id:` is the chunk number: {chunk_no, text, segments: [{chunk_no, segment_no, start, end, text}]}.
         - `deleted` — {id}: the transcription was deleted.
-        The stream ends after a final state (completed, completed_partially, processing_fail, cancelled) or `deleted`.
+        - `unauthorized` — {detail}: the access token expired or was revoked (logout, password change, blocked account).
+        The stream ends after a final state (completed, completed_partially, processing_fail, cancelled), `deleted` or
+        `unauthorized` (checked within a few seconds of the token's expiry or revocation).
         A comment line (`: keep-alive`) is sent every 15 s of silence. On reconnect, send `Last-Event-ID` (the last chunk
         number received) and chunks up to that number are not sent again.
         """;
@@ -28,10 +31,10 @@ public static class LiveProgressEndpoints
         transcriptions.MapGet("/{id:int}/events", async Task<TranscriptionEventStream> (
                 HttpContext http, int id, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, LiveTranscriptions live, CancellationToken ct) =>
             {
-                var userId = http.User.UserId();
+                var caller = Caller(http.User);
                 // Checked before the stream starts, so another user's transcription is a plain 404 Problem Details.
-                await live.EnsureOwnedAsync(userId, id, ct);
-                return new TranscriptionEventStream(userId, id, ParseLastChunkSeen(lastEventId));
+                await live.EnsureOwnedAsync(caller.UserId, id, ct);
+                return new TranscriptionEventStream(caller, id, ParseLastChunkSeen(lastEventId));
             })
             .WithSummary("Follow a transcription live (Server-Sent Events): state changes and each chunk as it is saved")
             .WithDescription(Description)
@@ -40,6 +43,14 @@ public static class LiveProgressEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         return app;
+    }
+
+    // The authentication handler has validated these claims; the stream rechecks them while it lasts.
+    private static StreamCaller Caller(ClaimsPrincipal user)
+    {
+        var stamp = user.FindFirstValue(TokenIssuer.StampClaim) ?? throw new InvalidOperationException("An authenticated token carries a stamp.");
+        var expires = long.Parse(user.FindFirstValue("exp") ?? throw new InvalidOperationException("An authenticated token carries an expiry."), CultureInfo.InvariantCulture);
+        return new StreamCaller(user.UserId(), stamp, DateTimeOffset.FromUnixTimeSeconds(expires));
     }
 
     /// <summary>An unreadable Last-Event-ID is ignored: the client then simply gets every chunk again.</summary>

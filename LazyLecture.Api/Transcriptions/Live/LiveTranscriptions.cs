@@ -47,6 +47,14 @@ public sealed class LiveTranscriptions(LazyLectureDbContext db)
         return [.. chunks.Select(c => new LiveChunkEvent(c.ChunkNo, c.Text, [.. segments[c.ChunkNo]]) { SavedAt = c.UpdateDate })];
     }
 
+    /// <summary>
+    /// Whether the token the stream was opened with would still be accepted: not expired, the account active and its
+    /// security stamp unchanged (logout, password change and blocking rotate it), as the authentication handler checks.
+    /// </summary>
+    public async Task<bool> IsCallerStillValidAsync(StreamCaller caller, CancellationToken cancellationToken) =>
+        caller.ExpiresAt > DateTimeOffset.UtcNow
+        && await db.Users.AsNoTracking().AnyAsync(u => u.Id == caller.UserId && u.Active && u.SecurityStamp == caller.Stamp, cancellationToken);
+
     private IQueryable<Transcription> Owned(int userId, int id) =>
         db.Transcriptions.AsNoTracking().Where(t => t.Id == id && t.CreatorId == userId);
 
@@ -74,6 +82,12 @@ public sealed record LiveChunkEvent(int ChunkNo, string Text, IReadOnlyList<Segm
     [System.Text.Json.Serialization.JsonIgnore]
     public DateTimeOffset SavedAt { get; init; }
 }
+
+/// <summary>Who opened a stream, from the token's claims: rechecked while the stream lasts.</summary>
+public sealed record StreamCaller(int UserId, string Stamp, DateTimeOffset ExpiresAt);
+
+/// <summary>The <c>unauthorized</c> event: the caller's token expired or was revoked; the stream ends.</summary>
+public sealed record LiveUnauthorizedEvent(string Detail);
 
 /// <summary>The <c>deleted</c> event: the transcription is gone; the stream ends.</summary>
 public sealed record LiveDeletedEvent(int Id);

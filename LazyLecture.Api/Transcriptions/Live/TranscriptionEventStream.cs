@@ -7,10 +7,13 @@ namespace LazyLecture.Api.Transcriptions.Live;
 /// One client following one transcription. Woken by the hub on each committed change (and every few seconds regardless,
 /// in case a notification was lost during a reconnect), it re-reads the transcription and sends what the client has not
 /// seen: <c>state</c> when the state or progress changed, <c>chunk</c> for each new or re-saved chunk. It ends after the
-/// final state, or with <c>deleted</c>.
+/// final state, with <c>deleted</c>, or with <c>unauthorized</c> once the caller's token has expired or been revoked
+/// (checked at each wake-up, so at most a few seconds late: a stream must not outlive the right to open it).
 /// </summary>
-public sealed class TranscriptionEventStream(int userId, int transcriptionId, int? lastChunkSeen) : IResult
+public sealed class TranscriptionEventStream(StreamCaller caller, int transcriptionId, int? lastChunkSeen) : IResult
 {
+    private int UserId => caller.UserId;
+
     private static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
@@ -54,7 +57,13 @@ public sealed class TranscriptionEventStream(int userId, int transcriptionId, in
     {
         var firstRead = _firstRead;
         _firstRead = false;
-        var state = await live.ReadStateAsync(userId, transcriptionId, cancellationToken);
+        if (!firstRead && !await live.IsCallerStillValidAsync(caller, cancellationToken))
+        {
+            await events.WriteEventAsync(LiveEventNames.Unauthorized, new LiveUnauthorizedEvent("The access token has expired or was revoked; reconnect with a fresh one."), null, cancellationToken);
+            return false;
+        }
+
+        var state = await live.ReadStateAsync(UserId, transcriptionId, cancellationToken);
         if (state is null)
         {
             await events.WriteEventAsync(LiveEventNames.Deleted, new LiveDeletedEvent(transcriptionId), null, cancellationToken);
@@ -69,7 +78,7 @@ public sealed class TranscriptionEventStream(int userId, int transcriptionId, in
         }
 
         // Read after the state: chunks are only saved before a job finishes, so a final state implies all of them are visible.
-        var versions = await live.ReadChunkVersionsAsync(userId, transcriptionId, cancellationToken);
+        var versions = await live.ReadChunkVersionsAsync(UserId, transcriptionId, cancellationToken);
         if (firstRead && lastChunkSeen is { } seen)
         {
             // A reconnecting client (Last-Event-ID) already has the chunks up to that number.
@@ -82,7 +91,7 @@ public sealed class TranscriptionEventStream(int userId, int transcriptionId, in
         var unsent = versions.Where(v => !_chunksSent.TryGetValue(v.Key, out var sentVersion) || sentVersion != v.Value).Select(v => v.Key).ToList();
         if (unsent.Count > 0)
         {
-            foreach (var chunk in await live.ReadChunksAsync(userId, transcriptionId, unsent, cancellationToken))
+            foreach (var chunk in await live.ReadChunksAsync(UserId, transcriptionId, unsent, cancellationToken))
             {
                 await events.WriteEventAsync(LiveEventNames.Chunk, chunk, chunk.ChunkNo.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
                 _chunksSent[chunk.ChunkNo] = chunk.SavedAt;
@@ -108,4 +117,5 @@ public static class LiveEventNames
     public const string State = "state";
     public const string Chunk = "chunk";
     public const string Deleted = "deleted";
+    public const string Unauthorized = "unauthorized";
 }
