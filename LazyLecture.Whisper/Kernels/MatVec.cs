@@ -103,16 +103,15 @@ public static unsafe class MatVec
 
     /// <summary>
     /// y[i·yStride + n] = dot(W[n], x_i) for <paramref name="count"/> inputs x_i = prepared + i·preparedStride and rows
-    /// n in [start, end): each weight row is read once for all inputs. Every output is bit-identical to
-    /// <see cref="MultiplyRows"/> on that input alone (same kernel arithmetic per input), so batched candidates decode
-    /// exactly as they would one after another.
+    /// n in [start, end): each weight row is loaded and converted once for up to six inputs (four with AVX2's 16
+    /// registers). Every output is bit-identical to <see cref="MultiplyRows"/> on that input alone (same arithmetic per
+    /// input), so batched candidates decode exactly as they would one after another.
     /// </summary>
     public static void MultiplyRowsBatch(GgmlTensor weight, float* prepared, int count, int preparedStride, float* y, int yStride, int start, int end)
     {
         var k = weight.RowLength;
-        var shared = weight.Type == GgmlType.F16 && count > 1
-            && ((Vector512.IsHardwareAccelerated && k % 32 == 0) || (!Vector512.IsHardwareAccelerated && Vector256.IsHardwareAccelerated && k % 16 == 0));
-        if (!shared)
+        var perPass = Vector512.IsHardwareAccelerated && k % 32 == 0 ? 6 : Vector256.IsHardwareAccelerated && k % 16 == 0 ? 4 : 1;
+        if (weight.Type != GgmlType.F16 || count == 1 || perPass == 1)
         {
             for (var i = 0; i < count; i++)
             {
@@ -125,31 +124,58 @@ public static unsafe class MatVec
         for (var n = start; n < end; n++)
         {
             var row = (ushort*)weight.RowPointer(n);
-            var i = 0;
-            for (; i + 4 <= count; i += 4)
+            for (var i = 0; i < count; i += perPass)
             {
-                DotF16ScaledFourInputs(row, prepared + (long)i * preparedStride, preparedStride, k, y + (long)i * yStride + n, yStride);
-            }
-
-            for (; i < count; i++)
-            {
-                y[(long)i * yStride + n] = DotF16Scaled(row, prepared + (long)i * preparedStride, k);
+                var x = prepared + (long)i * preparedStride;
+                var output = y + (long)i * yStride + n;
+                switch (Math.Min(perPass, count - i))
+                {
+                    case 1: *output = DotF16Scaled(row, x, k); break;
+                    case 2: DotF16ScaledInputs<Two>(row, x, preparedStride, k, output, yStride); break;
+                    case 3: DotF16ScaledInputs<Three>(row, x, preparedStride, k, output, yStride); break;
+                    case 4: DotF16ScaledInputs<Four>(row, x, preparedStride, k, output, yStride); break;
+                    case 5: DotF16ScaledInputs<Five>(row, x, preparedStride, k, output, yStride); break;
+                    default: DotF16ScaledInputs<Six>(row, x, preparedStride, k, output, yStride); break;
+                }
             }
         }
     }
 
-    // DotF16Scaled for four inputs sharing each load and widening of the weights; per input the same accumulators,
-    // operation order and final sum as DotF16Scaled (k a multiple of the vector step, checked by the caller).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DotF16ScaledFourInputs(ushort* w, float* x, int stride, int k, float* y, int yStride)
+    // How many inputs one pass of DotF16ScaledInputs serves: a type argument, so each count compiles to its own code
+    // with the unused accumulators gone (TInputs.Count is a constant to the JIT).
+    private interface IInputCount
     {
+        static abstract int Count { get; }
+    }
+
+    private struct Two : IInputCount { public static int Count => 2; }
+
+    private struct Three : IInputCount { public static int Count => 3; }
+
+    private struct Four : IInputCount { public static int Count => 4; }
+
+    private struct Five : IInputCount { public static int Count => 5; }
+
+    private struct Six : IInputCount { public static int Count => 6; }
+
+    // DotF16Scaled for several inputs sharing each load and conversion of the weights; per input the same accumulators,
+    // operation order and final sum as DotF16Scaled (k a multiple of the vector step, checked by the caller; more than
+    // four inputs only with AVX-512).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotF16ScaledInputs<TInputs>(ushort* w, float* x, int stride, int k, float* y, int yStride)
+        where TInputs : struct, IInputCount
+    {
+        var inputs = TInputs.Count;
         var x0 = x;
         var x1 = x0 + stride;
         var x2 = x1 + stride;
         var x3 = x2 + stride;
+        var x4 = x3 + stride;
+        var x5 = x4 + stride;
         if (Vector512.IsHardwareAccelerated)
         {
-            Vector512<float> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+            Vector512<float> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default;
+            Vector512<float> a3 = default, b3 = default, a4 = default, b4 = default, a5 = default, b5 = default;
             for (var i = 0; i < k; i += 32)
             {
                 var h = Vector512.Load((short*)(w + i));
@@ -159,16 +185,52 @@ public static unsafe class MatVec
                 b0 = Vector512.FusedMultiplyAdd(hi, Vector512.Load(x0 + i + 16), b0);
                 a1 = Vector512.FusedMultiplyAdd(lo, Vector512.Load(x1 + i), a1);
                 b1 = Vector512.FusedMultiplyAdd(hi, Vector512.Load(x1 + i + 16), b1);
-                a2 = Vector512.FusedMultiplyAdd(lo, Vector512.Load(x2 + i), a2);
-                b2 = Vector512.FusedMultiplyAdd(hi, Vector512.Load(x2 + i + 16), b2);
-                a3 = Vector512.FusedMultiplyAdd(lo, Vector512.Load(x3 + i), a3);
-                b3 = Vector512.FusedMultiplyAdd(hi, Vector512.Load(x3 + i + 16), b3);
+                if (inputs > 2)
+                {
+                    a2 = Vector512.FusedMultiplyAdd(lo, Vector512.Load(x2 + i), a2);
+                    b2 = Vector512.FusedMultiplyAdd(hi, Vector512.Load(x2 + i + 16), b2);
+                }
+
+                if (inputs > 3)
+                {
+                    a3 = Vector512.FusedMultiplyAdd(lo, Vector512.Load(x3 + i), a3);
+                    b3 = Vector512.FusedMultiplyAdd(hi, Vector512.Load(x3 + i + 16), b3);
+                }
+
+                if (inputs > 4)
+                {
+                    a4 = Vector512.FusedMultiplyAdd(lo, Vector512.Load(x4 + i), a4);
+                    b4 = Vector512.FusedMultiplyAdd(hi, Vector512.Load(x4 + i + 16), b4);
+                }
+
+                if (inputs > 5)
+                {
+                    a5 = Vector512.FusedMultiplyAdd(lo, Vector512.Load(x5 + i), a5);
+                    b5 = Vector512.FusedMultiplyAdd(hi, Vector512.Load(x5 + i + 16), b5);
+                }
             }
 
             y[0] = Vector512.Sum(a0 + b0);
             y[yStride] = Vector512.Sum(a1 + b1);
-            y[2 * yStride] = Vector512.Sum(a2 + b2);
-            y[3 * yStride] = Vector512.Sum(a3 + b3);
+            if (inputs > 2)
+            {
+                y[2 * yStride] = Vector512.Sum(a2 + b2);
+            }
+
+            if (inputs > 3)
+            {
+                y[3 * yStride] = Vector512.Sum(a3 + b3);
+            }
+
+            if (inputs > 4)
+            {
+                y[4 * yStride] = Vector512.Sum(a4 + b4);
+            }
+
+            if (inputs > 5)
+            {
+                y[5 * yStride] = Vector512.Sum(a5 + b5);
+            }
         }
         else
         {
@@ -182,16 +244,30 @@ public static unsafe class MatVec
                 b0 = Vector256.FusedMultiplyAdd(hi, Vector256.Load(x0 + i + 8), b0);
                 a1 = Vector256.FusedMultiplyAdd(lo, Vector256.Load(x1 + i), a1);
                 b1 = Vector256.FusedMultiplyAdd(hi, Vector256.Load(x1 + i + 8), b1);
-                a2 = Vector256.FusedMultiplyAdd(lo, Vector256.Load(x2 + i), a2);
-                b2 = Vector256.FusedMultiplyAdd(hi, Vector256.Load(x2 + i + 8), b2);
-                a3 = Vector256.FusedMultiplyAdd(lo, Vector256.Load(x3 + i), a3);
-                b3 = Vector256.FusedMultiplyAdd(hi, Vector256.Load(x3 + i + 8), b3);
+                if (inputs > 2)
+                {
+                    a2 = Vector256.FusedMultiplyAdd(lo, Vector256.Load(x2 + i), a2);
+                    b2 = Vector256.FusedMultiplyAdd(hi, Vector256.Load(x2 + i + 8), b2);
+                }
+
+                if (inputs > 3)
+                {
+                    a3 = Vector256.FusedMultiplyAdd(lo, Vector256.Load(x3 + i), a3);
+                    b3 = Vector256.FusedMultiplyAdd(hi, Vector256.Load(x3 + i + 8), b3);
+                }
             }
 
             y[0] = Vector256.Sum(a0 + b0);
             y[yStride] = Vector256.Sum(a1 + b1);
-            y[2 * yStride] = Vector256.Sum(a2 + b2);
-            y[3 * yStride] = Vector256.Sum(a3 + b3);
+            if (inputs > 2)
+            {
+                y[2 * yStride] = Vector256.Sum(a2 + b2);
+            }
+
+            if (inputs > 3)
+            {
+                y[3 * yStride] = Vector256.Sum(a3 + b3);
+            }
         }
     }
 
