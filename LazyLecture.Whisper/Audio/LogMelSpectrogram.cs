@@ -97,7 +97,7 @@ public static class LogMelSpectrogram
             {
                 var filter = filters.Data.AsSpan(m * filters.FftBins, filters.FftBins);
                 double sum = 0;
-                for (var k = 0; k < power.Length; k++)
+                for (var k = filters.NonZeroStart[m]; k < filters.NonZeroEnd[m]; k++)
                 {
                     sum += power[k] * filter[k];
                 }

@@ -8,6 +8,7 @@ public sealed class Fft
 {
     private readonly float[] _cos;
     private readonly float[] _sin;
+    private readonly Dictionary<int, int[]> _oddTwiddles = []; // per odd length n: (k·j mod n) for k, j < n
 
     public Fft(int length)
     {
@@ -20,6 +21,25 @@ public sealed class Fft
             var theta = 2 * Math.PI * i / length;
             _cos[i] = (float)Math.Cos(theta);
             _sin[i] = (float)Math.Sin(theta);
+        }
+
+        // The odd lengths the recursion reaches; their twiddle indices are tabulated so the DFT does no division.
+        for (var n = length; n > 0; n /= 2)
+        {
+            if (n % 2 == 1)
+            {
+                var indices = new int[n * n];
+                for (var k = 0; k < n; k++)
+                {
+                    for (var j = 0; j < n; j++)
+                    {
+                        indices[k * n + j] = k * j % n * (length / n);
+                    }
+                }
+
+                _oddTwiddles[n] = indices;
+                break;
+            }
         }
     }
 
@@ -39,15 +59,15 @@ public sealed class Fft
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Transform(ReadOnlySpan<float> input, int start, int stride, int n, Span<float> output)
     {
-        var tableStep = Length / n;
         if (n % 2 == 1)
         {
+            var twiddles = _oddTwiddles[n];
             for (var k = 0; k < n; k++)
             {
                 float re = 0, im = 0;
                 for (var j = 0; j < n; j++)
                 {
-                    var index = k * j % n * tableStep;
+                    var index = twiddles[k * n + j];
                     var x = input[start + j * stride];
                     re += x * _cos[index];
                     im -= x * _sin[index];
@@ -60,6 +80,7 @@ public sealed class Fft
             return;
         }
 
+        var tableStep = Length / n;
         var half = n / 2;
         Transform(input, start, stride * 2, half, output[..n]);
         Transform(input, start + stride, stride * 2, half, output[n..]);
