@@ -8,6 +8,9 @@ public readonly record struct Paging(int Page, int Size)
     public const int DefaultSize = 50;
     public const int MaxSize = 100;
 
+    /// <summary>Pages beyond this are refused: (page - 1) · size must stay an int for the query's OFFSET.</summary>
+    public const int MaxPage = 1_000_000;
+
     public int Skip => (Page - 1) * Size;
 
     public int PageCount(int total) => (total + Size - 1) / Size;
@@ -15,9 +18,9 @@ public readonly record struct Paging(int Page, int Size)
     public static Paging Validate(int? page, int? size)
     {
         var errors = new Dictionary<string, string[]>();
-        if (page is < 1)
+        if (page is < 1 or > MaxPage)
         {
-            errors["page"] = ["page must be 1 or more."];
+            errors["page"] = [$"page must be between 1 and {MaxPage}."];
         }
 
         if (size is < 1 or > MaxSize)

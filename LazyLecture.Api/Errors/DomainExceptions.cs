@@ -52,7 +52,7 @@ public sealed class ConflictException(string detail) : DomainException(detail)
     public override string Title => "Conflict";
 }
 
-public sealed class TooManyRequestsException(TimeSpan retryAfter) : DomainException("Too many attempts; try again later.")
+public sealed class TooManyRequestsException(TimeSpan retryAfter, string detail = "Too many attempts; try again later.") : DomainException(detail)
 {
     public TimeSpan RetryAfter { get; } = retryAfter;
 

@@ -26,6 +26,7 @@ public static class TranscriptionServiceExtensions
         services.AddScoped<WorkerKeyFilter>();
         services.AddScoped<LiveTranscriptions>();
         services.AddSingleton<TranscriptionEventHub>();
+        services.AddSingleton<LiveStreamQuota>();
         if (!ApplicationServiceExtensions.IsMigrationRun())
         {
             services.AddHostedService<OutboxDispatcher>();

@@ -192,6 +192,7 @@ public sealed class LoginAndTokenTests(AppHostFixture fixture)
         var body = await ApiSession.ReadObjectAsync(page);
         using var grant = await api.SendAsync(HttpMethod.Patch, $"/api/v1/users/{id}", JsonContent.Create(new { can_interact = true }, options: ApiSession.Json), admin.Access);
         using var badPage = await api.GetAsync("/api/v1/users?page=0&size=500", admin.Access);
+        using var hugePage = await api.GetAsync("/api/v1/users?page=30000000&size=100", admin.Access); // OFFSET would overflow
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Single(body["users"]!.AsArray());
@@ -199,6 +200,7 @@ public sealed class LoginAndTokenTests(AppHostFixture fixture)
         Assert.Equal(body["total"]!.GetValue<int>(), body["pages"]!.GetValue<int>());
         Assert.True((await ApiSession.ReadObjectAsync(grant))["can_interact"]!.GetValue<bool>());
         Assert.Equal(HttpStatusCode.UnprocessableEntity, badPage.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, hugePage.StatusCode);
     }
 
     private static async Task<Tokens?> RefreshAsync(ApiSession api, string refreshToken)

@@ -99,6 +99,7 @@ public sealed class SearchTests(AppHostFixture fixture)
         { "?q=a%00b", "q" },
         { "?q=lecture&size=101", "size" },
         { "?q=lecture&page=0", "page" },
+        { "?q=lecture&page=30000000", "page" }, // (page - 1) · size would overflow the query's OFFSET
     };
 
     [Theory]

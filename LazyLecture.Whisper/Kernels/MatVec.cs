@@ -110,7 +110,8 @@ public static unsafe class MatVec
     public static void MultiplyRowsBatch(GgmlTensor weight, float* prepared, int count, int preparedStride, float* y, int yStride, int start, int end)
     {
         var k = weight.RowLength;
-        var perPass = Vector512.IsHardwareAccelerated && k % 32 == 0 ? 6 : Vector256.IsHardwareAccelerated && k % 16 == 0 ? 4 : 1;
+        // The kernel takes the widest path the CPU has, so k must be a whole number of that path's steps.
+        var perPass = Vector512.IsHardwareAccelerated ? (k % 32 == 0 ? 6 : 1) : Vector256.IsHardwareAccelerated && k % 16 == 0 ? 4 : 1;
         if (weight.Type != GgmlType.F16 || count == 1 || perPass == 1)
         {
             for (var i = 0; i < count; i++)

@@ -25,10 +25,10 @@ internal sealed unsafe class ProjectionJob
         _runChunk = RunChunk;
     }
 
-    /// <summary>Computes y = W · x with x prepared by <see cref="MatVec.PrepareInput"/> for W's type.</summary>
-    public void Run(GgmlTensor weight, float* preparedInput, float* output) => Run(weight, preparedInput, 1, 0, output, 0);
-
-    /// <summary>y_i = W · x_i for <paramref name="inputs"/> prepared inputs laid out with the given strides.</summary>
+    /// <summary>
+    /// y_i = W · x_i for <paramref name="inputs"/> inputs, each prepared by <see cref="MatVec.PrepareInput"/> for W's
+    /// type and laid out with the given strides.
+    /// </summary>
     public void Run(GgmlTensor weight, float* preparedInputs, int inputs, int inputStride, float* outputs, int outputStride)
     {
         var rows = (int)weight.Rows;

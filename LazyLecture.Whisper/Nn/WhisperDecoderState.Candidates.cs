@@ -55,6 +55,9 @@ public sealed unsafe partial class WhisperDecoderState : ICandidateDecoder
 
             _sequenceLengths[s] = promptLength;
         }
+
+        // Sequences of an earlier, larger fork hold nothing of this prompt: DecodeCandidates must not accept them.
+        Array.Clear(_sequenceLengths, count, _sequenceLengths.Length - count);
     }
 
     /// <summary>

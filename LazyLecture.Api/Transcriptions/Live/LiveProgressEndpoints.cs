@@ -20,6 +20,7 @@ public static class LiveProgressEndpoints
         - `unauthorized` — {detail}: the access token expired or was revoked (logout, password change, blocked account).
         The stream ends after a final state (completed, completed_partially, processing_fail, cancelled), `deleted` or
         `unauthorized` (checked within a few seconds of the token's expiry or revocation).
+        At most 10 streams per user may be open on one API replica (429 beyond that).
         A comment line (`: keep-alive`) is sent every 15 s of silence. On reconnect, send `Last-Event-ID` (the last chunk
         number received) and chunks up to that number are not sent again.
         """;
@@ -40,7 +41,8 @@ public static class LiveProgressEndpoints
             .WithDescription(Description)
             .Produces<string>(StatusCodes.Status200OK, ServerSentEventWriter.ContentType)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         return app;
     }

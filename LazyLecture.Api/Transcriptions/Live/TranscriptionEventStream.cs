@@ -1,12 +1,12 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
 namespace LazyLecture.Api.Transcriptions.Live;
 
 /// <summary>
-/// One client following one transcription. Woken by the hub on each committed change (and every few seconds regardless,
-/// in case a notification was lost during a reconnect), it re-reads the transcription and sends what the client has not
-/// seen: <c>state</c> when the state or progress changed, <c>chunk</c> for each new or re-saved chunk. It ends after the
+/// One client following one transcription. Woken by the hub on each committed change, it re-reads the transcription and
+/// sends what the client has not seen (and re-reads every half minute regardless, should a notification ever be lost): <c>state</c> when the state or progress changed, <c>chunk</c> for each new or re-saved chunk. It ends after the
 /// final state, with <c>deleted</c>, or with <c>unauthorized</c> once the caller's token has expired or been revoked
 /// (checked at each wake-up, so at most a few seconds late: a stream must not outlive the right to open it).
 /// </summary>
@@ -14,7 +14,10 @@ public sealed class TranscriptionEventStream(StreamCaller caller, int transcript
 {
     private int UserId => caller.UserId;
 
-    private static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(5);
+    // Every few seconds the caller's token is rechecked (one indexed query); the transcription is re-read on a change
+    // notification, and otherwise only this seldom, so an idle stream costs the database little.
+    private static readonly TimeSpan CallerCheckInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FullRecheckInterval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
     private readonly Dictionary<int, DateTimeOffset> _chunksSent = [];
@@ -24,6 +27,9 @@ public sealed class TranscriptionEventStream(StreamCaller caller, int transcript
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var services = httpContext.RequestServices;
+
+        // Taken before the response starts, so a user over the limit gets a 429 Problem Details, not a stream.
+        using var slot = services.GetRequiredService<LiveStreamQuota>().Acquire(UserId);
         var live = services.GetRequiredService<LiveTranscriptions>();
         var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
         var events = new ServerSentEventWriter(httpContext.Response, services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
@@ -37,9 +43,27 @@ public sealed class TranscriptionEventStream(StreamCaller caller, int transcript
         try
         {
             await events.StartAsync(cancellationToken);
-            while (await SendChangesAsync(live, events, cancellationToken))
+            var lastRead = Stopwatch.StartNew();
+            var changed = true;
+            while (true)
             {
-                await subscription.WaitAsync(RecheckInterval, cancellationToken);
+                if (!_firstRead && !await live.IsCallerStillValidAsync(caller, cancellationToken))
+                {
+                    await events.WriteEventAsync(LiveEventNames.Unauthorized, new LiveUnauthorizedEvent("The access token has expired or was revoked; reconnect with a fresh one."), null, cancellationToken);
+                    break;
+                }
+
+                if (changed || lastRead.Elapsed >= FullRecheckInterval)
+                {
+                    if (!await SendChangesAsync(live, events, cancellationToken))
+                    {
+                        break;
+                    }
+
+                    lastRead.Restart();
+                }
+
+                changed = await subscription.WaitAsync(CallerCheckInterval, cancellationToken);
                 if (events.IdleFor >= HeartbeatInterval)
                 {
                     await events.WriteHeartbeatAsync(cancellationToken);
@@ -57,12 +81,6 @@ public sealed class TranscriptionEventStream(StreamCaller caller, int transcript
     {
         var firstRead = _firstRead;
         _firstRead = false;
-        if (!firstRead && !await live.IsCallerStillValidAsync(caller, cancellationToken))
-        {
-            await events.WriteEventAsync(LiveEventNames.Unauthorized, new LiveUnauthorizedEvent("The access token has expired or was revoked; reconnect with a fresh one."), null, cancellationToken);
-            return false;
-        }
-
         var state = await live.ReadStateAsync(UserId, transcriptionId, cancellationToken);
         if (state is null)
         {

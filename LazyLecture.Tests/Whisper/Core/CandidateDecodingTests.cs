@@ -14,12 +14,17 @@ public sealed class CandidateDecodingTests
 {
     private static readonly int[] Prompt = [50257, 50362, 50363]; // a prompt of three special tokens (English-only vocabulary)
 
+    // Past text before the start of transcript: long enough to go through the batched (GEMM) prompt path before the fork.
+    private static readonly int[] LongPrompt = [50361, 400, 1000, 2000, 30000, 50257, 50363];
+
     [Theory]
-    [InlineData("micro", 2)]
-    [InlineData("tiny", 2)]
-    [InlineData("micro", 1)]
-    public void Candidates_decoded_together_give_each_candidate_the_logits_of_decoding_it_alone(string size, int threads)
+    [InlineData("micro", 2, false)]
+    [InlineData("tiny", 2, false)]
+    [InlineData("micro", 1, false)]
+    [InlineData("micro", 2, true)]
+    public void Candidates_decoded_together_give_each_candidate_the_logits_of_decoding_it_alone(string size, int threads, bool longPrompt)
     {
+        var prompt = longPrompt ? LongPrompt : Prompt;
         using var model = Golden.LoadModel(size);
         var vocab = model.HyperParameters.NVocab;
         var mel = LogMelSpectrogram.Compute(Golden.JfkSamples(), model.MelFilters, threads: 2);
@@ -37,8 +42,8 @@ public sealed class CandidateDecodingTests
 
         using var together = new WhisperDecoderState(model, threads);
         together.SetEncoderOutput(encoded);
-        together.Decode(Prompt, new float[vocab]);
-        together.ForkPrompt(Prompt.Length, continuations.Length);
+        together.Decode(prompt, new float[vocab]);
+        together.ForkPrompt(prompt.Length, continuations.Length);
         var batched = new float[continuations.Length][][];
         for (var j = 0; j < continuations.Length; j++)
         {
@@ -50,7 +55,7 @@ public sealed class CandidateDecodingTests
             var lanes = Enumerable.Range(0, continuations.Length).Where(j => step < continuations[j].Length).ToArray();
             var tokens = lanes.Select(j => continuations[j][step]).ToArray();
             var logits = new float[lanes.Length * vocab];
-            together.DecodeCandidates(tokens, lanes, Prompt.Length + step, logits);
+            together.DecodeCandidates(tokens, lanes, prompt.Length + step, logits);
             for (var lane = 0; lane < lanes.Length; lane++)
             {
                 batched[lanes[lane]][step] = logits.AsSpan(lane * vocab, vocab).ToArray();
@@ -62,7 +67,7 @@ public sealed class CandidateDecodingTests
         for (var j = 0; j < continuations.Length; j++)
         {
             alone.Rewind(0);
-            alone.Decode(Prompt, new float[vocab]);
+            alone.Decode(prompt, new float[vocab]);
             for (var step = 0; step < continuations[j].Length; step++)
             {
                 var expected = new float[vocab];

@@ -293,6 +293,7 @@ public sealed unsafe class KernelTests
     [InlineData(384, 6)]
     [InlineData(384, 8)] // more than one pass whatever the vector width
     [InlineData(100, 5)] // not a multiple of the vector step: each input on its own
+    [InlineData(80, 3)] // a whole number of AVX2 steps but not of AVX-512 steps
     public void F16_product_for_several_inputs_is_bit_identical_to_one_input_at_a_time(int k, int inputs)
     {
         const int rows = 13;
