@@ -75,6 +75,21 @@ public sealed class WorkerJobs(LazyLectureDbContext db, ILogger<WorkerJobs> logg
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // Locked and re-read inside the transaction: a completion or cancellation committed since the check above must
+        // not be followed by a chunk (a live stream that saw the final state has ended and would never show it).
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM transcriptions WHERE id = {id} FOR UPDATE", cancellationToken);
+        await db.Entry(transcription).ReloadAsync(cancellationToken);
+        if (db.Entry(transcription).State == EntityState.Detached)
+        {
+            throw new NotFoundException($"Transcription {id} was not found."); // deleted meanwhile
+        }
+
+        if (transcription.IsFinished)
+        {
+            throw new ConflictException($"Transcription {id} is already {transcription.CurrentState.ToSnakeCase()}.");
+        }
+
         var now = DateTimeOffset.UtcNow;
         await db.Database.ExecuteSqlAsync(
             $"""
