@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Transcribes audio files with the managed Whisper engine and prints whisper.cpp-style timings.
-# usage: bench/whisper.sh --model FILE [--threads N] [--no-fallback] [--language CODE|auto] [--warmup] [--json OUT] AUDIO [--reference TXT] ...
+# usage: bench/whisper.sh --model FILE [--threads N] [--no-fallback] [--language CODE|auto] [--warmup] [--repeat N] [--json OUT] AUDIO [--reference TXT] ...
 # --warmup transcribes the first file once, untimed, so the figures are the JIT-compiled steady state.
+# --repeat N transcribes everything N times and reports the median (and best) per-window and per-token figures.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -110,12 +110,25 @@ public sealed class WindowDecoder
         for (var j = 0; j < candidates; j++)
         {
             _candidates[j] = new Candidate(_maxSampled, n);
-            _random[j] = new Random(j); // whisper.cpp seeds decoder j with j
         }
+
+        ResetSampling();
 
         _laneTokens = new int[candidates];
         _laneCandidates = new int[candidates];
         _laneLogits = candidates > 1 ? new float[candidates * n] : [];
+    }
+
+    /// <summary>
+    /// Re-seeds the candidates' random streams, as whisper.cpp does at the start of each transcription, so sampling at
+    /// fallback temperatures is repeatable per transcription however often the decoder has been used.
+    /// </summary>
+    public void ResetSampling()
+    {
+        for (var j = 0; j < _random.Length; j++)
+        {
+            _random[j] = new Random(j); // whisper.cpp seeds decoder j with j
+        }
     }
 
     /// <summary>Tokens sampled at most per window: n_text_ctx/2 - 4.</summary>

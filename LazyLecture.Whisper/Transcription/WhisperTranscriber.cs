@@ -123,6 +123,7 @@ public sealed class WhisperTranscriber : IDisposable
     {
         ct.ThrowIfCancellationRequested();
         _decoder.ResetTimings();
+        _windowDecoder.ResetSampling();
         var started = Stopwatch.GetTimestamp();
         // whisper.cpp decodes nothing from less than 1 s (100 frames): skip the front end too
         var mel = samples.Length < 16000

@@ -49,10 +49,10 @@ namespace WhisperBench
     /// <summary>One audio file to transcribe and, optionally, its reference transcript.</summary>
     internal sealed record BenchInput(string Audio, string? Reference);
 
-    internal sealed record BenchArguments(string Model, int Threads, bool NoFallback, string Language, string? JsonPath, bool Warmup, IReadOnlyList<BenchInput> Inputs)
+    internal sealed record BenchArguments(string Model, int Threads, bool NoFallback, string Language, string? JsonPath, bool Warmup, int Repeat, IReadOnlyList<BenchInput> Inputs)
     {
         public const string Usage =
-            "usage: bench/whisper.sh --model FILE [--threads N] [--no-fallback] [--language CODE|auto] [--warmup] [--json OUT] AUDIO [--reference TXT] [AUDIO [--reference TXT] ...]";
+            "usage: bench/whisper.sh --model FILE [--threads N] [--no-fallback] [--language CODE|auto] [--warmup] [--repeat N] [--json OUT] AUDIO [--reference TXT] [AUDIO [--reference TXT] ...]";
 
         public static BenchArguments Parse(string[] args)
         {
@@ -61,6 +61,7 @@ namespace WhisperBench
             var threads = Math.Min(4, Environment.ProcessorCount);
             var noFallback = false;
             var warmup = false;
+            var repeat = 1;
             var language = "en";
             var inputs = new List<BenchInput>();
             for (var i = 0; i < args.Length; i++)
@@ -82,6 +83,9 @@ namespace WhisperBench
                         break;
                     case "--warmup":
                         warmup = true;
+                        break;
+                    case "--repeat":
+                        repeat = int.TryParse(Next(), CultureInfo.InvariantCulture, out var r) && r > 0 ? r : throw new ArgumentException("--repeat needs a positive number");
                         break;
                     case "--json":
                         json = Next();
@@ -117,9 +121,12 @@ namespace WhisperBench
                 throw new ArgumentException("no audio file given");
             }
 
-            return new BenchArguments(model, threads, noFallback, language, json, warmup, inputs);
+            return new BenchArguments(model, threads, noFallback, language, json, warmup, repeat, inputs);
         }
     }
+
+    /// <summary>One pass over all files: the figures compared with whisper.cpp's.</summary>
+    internal sealed record PassFigures(double EncodePerWindow, double DecodePerToken, double Rtf);
 
     /// <summary>Per-file outcome kept for the totals and the JSON report.</summary>
     internal sealed record FileOutcome(string Audio, IReadOnlyList<TranscriptSegment> Segments, TranscriptionStatistics Statistics, TimeSpan ReadTime, WordErrorCount? Errors);
@@ -136,25 +143,66 @@ namespace WhisperBench
             Console.WriteLine($"threads: {arguments.Threads}, fallback: {(arguments.NoFallback ? "off" : "on")}, language: {arguments.Language}, warm-up: {(arguments.Warmup ? "yes" : "no")}");
             Print("load time", loadTime);
 
+            // One transcriber for every file and pass, as the worker keeps one per concurrent job.
             var options = new WhisperOptions { Threads = arguments.Threads, NoFallback = arguments.NoFallback, Language = arguments.Language };
+            using var transcriber = new WhisperTranscriber(model, options);
             if (arguments.Warmup)
             {
                 // one untimed pass over the first file so the JIT has compiled the hot paths (steady-state figures)
                 Console.Error.WriteLine("warm-up: transcribing the first file once, untimed...");
-                using var warm = new WhisperTranscriber(model, options);
-                await warm.TranscribeAllAsync(AudioFileReader.Read(arguments.Inputs[0].Audio, ct), ct: ct);
+                await transcriber.TranscribeAllAsync(AudioFileReader.Read(arguments.Inputs[0].Audio, ct), ct: ct);
             }
 
-            var outcomes = new List<FileOutcome>();
-            foreach (var input in arguments.Inputs)
+            // On a shared machine single runs vary by tens of percent: --repeat runs every file N times and reports the
+            // median (and best) of the per-pass figures, which is what the JSON report then carries.
+            var passes = new List<PassFigures>();
+            List<FileOutcome> outcomes = [];
+            for (var pass = 1; pass <= arguments.Repeat; pass++)
             {
-                outcomes.Add(await TranscribeAsync(model, options, input, ct));
+                if (arguments.Repeat > 1)
+                {
+                    Console.WriteLine();
+                    Console.WriteLine($"##### pass {pass} of {arguments.Repeat}");
+                }
+
+                outcomes = [];
+                foreach (var input in arguments.Inputs)
+                {
+                    outcomes.Add(await TranscribeAsync(transcriber, input, ct));
+                }
+
+                passes.Add(Summarize(outcomes, loadTime));
             }
 
-            return Summarize(outcomes, loadTime);
+            var reported = arguments.Repeat > 1 ? PrintAcrossPasses(passes) : passes[0];
+            if (arguments.JsonPath is not null)
+            {
+                WriteJson(arguments.JsonPath, outcomes, reported.EncodePerWindow, reported.DecodePerToken, reported.Rtf, PeakRssMegabytes());
+                Console.WriteLine($"json: {arguments.JsonPath}");
+            }
+
+            return 0;
         }
 
-        private static async Task<FileOutcome> TranscribeAsync(WhisperModel model, WhisperOptions options, BenchInput input, CancellationToken ct)
+        private static PassFigures PrintAcrossPasses(List<PassFigures> passes)
+        {
+            static double Median(IEnumerable<double> values)
+            {
+                var sorted = values.Order().ToArray();
+                return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+            }
+
+            var median = new PassFigures(Median(passes.Select(p => p.EncodePerWindow)), Median(passes.Select(p => p.DecodePerToken)), Median(passes.Select(p => p.Rtf)));
+            Console.WriteLine();
+            Console.WriteLine($"=== {passes.Count} passes: median (best)");
+            Console.WriteLine($"encode: {median.EncodePerWindow,9:F2} ms per window ({passes.Min(p => p.EncodePerWindow):F2})");
+            Console.WriteLine($"decode: {median.DecodePerToken,9:F2} ms per token ({passes.Min(p => p.DecodePerToken):F2})");
+            Console.WriteLine($"real-time factor: {median.Rtf:F3} ({passes.Min(p => p.Rtf):F3})");
+            Console.WriteLine($"peak RSS: {PeakRssMegabytes():F1} MB");
+            return median;
+        }
+
+        private static async Task<FileOutcome> TranscribeAsync(WhisperTranscriber transcriber, BenchInput input, CancellationToken ct)
         {
             Console.WriteLine();
             Console.WriteLine($"=== {input.Audio}");
@@ -163,7 +211,6 @@ namespace WhisperBench
             var readTime = Stopwatch.GetElapsedTime(readStarted);
             Console.WriteLine($"audio: {samples.Length / 16000.0:F2} s");
 
-            using var transcriber = new WhisperTranscriber(model, options);
             var progress = new StderrProgress();
             var segments = new List<TranscriptSegment>();
             await foreach (var segment in transcriber.TranscribeAsync(samples, progress, ct))
@@ -198,7 +245,7 @@ namespace WhisperBench
             return new FileOutcome(input.Audio, segments, stats, readTime, errors);
         }
 
-        private int Summarize(List<FileOutcome> outcomes, TimeSpan loadTime)
+        private static PassFigures Summarize(List<FileOutcome> outcomes, TimeSpan loadTime)
         {
             var encode = TimeSpan.Zero;
             var decode = TimeSpan.Zero;
@@ -239,13 +286,7 @@ namespace WhisperBench
                 Console.WriteLine($"WER (pooled): {errors.Rate * 100:F1} % ({errors.Errors} / {errors.ReferenceWords})");
             }
 
-            if (arguments.JsonPath is not null)
-            {
-                WriteJson(arguments.JsonPath, outcomes, encodePerWindow, decodePerToken, rtf, peakRss);
-                Console.WriteLine($"json: {arguments.JsonPath}");
-            }
-
-            return 0;
+            return new PassFigures(encodePerWindow, decodePerToken, rtf);
         }
 
         private static void WriteJson(string path, List<FileOutcome> outcomes, double encodePerWindow, double decodePerToken, double rtf, double peakRss)

@@ -73,6 +73,22 @@ public class TranscriberTests
     }
 
     [Fact]
+    public async Task A_reused_transcriber_samples_its_fallback_candidates_as_a_fresh_one_does()
+    {
+        using var model = WhisperModel.Load(SharedAssets.Require("models/synthetic-micro.en.bin"));
+        var jfk = AudioFileReader.Read(SharedAssets.Require("audio/jfk.wav"), TestContext.Current.CancellationToken);
+        var ct = TestContext.Current.CancellationToken;
+        var withFallback = new WhisperOptions { Threads = 2 }; // temperatures 0, 0.2 … 1.0, best of 5
+
+        using var reused = new WhisperTranscriber(model, withFallback);
+        var first = await reused.TranscribeAllAsync(jfk, ct: ct);
+        var second = await reused.TranscribeAllAsync(jfk, ct: ct);
+
+        Assert.True(first.Statistics.BatchTokens > 0, "the synthetic weights should make the window fall back to sampling");
+        Assert.Equal(first.Segments.SelectMany(s => s.Tokens), second.Segments.SelectMany(s => s.Tokens));
+    }
+
+    [Fact]
     public async Task Progress_reaches_the_full_duration()
     {
         using var model = WhisperModel.Load(SharedAssets.Require("models/synthetic-micro.en.bin"));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using LazyLecture.Whisper;
 using LazyLecture.Whisper.Transcription;
@@ -5,24 +6,48 @@ using LazyLecture.Whisper.Transcription;
 namespace LazyLecture.Worker.Engines.Whisper;
 
 /// <summary>
-/// LazyLecture.Whisper in process. The loaded model (read-only, memory-mapped) is shared by every job; each call gets its
-/// own transcriber (encoder and decoder state).
+/// LazyLecture.Whisper in process. The loaded model (read-only, memory-mapped) is shared by every job; each call gets a
+/// transcriber (encoder and decoder state) of its own for as long as it runs.
 /// </summary>
 public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions options) : ITranscriptionEngine, IDisposable
 {
     public const string EngineName = "whisper";
 
+    // Transcribers between calls: their buffers (tens of MB) serve the next chunk instead of being allocated again and
+    // left to the garbage collector. There are never more than the calls that ran at the same time.
+    private readonly ConcurrentBag<WhisperTranscriber> _idle = [];
+
     public string Name => EngineName;
 
     public async IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, IProgress<double>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var transcriber = new WhisperTranscriber(model, new WhisperOptions { Threads = Math.Max(1, options.Threads), Language = options.Language, NoFallback = options.NoFallback });
-        var windows = progress is null ? null : new Progress<TranscriptionProgress>(p => progress.Report(p.ProcessedSeconds));
-        await foreach (var segment in transcriber.TranscribeAsync(samples, windows, cancellationToken))
+        if (!_idle.TryTake(out var transcriber))
         {
-            yield return new EngineSegment(segment.Start, segment.End, segment.Text.Trim());
+            transcriber = new WhisperTranscriber(model, new WhisperOptions { Threads = Math.Max(1, options.Threads), Language = options.Language, NoFallback = options.NoFallback });
+        }
+
+        try
+        {
+            var windows = progress is null ? null : new Progress<TranscriptionProgress>(p => progress.Report(p.ProcessedSeconds));
+            await foreach (var segment in transcriber.TranscribeAsync(samples, windows, cancellationToken))
+            {
+                yield return new EngineSegment(segment.Start, segment.End, segment.Text.Trim());
+            }
+        }
+        finally
+        {
+            // Reusable after a cancellation or failure too: the next transcription resets all per-run state.
+            _idle.Add(transcriber);
         }
     }
 
-    public void Dispose() => model.Dispose();
+    public void Dispose()
+    {
+        while (_idle.TryTake(out var transcriber))
+        {
+            transcriber.Dispose();
+        }
+
+        model.Dispose();
+    }
 }
