@@ -16,7 +16,7 @@ namespace LazyLecture.Tests.Transcriptions;
 /// </summary>
 public sealed class LiveProgressTests(AppHostFixture fixture)
 {
-    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(4);
+    internal static readonly TimeSpan Soon = TimeSpan.FromSeconds(4);
 
     [Fact]
     public async Task Stream_shows_each_state_change_and_chunk_soon_after_it_is_saved_and_ends_after_completion()
@@ -253,17 +253,18 @@ public sealed class LiveProgressTests(AppHostFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private static (string Name, string State, int Chunks) Summary(ServerSentEvent e) =>
+    internal static (string Name, string State, int Chunks) Summary(ServerSentEvent e) =>
         (e.Name, e.Json["current_state"]!.GetValue<string>(), e.Json["chunks_saved"]!.GetValue<int>());
 
     /// <summary>An open event stream; each read is bounded so a missing event fails the test instead of hanging it.</summary>
-    private sealed class EventStream(HttpResponseMessage response, ServerSentEventReader reader) : IAsyncDisposable
+    internal sealed class EventStream(HttpResponseMessage response, ServerSentEventReader reader) : IAsyncDisposable
     {
         private static readonly TimeSpan ReadLimit = TimeSpan.FromSeconds(15);
 
         public string? ContentType => response.Content.Headers.ContentType?.MediaType;
 
-        public static async Task<EventStream> OpenAsync(ApiSession api, int id, string accessToken, string? lastEventId = null)
+        /// <summary>Opens the stream through <paramref name="via"/> (another API replica), or the session's own client.</summary>
+        public static async Task<EventStream> OpenAsync(ApiSession api, int id, string accessToken, string? lastEventId = null, HttpClient? via = null)
         {
             var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/transcriptions/{id}/events");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
@@ -273,7 +274,7 @@ public sealed class LiveProgressTests(AppHostFixture fixture)
                 request.Headers.Add("Last-Event-ID", lastEventId);
             }
 
-            var response = await api.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ApiSession.Cancellation);
+            var response = await (via ?? api.Http).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ApiSession.Cancellation);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             return new EventStream(response, new ServerSentEventReader(await response.Content.ReadAsStreamAsync(ApiSession.Cancellation)));
         }

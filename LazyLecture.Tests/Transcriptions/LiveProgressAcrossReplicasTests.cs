@@ -1,0 +1,58 @@
+using LazyLecture.Contracts;
+using LazyLecture.Hosting;
+using LazyLecture.Tests.Infrastructure;
+using Xunit;
+
+namespace LazyLecture.Tests.Transcriptions;
+
+/// <summary>A complete application with two API replicas: the SPEC's live progress "with any number of API replicas".</summary>
+public sealed class TwoApiReplicasFixture : IAsyncLifetime
+{
+    private DistributedApplication? _app;
+
+    /// <summary>Lets the shared session helpers talk to this application (through its first API replica).</summary>
+    public AppHostFixture AsFixture { get; } = new();
+
+    public IReadOnlyList<string> ApiReplicas => _app!.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.Api).HttpEndpoints;
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = await AppHostFixture.StartApplicationAsync(builder =>
+            builder.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.Api).Replicas = 2);
+        AsFixture.Use(_app);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+}
+
+public sealed class LiveProgressAcrossReplicasTests(TwoApiReplicasFixture replicas) : IClassFixture<TwoApiReplicasFixture>
+{
+    [Fact]
+    public async Task A_stream_on_one_replica_shows_changes_saved_through_the_other()
+    {
+        Assert.Equal(2, replicas.ApiReplicas.Count);
+        using var api = new ApiSession(replicas.AsFixture); // the first replica: uploads and the worker's reports
+        using var second = new HttpClient { BaseAddress = new Uri(replicas.ApiReplicas[1]) };
+        var (_, tokens) = await api.NewUploaderAsync();
+        var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
+
+        await using var stream = await LiveProgressTests.EventStream.OpenAsync(api, id, tokens.Access, via: second);
+        var snapshot = await stream.NextAsync();
+        var (started, _) = await stream.AfterAsync(() => api.ReportStateAsync(id, "in_progress"));
+        var (counted, chunk) = await stream.AfterAsync(() => api.SaveChunkAsync(id, 0, "Ask not", (0.0, 2.0, "Ask not")), events: 2);
+        var (completed, _) = await stream.AfterAsync(() => api.ReportStateAsync(id, "completed"));
+
+        Assert.Equal(("state", "queued", 0), LiveProgressTests.Summary(snapshot));
+        Assert.Equal(("state", "in_progress", 0), LiveProgressTests.Summary(started));
+        Assert.Equal(("state", "in_progress", 1), LiveProgressTests.Summary(counted));
+        Assert.Equal("Ask not", chunk!.Json["text"]!.GetValue<string>());
+        Assert.Equal(("state", "completed", 1), LiveProgressTests.Summary(completed));
+        Assert.True(await stream.EndWithinAsync(LiveProgressTests.Soon), "the stream did not end after the final state");
+    }
+}
