@@ -6,29 +6,11 @@ using Xunit;
 namespace LazyLecture.Tests.Transcriptions;
 
 /// <summary>A complete application with two API replicas: the SPEC's live progress "with any number of API replicas".</summary>
-public sealed class TwoApiReplicasFixture : IAsyncLifetime
+public sealed class TwoApiReplicasFixture : OwnApplicationFixture
 {
-    private DistributedApplication? _app;
+    public IReadOnlyList<string> ApiReplicas => App.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.Api).HttpEndpoints;
 
-    /// <summary>Lets the shared session helpers talk to this application (through its first API replica).</summary>
-    public AppHostFixture AsFixture { get; } = new();
-
-    public IReadOnlyList<string> ApiReplicas => _app!.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.Api).HttpEndpoints;
-
-    public async ValueTask InitializeAsync()
-    {
-        _app = await AppHostFixture.StartApplicationAsync(builder =>
-            builder.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.Api).Replicas = 2);
-        AsFixture.Use(_app);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-    }
+    protected override void Configure(DistributedApplicationBuilder builder) => Project(builder, ResourceNames.Api).Replicas = 2;
 }
 
 public sealed class LiveProgressAcrossReplicasTests(TwoApiReplicasFixture replicas) : IClassFixture<TwoApiReplicasFixture>

@@ -7,34 +7,17 @@ using Xunit;
 namespace LazyLecture.Tests.Worker;
 
 /// <summary>An application whose worker runs the Whisper engine on the synthetic micro model from the shared folder.</summary>
-public sealed class WhisperPipelineFixture : IAsyncLifetime
+public sealed class WhisperPipelineFixture : OwnApplicationFixture
 {
-    private DistributedApplication? _app;
-
-    public AppHostFixture AsFixture { get; } = new();
-
-    public async ValueTask InitializeAsync()
+    protected override void Configure(DistributedApplicationBuilder builder)
     {
-        var model = SharedAssets.PathOf("models/synthetic-micro.en.bin");
-        _app = await AppHostFixture.StartApplicationAsync(builder =>
-        {
-            var worker = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.Worker);
-            worker.Environment["Worker__ConsumeJobs"] = () => "true";
-            worker.Environment["Worker__Engine"] = () => "whisper";
-            worker.Environment["Engines__Whisper__ModelPath"] = () => model;
-            // whisper-cli's -nf: the golden output was decoded greedily without temperature fall-back.
-            worker.Environment["Engines__Whisper__NoFallback"] = () => "true";
-            worker.Environment["Engines__Whisper__Threads"] = () => "2";
-        });
-        AsFixture.Use(_app);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
+        var worker = Project(builder, ResourceNames.Worker);
+        worker.Environment["Worker__ConsumeJobs"] = () => "true";
+        worker.Environment["Worker__Engine"] = () => "whisper";
+        worker.Environment["Engines__Whisper__ModelPath"] = () => SharedAssets.PathOf("models/synthetic-micro.en.bin");
+        // whisper-cli's -nf: the golden output was decoded greedily without temperature fall-back.
+        worker.Environment["Engines__Whisper__NoFallback"] = () => "true";
+        worker.Environment["Engines__Whisper__Threads"] = () => "2";
     }
 }
 
