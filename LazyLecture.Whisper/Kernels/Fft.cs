@@ -8,7 +8,7 @@ public sealed class Fft
 {
     private readonly float[] _cos;
     private readonly float[] _sin;
-    private readonly Dictionary<int, int[]> _oddTwiddles = []; // per odd length n: (k·j mod n) for k, j < n
+    private readonly int[] _oddTwiddles; // (k·j mod n)·(Length / n) for k, j < n, n the one odd length the recursion reaches
 
     public Fft(int length)
     {
@@ -23,22 +23,14 @@ public sealed class Fft
             _sin[i] = (float)Math.Sin(theta);
         }
 
-        // The odd lengths the recursion reaches; their twiddle indices are tabulated so the DFT does no division.
-        for (var n = length; n > 0; n /= 2)
+        // Halving ends at the length's odd part; its twiddle indices are tabulated so the DFT does no division.
+        var odd = length >> System.Numerics.BitOperations.TrailingZeroCount(length);
+        _oddTwiddles = new int[odd * odd];
+        for (var k = 0; k < odd; k++)
         {
-            if (n % 2 == 1)
+            for (var j = 0; j < odd; j++)
             {
-                var indices = new int[n * n];
-                for (var k = 0; k < n; k++)
-                {
-                    for (var j = 0; j < n; j++)
-                    {
-                        indices[k * n + j] = k * j % n * (length / n);
-                    }
-                }
-
-                _oddTwiddles[n] = indices;
-                break;
+                _oddTwiddles[k * odd + j] = k * j % odd * (length / odd);
             }
         }
     }
@@ -61,7 +53,7 @@ public sealed class Fft
     {
         if (n % 2 == 1)
         {
-            var twiddles = _oddTwiddles[n];
+            var twiddles = _oddTwiddles;
             for (var k = 0; k < n; k++)
             {
                 float re = 0, im = 0;
