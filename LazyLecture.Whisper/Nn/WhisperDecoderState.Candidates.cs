@@ -104,8 +104,7 @@ public sealed unsafe partial class WhisperDecoderState : ICandidateDecoder
         EnsureLanes(lanes);
         sequences.CopyTo(_laneSequences);
         Step(tokens, position);
-        Logits(lanes);
-        _step.Logits.Slice(0, lanes * _vocab).CopyTo(logits);
+        Logits(lanes, logits[..(lanes * _vocab)]);
         foreach (var sequence in sequences)
         {
             _sequenceLengths[sequence] = position + 1;

@@ -22,7 +22,7 @@ public sealed unsafe partial class WhisperDecoderState
     private float* _preparedValue;
 
     /// <summary>Activations of the lanes, each [lane][width]; the prepared inputs hold up to four lanes' worth of rows.</summary>
-    private sealed class StepBuffers(int lanes, int state, int vocab)
+    private sealed class StepBuffers(int lanes, int state)
     {
         public int Lanes { get; } = lanes;
         public PinnedBuffer X { get; } = new((long)lanes * state);
@@ -34,14 +34,13 @@ public sealed unsafe partial class WhisperDecoderState
         public PinnedBuffer Attention { get; } = new((long)lanes * state);
         public PinnedBuffer Projected { get; } = new((long)lanes * state);
         public PinnedBuffer Hidden { get; } = new(4L * lanes * state);
-        public PinnedBuffer Logits { get; } = new((long)lanes * vocab);
     }
 
     private void EnsureLanes(int lanes)
     {
         if (_step.Lanes < lanes)
         {
-            _step = new StepBuffers(lanes, _state, _vocab);
+            _step = new StepBuffers(lanes, _state);
         }
 
         if (_laneSequences.Length < lanes)
@@ -74,31 +73,35 @@ public sealed unsafe partial class WhisperDecoderState
             NormalizeLanes(block.AttnLnWeight, block.AttnLnBias);
             PrepareQueryKeyValueInputs(block);
             _team.Run(_heads, _selfAttentionHead);
-            ProjectLanes(block.OutWeight, block.OutBias, b.Attention, _state, b.Projected);
+            ProjectLanes(block.OutWeight, block.OutBias, b.Attention, _state, b.Projected.Pointer);
             AddToResidual(b.Projected);
 
             // Each head projects its own slice of the cross-attention query, then attends: one dispatch for both.
             NormalizeLanes(block.CrossLnWeight!, block.CrossLnBias!);
             PrepareLanes(block.CrossQueryWeight!.Type, b.Normed, _state, b.Prepared.Pointer);
             _team.Run(_heads, _crossAttentionHead);
-            ProjectLanes(block.CrossOutWeight!, block.CrossOutBias, b.Attention, _state, b.Projected);
+            ProjectLanes(block.CrossOutWeight!, block.CrossOutBias, b.Attention, _state, b.Projected.Pointer);
             AddToResidual(b.Projected);
 
             NormalizeLanes(block.MlpLnWeight, block.MlpLnBias);
-            ProjectLanes(block.Mlp0Weight, block.Mlp0Bias, b.Normed, _state, b.Hidden);
+            ProjectLanes(block.Mlp0Weight, block.Mlp0Bias, b.Normed, _state, b.Hidden.Pointer);
             Gelu.Apply(b.Hidden.Slice(0, lanes * 4 * _state));
-            ProjectLanes(block.Mlp2Weight, block.Mlp2Bias, b.Hidden, 4 * _state, b.Projected);
+            ProjectLanes(block.Mlp2Weight, block.Mlp2Bias, b.Hidden, 4 * _state, b.Projected.Pointer);
             AddToResidual(b.Projected);
         }
     }
 
-    // The final layer norm and the tied-embedding projection of the first `lanes` hidden states into _step.Logits.
-    private void Logits(int lanes)
+    // The final layer norm and the tied-embedding projection of the first `lanes` hidden states, written straight into
+    // the caller's [lane][vocabulary] logits.
+    private void Logits(int lanes, Span<float> logits)
     {
         var b = _step;
         _lanes = lanes;
         NormalizeLanes(_weights.LnWeight, _weights.LnBias);
-        ProjectLanes(_weights.TokenEmbedding, null, b.Normed, _state, b.Logits);
+        fixed (float* output = logits)
+        {
+            ProjectLanes(_weights.TokenEmbedding, null, b.Normed, _state, output);
+        }
     }
 
     private void NormalizeLanes(GgmlTensor weight, GgmlTensor bias)
@@ -116,16 +119,16 @@ public sealed unsafe partial class WhisperDecoderState
     }
 
     // ggml_mul_mat + ggml_add per lane (each input prepared as ggml converts it for W's type), one pass over W.
-    private void ProjectLanes(GgmlTensor weight, GgmlTensor? bias, PinnedBuffer input, int inputWidth, PinnedBuffer output)
+    private void ProjectLanes(GgmlTensor weight, GgmlTensor? bias, PinnedBuffer input, int inputWidth, float* output)
     {
         var rows = (int)weight.Rows;
         PrepareLanes(weight.Type, input, inputWidth, _step.Prepared.Pointer);
-        _projection.Run(weight, _step.Prepared.Pointer, _lanes, inputWidth, output.Pointer, rows);
+        _projection.Run(weight, _step.Prepared.Pointer, _lanes, inputWidth, output, rows);
         if (bias is not null)
         {
             for (var i = 0; i < _lanes; i++)
             {
-                var y = output.Slice((long)i * rows, rows);
+                var y = new Span<float>(output + (long)i * rows, rows);
                 TensorPrimitives.Add(y, bias.AsSingles(), y);
             }
         }

@@ -58,7 +58,7 @@ public sealed unsafe partial class WhisperDecoderState : IDisposable
         _qkScale = MathF.Pow(_headSize, -0.25f);
         _scoresPerHead = Math.Max(_textCtx, Attention.KeyBlocks(_audioCtx) * Attention.KeyBlock);
         _probabilities = new PinnedBuffer((long)_heads * _scoresPerHead);
-        _step = new StepBuffers(1, _state, _vocab);
+        _step = new StepBuffers(1, _state);
         _sequenceKeys = [new PinnedBuffer(SequenceCacheLength)];
         _sequenceValues = [new PinnedBuffer(SequenceCacheLength)];
         _sequenceLengths = [0];
@@ -189,8 +189,7 @@ public sealed unsafe partial class WhisperDecoderState : IDisposable
             }
         }
 
-        Logits(1);
-        _step.Logits.Slice(0, _vocab).CopyTo(logits);
+        Logits(1, logits[.._vocab]);
     }
 
     public void Dispose()
