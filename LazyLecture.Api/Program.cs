@@ -1,6 +1,5 @@
 using LazyLecture.Api.Auth;
 using LazyLecture.Api.Compat;
-using LazyLecture.Api.Data;
 using LazyLecture.Api.Extensions;
 using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Transcriptions.Internal;
@@ -13,13 +12,6 @@ builder.AddServiceDefaults();
 builder.AddApplicationServices();
 
 var app = builder.Build();
-
-// The AppHost's one-shot "migrations" step runs this same assembly with the "migrate" verb.
-if (args is [DatabaseMigrator.Verb, ..])
-{
-    await app.MigrateDatabaseAsync();
-    return;
-}
 
 app.UseForwardedHeaders();
 app.UseExceptionHandler();

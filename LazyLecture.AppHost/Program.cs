@@ -1,41 +1,36 @@
+using LazyLecture.AppHost.Infrastructure;
 using LazyLecture.Contracts;
-using LazyLecture.Hosting;
 
 // The LazyLecture application: what runs, how it is wired, and what waits for what.
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Secrets: from the AppHost's configuration (Admin__Password, Parameters__jwt-signing-key), else generated once and kept.
-var adminUsername = builder.AddParameter(ResourceNames.AdminUsername, new ParameterOptions { ConfigurationKey = "Admin:Username", DefaultValue = "admin" });
-var adminPassword = builder.AddParameter(ResourceNames.AdminPassword, new ParameterOptions
-{
-    Secret = true,
-    ConfigurationKey = "Admin:Password",
-    Generate = GeneratedSecrets.Password,
-    AnnounceWhenGenerated = true,
-});
-var jwtSigningKey = builder.AddParameter(ResourceNames.JwtSigningKey, new ParameterOptions { Secret = true, Generate = GeneratedSecrets.SigningKey });
-var workerApiKey = builder.AddParameter(ResourceNames.WorkerApiKey, new ParameterOptions { Secret = true, Generate = GeneratedSecrets.SigningKey });
+// Secrets: generated on first run and kept in the AppHost's user secrets (Aspire's persisted parameters); set
+// Parameters:<name> to choose them. The dashboard shows them masked; none is ever logged.
+var adminUsername = builder.AddParameter(ResourceNames.AdminUsername, "admin", publishValueAsDefault: true);
+var adminPassword = builder.AddParameter(ResourceNames.AdminPassword, new AdministratorPasswordDefault(), secret: true, persist: true);
+var jwtSigningKey = builder.AddParameter(ResourceNames.JwtSigningKey, new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
+var workerApiKey = builder.AddParameter(ResourceNames.WorkerApiKey, new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
 
-var postgres = builder.AddPostgres(ResourceNames.Postgres, port: builder.Configuration.GetValue<int?>("AppHost:PostgresPort"));
-var database = postgres.AddDatabase(ResourceNames.Database);
-
-var rabbitmq = builder.AddRabbitMQ(ResourceNames.RabbitMq, port: builder.Configuration.GetValue<int?>("AppHost:RabbitMqPort"));
+// Containers where a container runtime answers (and in the deployment manifest), the Debian packages' servers otherwise.
+var infrastructure = builder.ResolveInfrastructureMode();
+var database = builder.AddPostgresDatabase(infrastructure, ResourceNames.Postgres, ResourceNames.Database);
+var rabbitmq = builder.AddMessageBroker(infrastructure, ResourceNames.RabbitMq);
 
 // Applies the database schema once, before any API or worker replica starts.
-var migrations = builder.AddProject<Projects.LazyLecture_Api>(ResourceNames.Migrations)
-    .WithArgs("migrate")
+var migrations = builder.AddProject<Projects.LazyLecture_MigrationService>(ResourceNames.Migrations)
     .WithReference(database)
     .WaitFor(database);
 
 var api = builder.AddProject<Projects.LazyLecture_Api>(ResourceNames.Api)
     .WithHttpEndpoint(port: builder.Configuration.GetValue("AppHost:ApiPort", 5080))
+    .WithReplicas(builder.Configuration.GetValue("AppHost:ApiReplicas", 1))
     .WithReference(database)
     .WithReference(rabbitmq)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithEnvironment("Admin__Username", adminUsername)
     .WithEnvironment("Admin__Password", adminPassword)
     .WithEnvironment("Worker__ApiKey", workerApiKey)
-    .WithDataDirectory("AudioStore__Directory", "audio")
+    .WithEnvironment("AudioStore__Directory", builder.AudioStoreDirectory())
     .WaitFor(rabbitmq)
     .WaitForCompletion(migrations);
 
@@ -47,9 +42,7 @@ builder.AddProject<Projects.LazyLecture_Worker>(ResourceNames.Worker)
     .WithEnvironment("Worker__ApiKey", workerApiKey)
     .WithEnvironment("Engines__Whisper__ModelPath", builder.Configuration["AppHost:WhisperModelPath"] ?? "")
     .WaitFor(rabbitmq)
-    .WaitFor(api);
+    .WaitFor(api)
+    .WaitForCompletion(migrations);
 
-await builder.Build().RunAsync();
-
-/// <summary>The AppHost's entry point, named so the test host can run it.</summary>
-public partial class Program;
+builder.Build().Run();

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -57,19 +56,24 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter("Npgsql")
                 .AddMeter(TelemetryPrefix + "*"))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetryPrefix + "*")
-                .AddSource("RabbitMQ.Client.*")
                 .AddAspNetCoreInstrumentation(options =>
                     // Health probes every second would drown the real traffic.
                     options.Filter = context => !context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal))
-                .AddHttpClientInstrumentation()
-                .AddNpgsql());
+                .AddHttpClientInstrumentation());
 
-        // Exported only when an OTLP endpoint is configured (the AppHost passes OTEL_EXPORTER_OTLP_ENDPOINT through).
+        builder.AddOpenTelemetryExporters();
+
+        return builder;
+    }
+
+    /// <summary>Exports over OTLP only when an endpoint is configured: the AppHost points it at the Aspire dashboard.</summary>
+    private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();

@@ -1,5 +1,4 @@
 using LazyLecture.Contracts;
-using LazyLecture.ServiceDefaults.Clients;
 using LazyLecture.Worker.Extensions;
 
 var builder = WebApplication.CreateSlimBuilder(args);

@@ -4,9 +4,6 @@ using LazyLecture.Api.Auth;
 using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
 using LazyLecture.Contracts;
-using LazyLecture.ServiceDefaults.Clients;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace LazyLecture.Api.Extensions;
 
@@ -15,16 +12,11 @@ public static class ApplicationServiceExtensions
     /// <summary>Everything the API needs besides the service defaults: data, messaging, errors, OpenAPI.</summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource(ResourceNames.Database);
-        builder.Services.AddDbContext<LazyLectureDbContext>((services, options) => options
-            .UseNpgsql(services.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention());
+        builder.AddLazyLectureDbContext();
 
-        // The migrate verb needs only the database; the broker may not even be up yet.
-        if (!IsMigrationRun())
-        {
-            builder.AddRabbitMQClient(ResourceNames.RabbitMq);
-        }
+        // The live-event listener holds its own LISTEN connection; the DbContext's integration already checks health.
+        builder.AddNpgsqlDataSource(ResourceNames.Database, settings => settings.DisableHealthChecks = true);
+        builder.AddRabbitMQClient(ResourceNames.RabbitMq);
 
         builder.AddAuth();
         builder.AddTranscriptions();
@@ -47,7 +39,4 @@ public static class ApplicationServiceExtensions
 
         public override string ConvertName(string name) => name == "traceId" ? name : SnakeCaseLower.ConvertName(name);
     }
-
-    public static bool IsMigrationRun() =>
-        Environment.GetCommandLineArgs().Skip(1).FirstOrDefault() == DatabaseMigrator.Verb;
 }

@@ -27,11 +27,8 @@ public static class TranscriptionServiceExtensions
         services.AddScoped<LiveTranscriptions>();
         services.AddSingleton<TranscriptionEventHub>();
         services.AddSingleton<LiveStreamQuota>();
-        if (!ApplicationServiceExtensions.IsMigrationRun())
-        {
-            services.AddHostedService<OutboxDispatcher>();
-            services.AddHostedService<TranscriptionEventListener>();
-        }
+        services.AddHostedService<OutboxDispatcher>();
+        services.AddHostedService<TranscriptionEventListener>();
 
         return builder;
     }

@@ -1,7 +1,6 @@
 using System.Text;
 using LazyLecture.Api.Data;
 using LazyLecture.Contracts.Messaging;
-using LazyLecture.ServiceDefaults.Clients;
 using Microsoft.EntityFrameworkCore;
 using RabbitMQ.Client;
 
@@ -13,8 +12,8 @@ namespace LazyLecture.Api.Outbox;
 /// several API replicas never publish the same message twice at once.
 /// </summary>
 public sealed class OutboxDispatcher(
+    IServiceProvider services,
     IServiceScopeFactory scopes,
-    RabbitMqConnection rabbit,
     OutboxSignal signal,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
@@ -25,6 +24,7 @@ public sealed class OutboxDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await Task.Yield(); // the first connection attempt blocks: keep it off the host's start-up path
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -56,9 +56,12 @@ public sealed class OutboxDispatcher(
 
     private async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
     {
-        if (!rabbit.IsOpen)
+        // Resolved on first use, not in the constructor: Aspire's client integration connects (with its own retries)
+        // when the connection is first resolved, and that must never hold up the API's start.
+        var connection = services.GetRequiredService<IConnection>();
+        if (!connection.IsOpen)
         {
-            return 0;
+            return 0; // the client library recovers the connection by itself; the rows wait in the table meanwhile
         }
 
         await using var scope = scopes.CreateAsyncScope();
@@ -72,7 +75,7 @@ public sealed class OutboxDispatcher(
             return 0;
         }
 
-        var channel = await GetChannelAsync(cancellationToken);
+        var channel = await GetChannelAsync(connection, cancellationToken);
         foreach (var message in batch)
         {
             var properties = new BasicProperties
@@ -95,14 +98,13 @@ public sealed class OutboxDispatcher(
         return batch.Count;
     }
 
-    private async Task<IChannel> GetChannelAsync(CancellationToken cancellationToken)
+    private async Task<IChannel> GetChannelAsync(IConnection connection, CancellationToken cancellationToken)
     {
         if (_channel is { IsOpen: true })
         {
             return _channel;
         }
 
-        var connection = await rabbit.GetConnectionAsync(cancellationToken);
         var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
         await channel.DeclareQueueWithDeadLetterAsync(TranscriptionJobQueue.Name, TranscriptionJobQueue.DeadLetterName, cancellationToken);
         _channel = channel;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using LazyLecture.Contracts.Messaging;
-using LazyLecture.ServiceDefaults.Clients;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -15,7 +14,7 @@ namespace LazyLecture.Worker.Jobs;
 /// and malformed messages rejected to the dead-letter queue so they never block the queue or crash the worker.
 /// </summary>
 public sealed class TranscriptionJobConsumer(
-    RabbitMqConnection rabbit,
+    IServiceProvider services,
     IServiceScopeFactory scopes,
     WorkerMetrics metrics,
     IOptions<WorkerOptions> options,
@@ -33,7 +32,7 @@ public sealed class TranscriptionJobConsumer(
             return;
         }
 
-        var connection = await rabbit.GetConnectionAsync(stoppingToken);
+        var connection = await ConnectAsync(stoppingToken);
         _channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
         await _channel.DeclareQueueWithDeadLetterAsync(TranscriptionJobQueue.Name, TranscriptionJobQueue.DeadLetterName, stoppingToken);
         await _channel.BasicQosAsync(0, options.Value.Prefetch, global: false, stoppingToken);
@@ -41,6 +40,29 @@ public sealed class TranscriptionJobConsumer(
         consumer.ReceivedAsync += (_, delivery) => HandleAsync(_channel, delivery, stoppingToken);
         await _channel.BasicConsumeAsync(TranscriptionJobQueue.Name, autoAck: false, consumer, stoppingToken);
         logger.LogInformation("Consuming {Queue} (prefetch {Prefetch})", TranscriptionJobQueue.Name, options.Value.Prefetch);
+    }
+
+    /// <summary>
+    /// Aspire's client integration opens the connection (retrying a few times) when it is first resolved, and recovers it
+    /// by itself once open; a broker still unreachable after those retries is waited for here rather than ending the worker.
+    /// </summary>
+    private async Task<IConnection> ConnectAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield(); // resolving blocks while connecting: keep it off the host's start-up path
+        var delay = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                return services.GetRequiredService<IConnection>();
+            }
+            catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.BrokerUnreachableException or IOException or TimeoutException)
+            {
+                logger.LogWarning("RabbitMQ is not reachable yet ({Message}); retrying in {Delay}", ex.Message, delay);
+                await Task.Delay(delay, stoppingToken);
+                delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2));
+            }
+        }
     }
 
     private async Task HandleAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stopping)

@@ -1,6 +1,6 @@
 using RabbitMQ.Client;
 
-namespace LazyLecture.ServiceDefaults.Clients;
+namespace LazyLecture.Contracts.Messaging;
 
 /// <summary>Queue declarations shared by publishers and consumers, so both sides always declare the same arguments.</summary>
 public static class RabbitMqTopology
