@@ -22,7 +22,7 @@ var migrations = builder.AddProject<Projects.LazyLecture_MigrationService>(Resou
     .WaitFor(database);
 
 var api = builder.AddProject<Projects.LazyLecture_Api>(ResourceNames.Api)
-    .WithHttpEndpoint(port: builder.Configuration.GetValue("AppHost:ApiPort", 5080))
+    .WithHttpEndpoint(port: builder.Configuration.GetValue("AppHost:ApiPort", 5080) is > 0 and var apiPort ? apiPort : null)
     .WithReplicas(builder.Configuration.GetValue("AppHost:ApiReplicas", 1))
     .WithReference(database)
     .WithReference(rabbitmq)

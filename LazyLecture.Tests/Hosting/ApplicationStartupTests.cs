@@ -1,6 +1,9 @@
 using System.Net;
 using LazyLecture.Contracts;
-using LazyLecture.Hosting;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Aspire.Hosting.Testing;
 using LazyLecture.Tests.Infrastructure;
 using Npgsql;
 using Xunit;
@@ -18,8 +21,10 @@ public sealed class ApplicationStartupTests(AppHostFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
-        Assert.Equal(ResourceState.Healthy, fixture.App.GetState(ResourceNames.Worker));
-        Assert.Equal(ResourceState.Finished, fixture.App.GetState(ResourceNames.Migrations));
+        Assert.Equal(HealthStatus.Healthy, fixture.Application.Snapshots.Single(ResourceNames.Worker).Snapshot.HealthStatus);
+        var migrations = fixture.Application.Snapshots.Single(ResourceNames.Migrations).Snapshot;
+        Assert.Equal(KnownResourceStates.Finished, migrations.State?.Text);
+        Assert.Equal(0, migrations.ExitCode);
 
         using var worker = fixture.App.CreateHttpClient(ResourceNames.Worker);
         using var workerReady = await worker.GetAsync("/health/ready", TestContext.Current.CancellationToken);

@@ -1,6 +1,6 @@
 using System.Net;
+using Aspire.Hosting.ApplicationModel;
 using LazyLecture.Contracts;
-using LazyLecture.Hosting;
 using LazyLecture.Tests.Infrastructure;
 using Xunit;
 
@@ -10,10 +10,11 @@ namespace LazyLecture.Tests.Hosting;
 [CollectionDefinition(nameof(FaultTests), DisableParallelization = true)]
 public sealed class FaultTests;
 
+/// <summary>Resources stopped and started through Aspire's own resource commands (the dashboard's Stop and Start buttons).</summary>
 [Collection(nameof(FaultTests))]
 public sealed class ResourceFaultTests(AppHostFixture fixture)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
     [Fact]
     public async Task Api_readiness_turns_503_while_rabbitmq_is_down_and_recovers_with_the_worker_after_restart()
@@ -22,7 +23,7 @@ public sealed class ResourceFaultTests(AppHostFixture fixture)
         using var worker = fixture.App.CreateHttpClient(ResourceNames.Worker);
         Assert.Equal(HttpStatusCode.OK, await ReadinessAsync(api));
 
-        await fixture.App.StopResourceAsync(ResourceNames.RabbitMq);
+        await fixture.App.StopResourceAsync(ResourceNames.RabbitMq, TestContext.Current.CancellationToken);
         try
         {
             await Eventually.MatchesAsync(() => ReadinessAsync(api), s => s == HttpStatusCode.ServiceUnavailable, Patience, "API readiness 503 with RabbitMQ stopped");
@@ -39,15 +40,49 @@ public sealed class ResourceFaultTests(AppHostFixture fixture)
     }
 
     [Fact]
-    public async Task A_crashed_service_is_restarted_by_the_apphost()
+    public async Task While_postgresql_is_stopped_the_api_answers_503_and_afterwards_every_saved_account_is_still_there()
     {
-        using var api = fixture.App.CreateHttpClient(ResourceNames.Api);
+        using var session = new ApiSession(fixture);
+        var username = ApiSession.NewUsername();
+        await session.RegisterAsync(username);
 
-        await fixture.App.KillResourceAsync(ResourceNames.Api, restart: true);
+        await fixture.App.StopResourceAsync(ResourceNames.Postgres, TestContext.Current.CancellationToken);
+        try
+        {
+            await Eventually.MatchesAsync(() => ReadinessAsync(session.Http), s => s == HttpStatusCode.ServiceUnavailable, Patience, "API readiness 503 with PostgreSQL stopped");
+            using var login = await session.PostJsonAsync("/api/v1/auth/login", new { username, password = ApiSession.GoodPassword });
+            Assert.True((int)login.StatusCode >= 500 && login.Content.Headers.ContentType?.MediaType == "application/problem+json",
+                $"a login with the database down answered {(int)login.StatusCode} {login.Content.Headers.ContentType}");
+        }
+        finally
+        {
+            await fixture.App.StartResourceAsync(ResourceNames.Postgres, TestContext.Current.CancellationToken);
+        }
 
-        await Eventually.MatchesAsync(() => Task.FromResult(fixture.App.GetState(ResourceNames.Api)), s => s != ResourceState.Healthy, Patience, "the API to be seen down");
-        await fixture.App.WaitForResourceHealthyAsync(ResourceNames.Api, TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, await ReadinessAsync(api));
+        await fixture.App.WaitForResourceHealthyAsync(ResourceNames.Postgres, TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await Eventually.MatchesAsync(() => ReadinessAsync(session.Http), s => s == HttpStatusCode.OK, Patience, "API readiness 200 after PostgreSQL restarted");
+        await session.LoginAsync(username);
+    }
+
+    [Fact]
+    public async Task A_stopped_worker_is_reported_exited_and_comes_back_healthy_when_started()
+    {
+        await fixture.App.StopResourceAsync(ResourceNames.Worker, TestContext.Current.CancellationToken);
+        try
+        {
+            await Eventually.MatchesAsync(() => Task.FromResult(fixture.Application.Snapshots.Single(ResourceNames.Worker).Snapshot.State?.Text),
+                state => state is "Exited" or "Finished", Patience, "the worker to be seen stopped");
+        }
+        finally
+        {
+            await fixture.App.StartResourceAsync(ResourceNames.Worker, TestContext.Current.CancellationToken);
+        }
+
+        await Eventually.MatchesAsync(() => Task.FromResult(fixture.Application.Snapshots.Single(ResourceNames.Worker).Snapshot),
+            worker => worker.State?.Text == KnownResourceStates.Running && worker.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
+            Patience, "the worker running and healthy again");
+        using var client = fixture.App.CreateHttpClient(ResourceNames.Worker);
+        Assert.Equal(HttpStatusCode.OK, await ReadinessAsync(client));
     }
 
     private static async Task<HttpStatusCode> ReadinessAsync(HttpClient client)

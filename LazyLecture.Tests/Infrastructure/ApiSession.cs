@@ -17,9 +17,10 @@ public sealed class ApiSession : IDisposable
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public ApiSession(AppHostFixture fixture)
+    /// <param name="baseAddress">One API replica's own address; by default the API endpoint (with several replicas, DCP's proxy spreads requests over them).</param>
+    public ApiSession(AppHostFixture fixture, string? baseAddress = null)
     {
-        Http = fixture.App.CreateHttpClient(ResourceNames.Api);
+        Http = baseAddress is null ? fixture.App.CreateHttpClient(ResourceNames.Api) : new HttpClient { BaseAddress = new Uri(baseAddress) };
         ClientAddress = $"10.{RandomNumberGenerator.GetInt32(256)}.{RandomNumberGenerator.GetInt32(256)}.{RandomNumberGenerator.GetInt32(1, 255)}";
         Http.DefaultRequestHeaders.Add("X-Forwarded-For", ClientAddress);
         Fixture = fixture;
@@ -99,7 +100,7 @@ public sealed class ApiSession : IDisposable
     }
 
     private static readonly SemaphoreSlim AdminLogin = new(1, 1);
-    private static readonly Dictionary<LazyLecture.Hosting.DistributedApplication, Tokens> AdminTokens = [];
+    private static readonly Dictionary<Aspire.Hosting.DistributedApplication, Tokens> AdminTokens = [];
 
     public static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancellation))!.AsObject();

@@ -1,4 +1,6 @@
-using LazyLecture.Hosting;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Xunit;
 
 namespace LazyLecture.Tests.Infrastructure;
@@ -9,30 +11,32 @@ namespace LazyLecture.Tests.Infrastructure;
 /// </summary>
 public abstract class OwnApplicationFixture : IAsyncLifetime
 {
-    private DistributedApplication? _app;
+    private TestApplication? _application;
 
-    public DistributedApplication App => _app ?? throw new InvalidOperationException("The application has not started.");
+    public DistributedApplication App => Application.App;
+
+    public TestApplication Application => _application ?? throw new InvalidOperationException("The application has not started.");
 
     /// <summary>Lets the shared session helpers (login, upload, worker calls) talk to this application.</summary>
     public AppHostFixture AsFixture { get; } = new();
 
     public async ValueTask InitializeAsync()
     {
-        _app = await AppHostFixture.StartApplicationAsync(Configure);
-        AsFixture.Use(_app);
+        _application = await TestApplication.StartAsync(Configure);
+        AsFixture.Use(_application);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_application is not null)
         {
-            await _app.DisposeAsync();
+            await _application.DisposeAsync();
         }
     }
 
     /// <summary>Changes this application's resources before it is built.</summary>
-    protected abstract void Configure(DistributedApplicationBuilder builder);
+    protected abstract void Configure(IDistributedApplicationTestingBuilder builder);
 
-    protected static ProjectResource Project(DistributedApplicationBuilder builder, string name) =>
-        builder.Resources.OfType<ProjectResource>().Single(r => r.Name == name);
+    protected static IResourceBuilder<ProjectResource> Project(IDistributedApplicationTestingBuilder builder, string name) =>
+        builder.CreateResourceBuilder<ProjectResource>(name);
 }

@@ -15,7 +15,7 @@ public sealed class BrokerOutageTests(AppHostFixture fixture)
         using var api = new ApiSession(fixture);
         var (_, tokens) = await api.NewUploaderAsync();
 
-        await fixture.App.StopResourceAsync(ResourceNames.RabbitMq);
+        await fixture.App.StopResourceAsync(ResourceNames.RabbitMq, ApiSession.Cancellation);
         int id;
         try
         {

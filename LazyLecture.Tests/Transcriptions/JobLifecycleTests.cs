@@ -152,7 +152,7 @@ public sealed class JobLifecycleTests(AppHostFixture fixture)
         var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
         await api.ReportStateAsync(id, "in_progress");
         await api.SaveChunkAsync(id, 0, "to be deleted", (0, 1, "to be deleted"));
-        var audio = Path.Combine(fixture.App.Options.StateDirectory, "data", "audio", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var audio = Path.Combine(fixture.AudioDirectory, id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(File.Exists(audio), "the audio is stored under the transcription's id");
 
         using var delete = await api.SendAsync(HttpMethod.Delete, $"/api/v1/transcriptions/{id}", null, tokens.Access);

@@ -1,5 +1,6 @@
 using LazyLecture.Contracts;
-using LazyLecture.Hosting;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
 using LazyLecture.Tests.Infrastructure;
 using Xunit;
 
@@ -8,9 +9,15 @@ namespace LazyLecture.Tests.Transcriptions;
 /// <summary>A complete application with two API replicas: the SPEC's live progress "with any number of API replicas".</summary>
 public sealed class TwoApiReplicasFixture : OwnApplicationFixture
 {
-    public IReadOnlyList<string> ApiReplicas => App.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.Api).HttpEndpoints;
+    /// <summary>
+    /// Each replica's own address (the API endpoint itself is DCP's proxy, which spreads requests over both): the URL DCP
+    /// gave that replica's process in ASPNETCORE_URLS.
+    /// </summary>
+    public IReadOnlyList<string> ApiReplicas => [.. Application.Snapshots.Instances(ResourceNames.Api)
+        .Select(replica => File.ReadAllText($"/proc/{ResourceSnapshots.ProcessId(replica)}/environ").Split('\0')
+            .Single(variable => variable.StartsWith("ASPNETCORE_URLS=", StringComparison.Ordinal))["ASPNETCORE_URLS=".Length..].Split(';')[0])];
 
-    protected override void Configure(DistributedApplicationBuilder builder) => Project(builder, ResourceNames.Api).Replicas = 2;
+    protected override void Configure(IDistributedApplicationTestingBuilder builder) => Project(builder, ResourceNames.Api).WithReplicas(2);
 }
 
 public sealed class LiveProgressAcrossReplicasTests(TwoApiReplicasFixture replicas) : IClassFixture<TwoApiReplicasFixture>
@@ -19,7 +26,7 @@ public sealed class LiveProgressAcrossReplicasTests(TwoApiReplicasFixture replic
     public async Task A_stream_on_one_replica_shows_changes_saved_through_the_other()
     {
         Assert.Equal(2, replicas.ApiReplicas.Count);
-        using var api = new ApiSession(replicas.AsFixture); // the first replica: uploads and the worker's reports
+        using var api = new ApiSession(replicas.AsFixture, baseAddress: replicas.ApiReplicas[0]); // uploads and the worker's reports
         using var second = new HttpClient { BaseAddress = new Uri(replicas.ApiReplicas[1]) };
         var (_, tokens) = await api.NewUploaderAsync();
         var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);

@@ -36,7 +36,7 @@ public sealed class RejectedUploadTests(AppHostFixture fixture)
         Assert.Equal(filesBefore, AudioFiles());
     }
 
-    private string AudioDirectory => Path.Combine(fixture.App.Options.StateDirectory, "data", "audio");
+    private string AudioDirectory => Path.Combine(fixture.AudioDirectory);
 
     /// <summary>Every file in the audio store, staging area included.</summary>
     private List<string> AudioFiles() =>

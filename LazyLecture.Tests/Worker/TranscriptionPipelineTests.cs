@@ -123,17 +123,21 @@ public sealed class TranscriptionPipelineTests(WorkerPipelineFixture pipeline)
         var id = await UploadAsync(api, tokens, await LongRecordingAsync(repeats: 10), chunkSizeSecs: 10);
         await Eventually.MatchesAsync(() => api.GetTranscriptionAsync(tokens.Access, id), t => t["chunks_done"]!.GetValue<int>() >= 2, JobPatience, "two chunks saved");
 
-        // Kill every worker (whichever holds the job dies mid-chunk), then bring them back.
-        for (var replica = 1; replica <= WorkerPipelineFixture.WorkerReplicas; replica++)
+        // Kill every worker (whichever holds the job dies mid-chunk), then bring them back with Aspire's start command.
+        var workers = pipeline.Application.Snapshots.Instances(ResourceNames.Worker);
+        Assert.Equal(WorkerPipelineFixture.WorkerReplicas, workers.Count);
+        foreach (var worker in workers)
         {
-            await pipeline.App.KillResourceAsync($"{ResourceNames.Worker}-{replica}", restart: false);
+            ApplicationExtensions.KillProcessTree(ResourceSnapshots.ProcessId(worker));
         }
 
         var saved = (await api.GetTranscriptionAsync(tokens.Access, id))["chunks_done"]!.GetValue<int>();
         Assert.True(saved < 11, "the job finished before the workers were killed; the test needs a longer recording");
-        for (var replica = 1; replica <= WorkerPipelineFixture.WorkerReplicas; replica++)
+        await Eventually.MatchesAsync(() => Task.FromResult(pipeline.Application.Snapshots.Instances(ResourceNames.Worker)),
+            instances => instances.All(w => w.Snapshot.State?.Text is "Exited" or "Finished"), JobPatience, "DCP to see both workers gone");
+        foreach (var worker in workers)
         {
-            await pipeline.App.StartResourceAsync($"{ResourceNames.Worker}-{replica}", ApiSession.Cancellation);
+            await pipeline.App.StartInstanceAsync(worker.ResourceId, ApiSession.Cancellation);
         }
 
         await WaitForStateAsync(api, tokens, id, "completed");

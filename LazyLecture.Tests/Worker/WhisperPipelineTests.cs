@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using LazyLecture.Contracts;
-using LazyLecture.Hosting;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
 using LazyLecture.Tests.Infrastructure;
 using Xunit;
 
@@ -9,15 +10,15 @@ namespace LazyLecture.Tests.Worker;
 /// <summary>An application whose worker runs the Whisper engine on the synthetic micro model from the shared folder.</summary>
 public sealed class WhisperPipelineFixture : OwnApplicationFixture
 {
-    protected override void Configure(DistributedApplicationBuilder builder)
+    protected override void Configure(IDistributedApplicationTestingBuilder builder)
     {
         var worker = Project(builder, ResourceNames.Worker);
-        worker.Environment["Worker__ConsumeJobs"] = () => "true";
-        worker.Environment["Worker__Engine"] = () => "whisper";
-        worker.Environment["Engines__Whisper__ModelPath"] = () => SharedAssets.PathOf("models/synthetic-micro.en.bin");
+        worker.WithEnvironment("Worker__ConsumeJobs", "true");
+        worker.WithEnvironment("Worker__Engine", "whisper");
+        worker.WithEnvironment("Engines__Whisper__ModelPath", SharedAssets.PathOf("models/synthetic-micro.en.bin"));
         // whisper-cli's -nf: the golden output was decoded greedily without temperature fall-back.
-        worker.Environment["Engines__Whisper__NoFallback"] = () => "true";
-        worker.Environment["Engines__Whisper__Threads"] = () => "2";
+        worker.WithEnvironment("Engines__Whisper__NoFallback", "true");
+        worker.WithEnvironment("Engines__Whisper__Threads", "2");
     }
 }
 

@@ -1,5 +1,6 @@
 using LazyLecture.Contracts;
-using LazyLecture.Hosting;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
 using LazyLecture.Tests.Infrastructure;
 using Xunit;
 
@@ -13,12 +14,12 @@ public sealed class WorkerPipelineFixture : OwnApplicationFixture
 {
     public const int WorkerReplicas = 2;
 
-    protected override void Configure(DistributedApplicationBuilder builder)
+    protected override void Configure(IDistributedApplicationTestingBuilder builder)
     {
         var worker = Project(builder, ResourceNames.Worker);
-        worker.Replicas = WorkerReplicas;
-        worker.Environment["Worker__ConsumeJobs"] = () => "true";
-        worker.Environment["Worker__Engine"] = () => "pocketsphinx";
+        worker.WithReplicas(WorkerReplicas);
+        worker.WithEnvironment("Worker__ConsumeJobs", "true");
+        worker.WithEnvironment("Worker__Engine", "pocketsphinx");
     }
 }
 

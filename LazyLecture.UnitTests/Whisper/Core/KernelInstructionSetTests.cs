@@ -45,7 +45,6 @@ public sealed class KernelInstructionSetTests
         {
             [name] = value,
             [ExpectedVectorWidthSetting] = expectedVectorWidth.ToString(CultureInfo.InvariantCulture),
-            [AppHostFixture.WithoutApplicationSetting] = "1",
         };
 
         var run = await ChildTestRun.RunClassAsync(typeof(KernelTests), environment, ChildTimeout, TestContext.Current.CancellationToken);

@@ -1,0 +1,112 @@
+using System.Globalization;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using LazyLecture.Contracts;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LazyLecture.Tests.Infrastructure;
+
+/// <summary>
+/// One started application of the AppHost, with what tests need beside Aspire's own API: its state folder (deleted on
+/// dispose) and the latest snapshot of every resource, kept from Aspire's resource notifications.
+/// </summary>
+public sealed class TestApplication : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopWatching = new();
+    private readonly Task _watching;
+
+    private TestApplication(DistributedApplication app, string stateDirectory)
+    {
+        App = app;
+        StateDirectory = stateDirectory;
+        _watching = Task.Run(() => WatchAsync(_stopWatching.Token));
+    }
+
+    public DistributedApplication App { get; }
+
+    public string StateDirectory { get; }
+
+    public string AudioDirectory => Path.Combine(StateDirectory, "audio");
+
+    public ResourceSnapshots Snapshots { get; } = new();
+
+    /// <summary>
+    /// Starts a complete, independent instance: the suite's settings (a small upload cap; workers that stay connected but
+    /// take no jobs, so API tests drive the job state machine themselves), then <paramref name="configure"/>'s changes.
+    /// </summary>
+    public static async Task<TestApplication> StartAsync(Action<IDistributedApplicationTestingBuilder>? configure = null)
+    {
+        // Readable by PostgreSQL's own user when the suite runs as root, so its data stays inside this folder.
+        var stateDirectory = Directory.CreateTempSubdirectory("lazylecture-test-").FullName;
+        File.SetUnixFileMode(stateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+
+        using var timeout = new CancellationTokenSource(AppHostFixture.StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.LazyLecture_AppHost>(
+            [
+                $"--AppHost:StateDirectory={stateDirectory}",
+                "--AppHost:EphemeralData=true",
+                // Random ports: several applications (and a developer's own) run side by side.
+                "--AppHost:ApiPort=0",
+            ],
+            (options, _) => options.DisableDashboard = true,
+            timeout.Token);
+        builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Api)
+            .WithEnvironment("Transcriptions__MaxUploadBytes", AppHostFixture.MaxUploadBytes.ToString(CultureInfo.InvariantCulture));
+        builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Worker)
+            .WithEnvironment("Worker__ConsumeJobs", "false");
+        configure?.Invoke(builder);
+
+        var app = await builder.BuildAsync(timeout.Token);
+        var application = new TestApplication(app, stateDirectory);
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Api, timeout.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Worker, timeout.Token);
+        }
+        catch (Exception ex)
+        {
+            var states = application.Snapshots.Describe();
+            await application.DisposeAsync();
+            throw new InvalidOperationException($"The application did not start: {ex.Message}{Environment.NewLine}{states}", ex);
+        }
+
+        return application;
+    }
+
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var update in App.Services.GetRequiredService<ResourceNotificationService>().WatchAsync(cancellationToken))
+            {
+                Snapshots.Record(update);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await _stopWatching.CancelAsync();
+        await _watching;
+        _stopWatching.Dispose();
+        // A server may still be writing its last files while it exits: try again for a few seconds.
+        for (var attempt = 0; Directory.Exists(StateDirectory) && attempt < 10; attempt++)
+        {
+            try
+            {
+                Directory.Delete(StateDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+    }
+}
