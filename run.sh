@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole LazyLecture system (PostgreSQL, RabbitMQ, migrations, API, worker) through the AppHost.
-# Options are passed to the AppHost, e.g. ./run.sh --api-port 5090 --workers 2. Ctrl+C stops everything.
+# Runs the whole LazyLecture system through its .NET Aspire AppHost: PostgreSQL, RabbitMQ, the migrations, the API and the
+# worker(s), with the Aspire dashboard. Options go to the AppHost, e.g. ./run.sh --api-port 5090 --workers 2
+# (see README). Ctrl+C or SIGTERM stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")"
 source eng/prerequisites.sh
@@ -8,5 +9,14 @@ source eng/whisper-model.sh
 
 say "Building (Release)…"
 dotnet build LazyLecture.AppHost -c Release -nologo -v quiet
-say "Starting the AppHost"
+
+# What Properties/launchSettings.json gives `dotnet run`: the dashboard and its OTLP receiver, on loopback only, over
+# plain http (no development certificate is needed on a machine that only talks to itself).
+export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}"
+export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://localhost:18888}"
+export ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="${ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL:-http://localhost:18889}"
+export ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="${ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL:-http://localhost:18890}"
+export ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
+
+say "Starting the AppHost: the dashboard's login link follows; the API will answer at http://localhost:5080 (docs: /scalar)"
 exec LazyLecture.AppHost/bin/Release/net10.0/LazyLecture.AppHost "$@"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole LazyLecture test suite: unit, engine parity and end-to-end tests through the AppHost test host.
-# Extra arguments go to the test runner, e.g. ./test.sh --filter-namespace "LazyLecture.Tests.Hosting".
+# Runs the whole LazyLecture test suite: the unit and engine-parity tests (LazyLecture.UnitTests, no application), then
+# the end-to-end tests (LazyLecture.Tests), which start the application from the AppHost with Aspire.Hosting.Testing.
+# Extra arguments go to both test runners, e.g. ./test.sh --filter-namespace "LazyLecture.Tests.Hosting".
 set -euo pipefail
 cd "$(dirname "$0")"
 source eng/prerequisites.sh
@@ -17,17 +18,23 @@ else
 fi
 
 say "Building (Release)…"
+dotnet build LazyLecture.UnitTests -c Release -nologo -v quiet
 dotnet build LazyLecture.Tests -c Release -nologo -v quiet
 
-say "Running tests…"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-set +e
-dotnet test --project LazyLecture.Tests -c Release --no-build -- "$@" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-set -e
+status=0
+for project in LazyLecture.UnitTests LazyLecture.Tests; do
+  say "Running $project…"
+  set +e
+  dotnet test --project "$project" -c Release --no-build -- "$@" 2>&1 | tee -a "$log"
+  project_status=${PIPESTATUS[0]}
+  set -e
+  # Exit code 8: the filter matched no test in this project, which is fine when the other one has them.
+  if [ "$project_status" -ne 0 ] && [ "$project_status" -ne 8 ]; then status=$project_status; fi
+done
 
-# The Microsoft.Testing.Platform summary is not the plain totals line; print that line ourselves.
-count() { grep -E "^\s+$1: [0-9]+" "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
-echo "$(count succeeded) passed, $(count failed) failed, $(count skipped) skipped"
+# The Microsoft.Testing.Platform summary is not the plain totals line: add up both projects' summaries ourselves.
+total() { grep -E "^\s+$1: [0-9]+" "$log" | grep -oE '[0-9]+' | awk '{ sum += $1 } END { print sum + 0 }'; }
+echo "$(total succeeded) passed, $(total failed) failed, $(total skipped) skipped"
 exit "$status"

@@ -2,7 +2,7 @@ using LazyLecture.AppHost.Infrastructure;
 using LazyLecture.Contracts;
 
 // The LazyLecture application: what runs, how it is wired, and what waits for what.
-var builder = DistributedApplication.CreateBuilder(args);
+var builder = DistributedApplication.CreateBuilder(CommandLineOptions.Expand(args));
 
 // Secrets: generated on first run and kept in the AppHost's user secrets (Aspire's persisted parameters); set
 // Parameters:<name> to choose them. The dashboard shows them masked; none is ever logged.
@@ -34,7 +34,7 @@ var api = builder.AddProject<Projects.LazyLecture_Api>(ResourceNames.Api)
     .WaitFor(rabbitmq)
     .WaitForCompletion(migrations);
 
-builder.AddProject<Projects.LazyLecture_Worker>(ResourceNames.Worker)
+var worker = builder.AddProject<Projects.LazyLecture_Worker>(ResourceNames.Worker)
     .WithHttpEndpoint()
     .WithReplicas(builder.Configuration.GetValue("AppHost:WorkerReplicas", 1))
     .WithReference(rabbitmq)
@@ -44,5 +44,9 @@ builder.AddProject<Projects.LazyLecture_Worker>(ResourceNames.Worker)
     .WaitFor(rabbitmq)
     .WaitFor(api)
     .WaitForCompletion(migrations);
+if (builder.Configuration["AppHost:WorkerEngine"] is { Length: > 0 } engine)
+{
+    worker.WithEnvironment("Worker__Engine", engine); // whisper or pocketsphinx; by default the worker picks (see README)
+}
 
 builder.Build().Run();

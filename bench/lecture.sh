@@ -22,11 +22,17 @@ speech="$shared/audio/jfk.wav"
 
 work="$(mktemp -d /tmp/lazylecture-bench-XXXXXX)"
 apphost_pid=""
+# Every process the AppHost started (DCP, the servers, the services), found through the process tree.
+descendants() { local pid; for pid in $(ps -o pid= --ppid "$1"); do echo "$pid"; descendants "$pid"; done; }
 cleanup() {
   if [ -n "$apphost_pid" ] && kill -0 "$apphost_pid" 2>/dev/null; then
     say "Stopping the system…"
-    kill -INT "$apphost_pid"; wait "$apphost_pid" 2>/dev/null || true
+    local started; started=$(descendants "$apphost_pid")
+    # SIGTERM: a background process of a script ignores SIGINT.
+    kill -TERM "$apphost_pid"; wait "$apphost_pid" 2>/dev/null || true
+    for pid in $started; do kill -TERM "$pid" 2>/dev/null || true; done
   fi
+  chmod -R u+w "$work" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -40,16 +46,19 @@ say "Building (Release)…"
 dotnet build LazyLecture.AppHost -c Release -nologo -v quiet >/dev/null
 # Ports nobody listens on (checked against the kernel's table of listening sockets).
 free_port() { local port; while :; do port=$(shuf -i 20000-60000 -n 1); ss -ltn "sport = :$port" | grep -q LISTEN || { echo "$port"; return; }; done; }
-api_port=$(free_port) dash_port=$(free_port)
+api_port=$(free_port)
 admin_password="Bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')!"
 api="http://localhost:$api_port"
+mkdir -m 0711 "$work/state"
 
-say "Starting the system (output in $work/apphost.log)…"
-env Admin__Password="$admin_password" ${engine:+Worker__Engine=$engine} \
+say "Starting the system (AppHost output in $work/apphost.log)…"
+env DOTNET_ENVIRONMENT=Development ASPNETCORE_URLS="http://localhost:$(free_port)" \
+  ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://localhost:$(free_port)" ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://localhost:$(free_port)" \
+  ASPIRE_ALLOW_UNSECURED_TRANSPORT=true "Parameters__admin-password=$admin_password" \
   LazyLecture.AppHost/bin/Release/net10.0/LazyLecture.AppHost \
-  --state-dir "$work/state" --api-port "$api_port" --dashboard-port "$dash_port" >"$work/apphost.log" 2>&1 &
+  --state-dir "$work/state" --api-port "$api_port" ${engine:+--engine "$engine"} >"$work/apphost.log" 2>&1 &
 apphost_pid=$!
-until grep -q "All resources are healthy" "$work/apphost.log"; do
+until [ "$(curl -s -o /dev/null -w '%{http_code}' "$api/health/ready")" = 200 ]; do
   kill -0 "$apphost_pid" 2>/dev/null || { tail -30 "$work/apphost.log"; exit 1; }
   sleep 1
 done
@@ -74,10 +83,18 @@ echo >&2
 wall=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 [ "$state" = completed ] || { echo "The job ended as $state." >&2; exit 1; }
 
-# Peak resident memory (VmHWM) of the worker and the API, found through the dashboard's process list.
-peak_mb() { local pid; pid=$(curl -sf "http://localhost:$dash_port/api/resources" | jq -r ".[] | select(.name == \"$1\") | .pids[0]"); awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$pid/status"; }
-worker_mb=$(peak_mb worker) api_mb=$(peak_mb api)
-engine_used=$(grep -o "Transcription engine: [a-z]*" "$work/apphost.log" | head -1 | cut -d' ' -f3)
+# Peak resident memory (VmHWM) of the worker and the API: their processes among the AppHost's descendants.
+peak_mb() {
+  local pid
+  for pid in $(descendants "$apphost_pid"); do
+    if [ "$(readlink -f "/proc/$pid/exe" 2>/dev/null)" = "$PWD/$1/bin/Release/net10.0/$1" ]; then
+      awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$pid/status"; return
+    fi
+  done
+  echo "?"
+}
+worker_mb=$(peak_mb LazyLecture.Worker) api_mb=$(peak_mb LazyLecture.Api)
+engine_used=${engine:-${AppHost__WhisperModelPath:+whisper}}
 rtf=$(awk -v w="$wall" -v a="$seconds" 'BEGIN { printf "%.3f", w / a }')
 echo "engine: ${engine_used:-unknown}   chunks of ${chunk_secs} s"
 echo "audio: ${seconds} s   wall: ${wall} s   RTF: ${rtf}"

@@ -12,8 +12,9 @@ public sealed class AdministratorPasswordDefault : ParameterDefault
 
     private readonly GenerateParameterDefault _generated = new() { MinLength = 22, Special = false, MinLower = 1, MinUpper = 1, MinNumeric = 1 };
 
-    /// <summary>In a deployment the provisioning tool generates it; its own special characters count there too.</summary>
-    public override void WriteToManifest(Aspire.Hosting.Publishing.ManifestPublishingContext context) => _generated.WriteToManifest(context);
+    /// <summary>In a deployment the provisioning tool (azd) generates it, asked for every character class the rules need.</summary>
+    public override void WriteToManifest(Aspire.Hosting.Publishing.ManifestPublishingContext context) =>
+        new GenerateParameterDefault { MinLength = 22, MinLower = 1, MinUpper = 1, MinNumeric = 1, MinSpecial = 1 }.WriteToManifest(context);
 
     public override string GetDefaultValue()
     {
