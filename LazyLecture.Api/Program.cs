@@ -1,3 +1,4 @@
+using LazyLecture.Api.ApiKeys;
 using LazyLecture.Api.Auth;
 using LazyLecture.Api.Compat;
 using LazyLecture.Api.Data;
@@ -32,6 +33,7 @@ app.MapDefaultEndpoints();
 app.MapApiDocumentation();
 app.MapAuthApi();
 app.MapUsersApi();
+app.MapApiKeysApi();
 app.MapTranscriptionsApi();
 app.MapLiveProgressApi();
 app.MapWorkerApi();

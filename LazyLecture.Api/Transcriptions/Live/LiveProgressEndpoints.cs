@@ -50,7 +50,9 @@ public static class LiveProgressEndpoints
     // The authentication handler has validated these claims; the stream rechecks them while it lasts.
     private static StreamCaller Caller(ClaimsPrincipal user)
     {
-        var stamp = user.FindFirstValue(TokenIssuer.StampClaim) ?? throw new InvalidOperationException("An authenticated token carries a stamp.");
+        // A stream rechecks the sign-in it was opened with (expiry, security stamp); an API key has neither, so it is refused here.
+        var stamp = user.FindFirstValue(TokenIssuer.StampClaim)
+            ?? throw new Errors.ForbiddenException("Live event streams need a password sign-in (an access token), not an API key.");
         var expires = long.Parse(user.FindFirstValue("exp") ?? throw new InvalidOperationException("An authenticated token carries an expiry."), CultureInfo.InvariantCulture);
         return new StreamCaller(user.UserId(), stamp, DateTimeOffset.FromUnixTimeSeconds(expires));
     }
