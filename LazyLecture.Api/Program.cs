@@ -3,6 +3,7 @@ using LazyLecture.Api.Auth;
 using LazyLecture.Api.Compat;
 using LazyLecture.Api.Data;
 using LazyLecture.Api.Extensions;
+using LazyLecture.Api.OpenAi;
 using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Transcriptions.Internal;
 using LazyLecture.Api.Transcriptions.Live;
@@ -39,5 +40,6 @@ app.MapLiveProgressApi();
 app.MapWorkerApi();
 app.MapAuthCompatApi();
 app.MapTranscriptionsCompatApi();
+app.MapOpenAiApi();
 
 app.Run();

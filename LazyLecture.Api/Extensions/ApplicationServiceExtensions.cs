@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using LazyLecture.Api.Auth;
 using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
+using LazyLecture.Api.OpenAi;
 using LazyLecture.Contracts;
 using LazyLecture.ServiceDefaults.Clients;
 using Microsoft.EntityFrameworkCore;
@@ -28,6 +29,7 @@ public static class ApplicationServiceExtensions
 
         builder.AddAuth();
         builder.AddTranscriptions();
+        builder.AddOpenAiCompatibility();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             // The original's wire format: snake_case names and enum values (in_progress, can_interact).

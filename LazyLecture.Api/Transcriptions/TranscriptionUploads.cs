@@ -140,6 +140,7 @@ public sealed class TranscriptionUploads(
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
             DeleteQuietly(committedLocation);
+            db.Entry(transcription).State = EntityState.Detached; // so that a caller who waits and tries again starts clean
             // Another upload of the same user won the race for the one active job.
             throw new ConflictException("You already have an active transcription. Cancel it or wait for it to finish before starting a new one.");
         }
