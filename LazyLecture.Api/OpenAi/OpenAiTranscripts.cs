@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 using LazyLecture.Api.Transcriptions.Export;
 
@@ -22,10 +21,10 @@ public sealed record OpenAiVerboseTranscript(
 
 /// <summary>
 /// A segment as OpenAI describes it. <c>seek</c> is where its chunk starts, in 10 ms frames. The decoder's per-segment
-/// statistics (token ids, average log-probability, no-speech probability) are not stored, so <c>tokens</c> is empty and
-/// those two are left out rather than made up; the compression ratio is computed from the text as openai-whisper does.
+/// statistics (token ids, average log-probability, compression ratio, no-speech probability) are not stored, so
+/// <c>tokens</c> is empty and the others are left out rather than made up.
 /// </summary>
-public sealed record OpenAiSegment(int Id, int Seek, double Start, double End, string Text, IReadOnlyList<int> Tokens, float Temperature, double CompressionRatio);
+public sealed record OpenAiSegment(int Id, int Seek, double Start, double End, string Text, IReadOnlyList<int> Tokens, float Temperature);
 
 public sealed record OpenAiWord(string Word, double Start, double End);
 
@@ -68,26 +67,7 @@ public static class OpenAiTranscripts
             Math.Round(segment.End, 3),
             segment.Text,
             [],
-            temperature,
-            Math.Round(CompressionRatio(segment.Text), 4))))];
-    }
-
-    /// <summary>openai-whisper's repetition measure: UTF-8 length over zlib-compressed length.</summary>
-    public static double CompressionRatio(string text)
-    {
-        var bytes = Encoding.UTF8.GetBytes(text);
-        if (bytes.Length == 0)
-        {
-            return 0;
-        }
-
-        using var compressed = new MemoryStream();
-        using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            zlib.Write(bytes);
-        }
-
-        return (double)bytes.Length / compressed.Length;
+            temperature)))];
     }
 
     // Whisper's own language names for the most used languages (the process runs with invariant globalization, so .NET's

@@ -73,7 +73,6 @@ public sealed class OpenAiSdkTests(OpenAiPipelineFixture pipeline) : IClassFixtu
             Assert.Equal(golden[i].Text, result.Segments[i].Text);
             Assert.Equal(golden[i].Start, result.Segments[i].StartTime.TotalSeconds, 0.005);
             Assert.Equal(golden[i].End, result.Segments[i].EndTime.TotalSeconds, 0.005);
-            Assert.True(result.Segments[i].CompressionRatio > 1, "the golden text repeats one word: it compresses well");
         }
 
         // Word timings come from the stored segments' words; the engine stores none yet, so the list is there and empty.
