@@ -149,6 +149,32 @@ public sealed class ApiKeyTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_key_follows_a_transcription_live_until_it_is_revoked()
+    {
+        using var api = new ApiSession(fixture);
+        var (_, tokens) = await api.NewUploaderAsync();
+        var (keyId, key) = await api.CreateApiKeyAsync(tokens.Access);
+        var id = await api.UploadOkAsync(key, TranscriptionClient.Jfk);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/transcriptions/{id}/events");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        using var response = await api.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ApiSession.Cancellation);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var events = new ServerSentEventReader(await response.Content.ReadAsStreamAsync(ApiSession.Cancellation));
+        using var soon = CancellationTokenSource.CreateLinkedTokenSource(ApiSession.Cancellation);
+        soon.CancelAfter(TimeSpan.FromSeconds(30));
+        Assert.Equal("state", (await events.ReadAsync(soon.Token))!.Name);
+
+        using (var revoke = await api.SendAsync(HttpMethod.Delete, $"/api/v1/users/me/api-keys/{keyId}", null, tokens.Access))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        }
+
+        var next = await events.ReadAsync(soon.Token); // noticed at the stream's next check, within 5 s
+        Assert.Equal("unauthorized", next!.Name);
+        Assert.Null(await events.ReadAsync(soon.Token));
+    }
+
+    [Fact]
     public async Task Failed_key_attempts_from_one_address_are_limited_with_429_and_retry_after()
     {
         using var api = new ApiSession(fixture);
