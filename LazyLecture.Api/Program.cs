@@ -1,6 +1,8 @@
+using LazyLecture.Api.ApiKeys;
 using LazyLecture.Api.Auth;
 using LazyLecture.Api.Compat;
 using LazyLecture.Api.Extensions;
+using LazyLecture.Api.OpenAi;
 using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Transcriptions.Internal;
 using LazyLecture.Api.Transcriptions.Live;
@@ -24,10 +26,12 @@ app.MapDefaultEndpoints();
 app.MapApiDocumentation();
 app.MapAuthApi();
 app.MapUsersApi();
+app.MapApiKeysApi();
 app.MapTranscriptionsApi();
 app.MapLiveProgressApi();
 app.MapWorkerApi();
 app.MapAuthCompatApi();
 app.MapTranscriptionsCompatApi();
+app.MapOpenAiApi();
 
 app.Run();

@@ -34,13 +34,18 @@ var api = builder.AddProject<Projects.LazyLecture_Api>(ResourceNames.Api)
     .WaitFor(rabbitmq)
     .WaitForCompletion(migrations);
 
+if (builder.WhisperModelName() is { } modelName)
+{
+    api.WithEnvironment("OpenAi__Model", modelName); // what /v1/models lists and OpenAI clients name
+}
+
 var worker = builder.AddProject<Projects.LazyLecture_Worker>(ResourceNames.Worker)
     .WithHttpEndpoint()
     .WithReplicas(builder.Configuration.GetValue("AppHost:WorkerReplicas", 1))
     .WithReference(rabbitmq)
     .WithReference(api)
     .WithEnvironment("Worker__ApiKey", workerApiKey)
-    .WithEnvironment("Engines__Whisper__ModelPath", builder.Configuration["AppHost:WhisperModelPath"] ?? "")
+    .WithEnvironment("Engines__Whisper__ModelPath", builder.WhisperModelPath())
     .WaitFor(rabbitmq)
     .WaitFor(api)
     .WaitForCompletion(migrations);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using LazyLecture.Api.ApiKeys;
 using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
 using LazyLecture.Api.Users;
@@ -30,7 +31,7 @@ public static class AuthenticationSetup
         services.AddAuthRateLimiting();
         services.Configure<ForwardedHeadersOptions>(options => options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddAuthentication(ApiKeyAuthentication.BearerOrKeyScheme).AddJwtBearer().AddApiKeys();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<TokenIssuer>((bearer, tokens) =>
             {
@@ -44,7 +45,8 @@ public static class AuthenticationSetup
                 };
             });
         services.AddAuthorizationBuilder()
-            .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(nameof(UserRole.Admin)));
+            .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(nameof(UserRole.Admin)))
+            .AddPolicy(ApiKeyAuthentication.PasswordSessionPolicy, policy => policy.RequireAuthenticatedUser().RequireAssertion(context => !context.User.IsApiKeyCaller()));
         return builder;
     }
 

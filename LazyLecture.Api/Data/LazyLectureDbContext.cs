@@ -1,3 +1,4 @@
+using LazyLecture.Api.ApiKeys;
 using LazyLecture.Api.Auth;
 using LazyLecture.Api.Outbox;
 using LazyLecture.Api.Transcriptions;
@@ -12,6 +13,8 @@ public sealed class LazyLectureDbContext(DbContextOptions<LazyLectureDbContext> 
     public DbSet<User> Users => Set<User>();
 
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using LazyLecture.Api.Auth;
 using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
+using LazyLecture.Api.OpenAi;
 using LazyLecture.Contracts;
 
 namespace LazyLecture.Api.Extensions;
@@ -20,6 +21,7 @@ public static class ApplicationServiceExtensions
 
         builder.AddAuth();
         builder.AddTranscriptions();
+        builder.AddOpenAiCompatibility();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             // The original's wire format: snake_case names and enum values (in_progress, can_interact).

@@ -13,6 +13,8 @@ public sealed class Transcription
 {
     public const int MaxErrors = 3;
 
+    public const int MaxPromptLength = 2000;
+
     public int Id { get; private set; }
 
     public required int CreatorId { get; init; }
@@ -35,6 +37,17 @@ public sealed class Transcription
     public string AudioLocation { get; set; } = "";
 
     public string? OriginalFileName { get; init; }
+
+    /// <summary>Spoken language (ISO 639-1) asked for by the uploader; null: the worker's default.</summary>
+    public string? Language { get; init; }
+
+    /// <summary>Text to guide the decoder (the OpenAI route's <c>prompt</c>).</summary>
+    public string? Prompt { get; init; }
+
+    public float? Temperature { get; init; }
+
+    /// <summary>Translate into English instead of transcribing (the OpenAI route <c>/v1/audio/translations</c>).</summary>
+    public bool Translate { get; init; }
 
     public DateTimeOffset CreateDate { get; private set; } = DateTimeOffset.UtcNow;
 
@@ -122,6 +135,8 @@ internal sealed class TranscriptionConfiguration : IEntityTypeConfiguration<Tran
         builder.Property(t => t.AudioLocation).HasMaxLength(300);
         builder.Property(t => t.OriginalFileName).HasMaxLength(300);
         builder.Property(t => t.LastError).HasMaxLength(1000);
+        builder.Property(t => t.Language).HasMaxLength(16);
+        builder.Property(t => t.Prompt).HasMaxLength(Transcription.MaxPromptLength);
         builder.HasOne<Users.User>().WithMany().HasForeignKey(t => t.CreatorId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(t => new { t.CreatorId, t.CreateDate });
         // One active job per user, enforced by the database even when two uploads race.

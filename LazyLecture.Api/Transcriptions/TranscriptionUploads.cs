@@ -3,6 +3,7 @@ using LazyLecture.Api.Errors;
 using LazyLecture.Api.Outbox;
 using LazyLecture.Api.Transcriptions.Audio;
 using LazyLecture.Contracts;
+using LazyLecture.Contracts.Jobs;
 using LazyLecture.Contracts.Messaging;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -63,7 +64,7 @@ public sealed class TranscriptionUploads(
                     $"Audio must be between {settings.MinDurationSecs:0} and {settings.MaxDurationSecs:0} seconds long; this file is {audio.DurationSeconds:0.##} seconds.");
             }
 
-            return await CreateAsync(userId, audio.DurationSeconds, chunkSizeSecs ?? settings.ChunkSizeSecs, fileName, staged, cancellationToken);
+            return await CreateAsync(userId, audio.DurationSeconds, chunkSizeSecs ?? settings.ChunkSizeSecs, fileName, staged, DecodingOptions.Default, cancellationToken);
         }
     }
 
@@ -105,7 +106,11 @@ public sealed class TranscriptionUploads(
         throw ValidationFailedException.For(FieldName, $"The multipart field '{FieldName}' with a file is required.");
     }
 
-    private async Task<Transcription> CreateAsync(int userId, double duration, double chunkSizeSecs, string? fileName, StagedAudio staged, CancellationToken cancellationToken)
+    /// <summary>
+    /// Commits a staged, probed recording as a queued transcription with its job message (also used by the OpenAI-compatible
+    /// route). A <see cref="ConflictException"/> means the user's one active job was taken meanwhile.
+    /// </summary>
+    public async Task<Transcription> CreateAsync(int userId, double duration, double chunkSizeSecs, string? fileName, StagedAudio staged, DecodingOptions decoding, CancellationToken cancellationToken)
     {
         var transcription = new Transcription
         {
@@ -113,6 +118,10 @@ public sealed class TranscriptionUploads(
             AudioLenSecs = duration,
             ChunkSizeSecs = chunkSizeSecs,
             OriginalFileName = fileName is { Length: > 300 } ? fileName[..300] : fileName,
+            Language = decoding.Language,
+            Prompt = decoding.Prompt,
+            Temperature = decoding.Temperature,
+            Translate = decoding.Translate,
         };
 
         string? committedLocation = null;
@@ -131,6 +140,7 @@ public sealed class TranscriptionUploads(
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
             DeleteQuietly(committedLocation);
+            db.Entry(transcription).State = EntityState.Detached; // so that a caller who waits and tries again starts clean
             // Another upload of the same user won the race for the one active job.
             throw new ConflictException("You already have an active transcription. Cancel it or wait for it to finish before starting a new one.");
         }

@@ -90,7 +90,11 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
         }
     }
 
-    public async Task<ExportFile> ExportAsync(int userId, int id, ExportFormat format, CancellationToken cancellationToken)
+    public async Task<ExportFile> ExportAsync(int userId, int id, ExportFormat format, CancellationToken cancellationToken) =>
+        TranscriptExporter.Export(await ReadDocumentAsync(userId, id, cancellationToken), format);
+
+    /// <summary>The owner's transcript with its chunks and timed segments, in order (exports and the OpenAI-compatible answers).</summary>
+    public async Task<TranscriptDocument> ReadDocumentAsync(int userId, int id, CancellationToken cancellationToken)
     {
         var transcription = await FindOwnedAsync(userId, id, cancellationToken);
         var chunks = await db.TranscriptionChunks.AsNoTracking().Where(c => c.TranscriptionId == id).OrderBy(c => c.ChunkNo).ToListAsync(cancellationToken);
@@ -98,9 +102,8 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
             .OrderBy(s => s.ChunkNo).ThenBy(s => s.SegmentNo).ToListAsync(cancellationToken);
         var byChunk = segments.ToLookup(s => s.ChunkNo);
         var title = transcription.OriginalFileName is { Length: > 0 } name ? name : $"Transcription {id}";
-        var document = new TranscriptDocument(id, title,
+        return new TranscriptDocument(id, title,
             [.. chunks.Select(c => new TranscriptChunk(c.ChunkNo, c.Text, [.. byChunk[c.ChunkNo].Select(s => new TranscriptSegment(s.StartSecs, s.EndSecs, s.Text))]))]);
-        return TranscriptExporter.Export(document, format);
     }
 
     private async Task<Transcription> FindOwnedAsync(int userId, int id, CancellationToken cancellationToken, bool tracked = false)

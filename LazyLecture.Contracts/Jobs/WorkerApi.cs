@@ -27,7 +27,17 @@ public sealed record WorkerJobView(
     double ChunkSizeSecs,
     int ErrorCount,
     double ProgressSecs,
-    IReadOnlyList<int> SavedChunks);
+    IReadOnlyList<int> SavedChunks,
+    DecodingOptions? Decoding = null);
+
+/// <summary>
+/// The uploader's decoding choices (the OpenAI-compatible route's <c>language</c>, <c>prompt</c>, <c>temperature</c>, and
+/// translation into English); null fields mean the worker's configured defaults.
+/// </summary>
+public sealed record DecodingOptions(string? Language, string? Prompt, float? Temperature, bool Translate)
+{
+    public static DecodingOptions Default { get; } = new(null, null, null, false);
+}
 
 /// <summary>A state the worker reports: in_progress when it starts, processing_error on a failure, completed at the end.</summary>
 public sealed record StateReport(TranscriptionState State, string? Error);

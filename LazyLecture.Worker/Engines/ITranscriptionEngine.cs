@@ -1,3 +1,5 @@
+using LazyLecture.Contracts.Jobs;
+
 namespace LazyLecture.Worker.Engines;
 
 /// <summary>A piece of transcribed speech; times are seconds from the start of the samples given to the engine.</summary>
@@ -15,4 +17,13 @@ public interface ITranscriptionEngine
     /// <summary>Transcribes one chunk of 16 kHz mono samples, yielding segments as they are produced.</summary>
     /// <param name="progress">Receives the seconds of these samples processed so far.</param>
     IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, IProgress<double>? progress, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The same with the uploader's decoding choices. An engine that has no such choices (English-only PocketSphinx) uses
+    /// its configuration, but refuses a translation rather than return untranslated text.
+    /// </summary>
+    IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, DecodingOptions decoding, IProgress<double>? progress, CancellationToken cancellationToken) =>
+        decoding.Translate
+            ? throw new NotSupportedException($"The {Name} engine cannot translate; a multilingual Whisper model can.")
+            : TranscribeAsync(samples, progress, cancellationToken);
 }

@@ -94,7 +94,7 @@ public sealed class TranscriptionJobProcessor(
             var segments = new List<SegmentInput>();
             try
             {
-                await foreach (var segment in engine.TranscribeAsync(samples, progress, cancelled.Token))
+                await foreach (var segment in engine.TranscribeAsync(samples, view.Decoding ?? DecodingOptions.Default, progress, cancelled.Token))
                 {
                     segments.Add(new SegmentInput(chunkStart + segment.Start, chunkStart + segment.End, segment.Text));
                 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using LazyLecture.Api.ApiKeys;
 using LazyLecture.Api.Auth;
 using Microsoft.AspNetCore.Mvc;
 
@@ -17,7 +18,7 @@ public static class LiveProgressEndpoints
         - `chunk` — each saved chunk (those already saved come right after the snapshot; a re-saved chunk comes again);
           its `id:` is the chunk number: {chunk_no, text, segments: [{chunk_no, segment_no, start, end, text}]}.
         - `deleted` — {id}: the transcription was deleted.
-        - `unauthorized` — {detail}: the access token expired or was revoked (logout, password change, blocked account).
+        - `unauthorized` — {detail}: the access token expired or was revoked (logout, password change, blocked account), or the API key was revoked.
         The stream ends after a final state (completed, completed_partially, processing_fail, cancelled), `deleted` or
         `unauthorized` (checked within a few seconds of the token's expiry or revocation).
         At most 10 streams per user may be open on one API replica (429 beyond that).
@@ -50,6 +51,11 @@ public static class LiveProgressEndpoints
     // The authentication handler has validated these claims; the stream rechecks them while it lasts.
     private static StreamCaller Caller(ClaimsPrincipal user)
     {
+        if (user.FindFirstValue(ApiKeyAuthentication.IdClaim) is { } keyId)
+        {
+            return new StreamCaller(user.UserId(), null, DateTimeOffset.MaxValue, long.Parse(keyId, CultureInfo.InvariantCulture));
+        }
+
         var stamp = user.FindFirstValue(TokenIssuer.StampClaim) ?? throw new InvalidOperationException("An authenticated token carries a stamp.");
         var expires = long.Parse(user.FindFirstValue("exp") ?? throw new InvalidOperationException("An authenticated token carries an expiry."), CultureInfo.InvariantCulture);
         return new StreamCaller(user.UserId(), stamp, DateTimeOffset.FromUnixTimeSeconds(expires));

@@ -50,10 +50,13 @@ public sealed class LiveTranscriptions(LazyLectureDbContext db)
     /// <summary>
     /// Whether the token the stream was opened with would still be accepted: not expired, the account active and its
     /// security stamp unchanged (logout, password change and blocking rotate it), as the authentication handler checks.
+    /// An API key instead stays good while it is not revoked and its owner is active.
     /// </summary>
     public async Task<bool> IsCallerStillValidAsync(StreamCaller caller, CancellationToken cancellationToken) =>
-        caller.ExpiresAt > DateTimeOffset.UtcNow
-        && await db.Users.AsNoTracking().AnyAsync(u => u.Id == caller.UserId && u.Active && u.SecurityStamp == caller.Stamp, cancellationToken);
+        caller.ApiKeyId is { } keyId
+            ? await db.ApiKeys.AsNoTracking().AnyAsync(k => k.Id == keyId && k.UserId == caller.UserId && k.RevokedAt == null && db.Users.Any(u => u.Id == k.UserId && u.Active), cancellationToken)
+            : caller.ExpiresAt > DateTimeOffset.UtcNow
+              && await db.Users.AsNoTracking().AnyAsync(u => u.Id == caller.UserId && u.Active && u.SecurityStamp == caller.Stamp, cancellationToken);
 
     private IQueryable<Transcription> Owned(int userId, int id) =>
         db.Transcriptions.AsNoTracking().Where(t => t.Id == id && t.CreatorId == userId);
@@ -83,8 +86,8 @@ public sealed record LiveChunkEvent(int ChunkNo, string Text, IReadOnlyList<Segm
     public DateTimeOffset SavedAt { get; init; }
 }
 
-/// <summary>Who opened a stream, from the token's claims: rechecked while the stream lasts.</summary>
-public sealed record StreamCaller(int UserId, string Stamp, DateTimeOffset ExpiresAt);
+/// <summary>Who opened a stream, from the token's claims (or the API key used): rechecked while the stream lasts.</summary>
+public sealed record StreamCaller(int UserId, string? Stamp, DateTimeOffset ExpiresAt, long? ApiKeyId = null);
 
 /// <summary>The <c>unauthorized</c> event: the caller's token expired or was revoked; the stream ends.</summary>
 public sealed record LiveUnauthorizedEvent(string Detail);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using LazyLecture.Contracts.Jobs;
 using LazyLecture.Whisper;
 using LazyLecture.Whisper.Transcription;
 
@@ -13,17 +14,36 @@ public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions optio
 {
     public const string EngineName = "whisper";
 
-    // Transcribers between calls: their buffers (tens of MB) serve the next chunk instead of being allocated again and
-    // left to the garbage collector. There are never more than the calls that ran at the same time.
-    private readonly ConcurrentBag<WhisperTranscriber> _idle = [];
+    // Transcribers between calls, by the decoding choices they were built with: their buffers (tens of MB) serve the next
+    // chunk instead of being allocated again and left to the garbage collector. There are never more than the calls that
+    // ran at the same time with the same choices.
+    private readonly ConcurrentDictionary<WhisperOptions, ConcurrentBag<WhisperTranscriber>> _idle = [];
 
     public string Name => EngineName;
 
-    public async IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, IProgress<double>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, IProgress<double>? progress, CancellationToken cancellationToken) =>
+        TranscribeAsync(samples, DecodingOptions.Default, progress, cancellationToken);
+
+    public async IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, DecodingOptions decoding, IProgress<double>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (!_idle.TryTake(out var transcriber))
+        if (decoding.Translate && !model.IsMultilingual)
         {
-            transcriber = new WhisperTranscriber(model, new WhisperOptions { Threads = Math.Max(1, options.Threads), Language = options.Language, NoFallback = options.NoFallback });
+            throw new NotSupportedException("This Whisper model knows English only and cannot translate.");
+        }
+
+        // The prompt is not applied: the engine has no text encoder to turn it into tokens (it decodes, it does not encode).
+        var whisperOptions = new WhisperOptions
+        {
+            Threads = Math.Max(1, options.Threads),
+            Language = decoding.Language ?? options.Language,
+            NoFallback = options.NoFallback,
+            Temperature = decoding.Temperature ?? 0f,
+            Translate = decoding.Translate,
+        };
+        var idle = _idle.GetOrAdd(whisperOptions, _ => []);
+        if (!idle.TryTake(out var transcriber))
+        {
+            transcriber = new WhisperTranscriber(model, whisperOptions);
         }
 
         try
@@ -37,15 +57,18 @@ public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions optio
         finally
         {
             // Reusable after a cancellation or failure too: the next transcription resets all per-run state.
-            _idle.Add(transcriber);
+            idle.Add(transcriber);
         }
     }
 
     public void Dispose()
     {
-        while (_idle.TryTake(out var transcriber))
+        foreach (var idle in _idle.Values)
         {
-            transcriber.Dispose();
+            while (idle.TryTake(out var transcriber))
+            {
+                transcriber.Dispose();
+            }
         }
 
         model.Dispose();

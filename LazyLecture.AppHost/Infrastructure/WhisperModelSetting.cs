@@ -1,0 +1,13 @@
+namespace LazyLecture.AppHost.Infrastructure;
+
+/// <summary>The Whisper model file the worker runs (<c>AppHost:WhisperModelPath</c>, set by run.sh) and the name the API advertises for it.</summary>
+public static class WhisperModelSetting
+{
+    public static string WhisperModelPath(this IDistributedApplicationBuilder builder) => builder.Configuration["AppHost:WhisperModelPath"] ?? "";
+
+    /// <summary><c>ggml-base.en.bin</c> → <c>base.en</c>: the name OpenAI-compatible clients see on <c>/v1/models</c>.</summary>
+    public static string? WhisperModelName(this IDistributedApplicationBuilder builder) =>
+        Path.GetFileNameWithoutExtension(builder.WhisperModelPath()) is { Length: > 0 } name
+            ? name.StartsWith("ggml-", StringComparison.Ordinal) ? name["ggml-".Length..] : name
+            : null;
+}
