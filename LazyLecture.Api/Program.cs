@@ -1,7 +1,9 @@
 using LazyLecture.Api.Auth;
 using LazyLecture.Api.Compat;
 using LazyLecture.Api.Data;
+using LazyLecture.Api.Errors;
 using LazyLecture.Api.Extensions;
+using LazyLecture.Api.Security;
 using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Transcriptions.Internal;
 using LazyLecture.Api.Transcriptions.Live;
@@ -11,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddHttpSecurity();
 
 var app = builder.Build();
 
@@ -22,8 +25,9 @@ if (args is [DatabaseMigrator.Verb, ..])
 }
 
 app.UseForwardedHeaders();
+app.UseHttpSecurity();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseStatusCodeProblems();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -15,7 +15,7 @@ public static class AuthEndpoints
         var auth = app.MapGroup("/api/v1/auth").WithTags("Auth");
 
         auth.MapPost("/login", async Task<Ok<TokenResponse>> (HttpRequest request, Accounts accounts, CancellationToken ct) =>
-                TypedResults.Ok((await accounts.LoginAsync(await ReadCredentialsAsync(request, ct), ct)).ToResponse()))
+                TypedResults.Ok((await accounts.LoginAsync(await ReadCredentialsAsync(request, ct), AuthRateLimiting.ClientAddress(request.HttpContext), ct)).ToResponse()))
             .Accepts<Credentials>("application/json", "application/x-www-form-urlencoded")
             .RequireRateLimiting(AuthRateLimiting.PerIpPolicy)
             .WithSummary("Log in with username and password")
