@@ -1,4 +1,5 @@
 using LazyLecture.Api.Errors;
+using LazyLecture.Api.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LazyLecture.Api.Auth;
@@ -51,7 +52,7 @@ public static class AuthEndpoints
     {
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken);
+            var form = await FormBody.ReadAsync(request, cancellationToken);
             if (form.TryGetValue("grant_type", out var grant) && grant != "password")
             {
                 throw ValidationFailedException.For("grant_type", "Only the password grant is supported.");
