@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using LazyLecture.Tests.Infrastructure;
 using Xunit;
@@ -47,7 +46,7 @@ public sealed class UploadDefectTests(AppHostFixture fixture)
         using var api = new ApiSession(fixture);
         var (userId, tokens) = await api.NewUploaderAsync();
 
-        using var response = await api.SendAsync(HttpMethod.Post, path, BrokenMultipart(kind), tokens.Access);
+        using var response = await api.SendAsync(HttpMethod.Post, path, BadUploads.BrokenMultipart(kind), tokens.Access);
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, $"{kind} on {path}");
         Assert.Equal(0, await ProblemAssert.TranscriptionCountAsync(fixture, userId));
@@ -107,24 +106,5 @@ public sealed class UploadDefectTests(AppHostFixture fixture)
                 Assert.DoesNotContain(internalName, detail, StringComparison.Ordinal);
             }
         }
-    }
-
-    private static HttpContent BrokenMultipart(string kind)
-    {
-        const string boundary = "lazylecture-boundary";
-        var part = $"--{boundary}\r\nContent-Disposition: form-data; name=\"audiofile\"; filename=\"a.wav\"\r\nContent-Type: audio/wav\r\n\r\nRIFF....WAVEfmt \r\n";
-        var (contentType, body) = kind switch
-        {
-            "wrong-boundary" => ("multipart/form-data; boundary=something-else", part + $"--{boundary}--\r\n"),
-            "missing-boundary" => ("multipart/form-data", part + $"--{boundary}--\r\n"),
-            "empty-boundary" => ("multipart/form-data; boundary=\"\"", part + $"--{boundary}--\r\n"),
-            "over-long-boundary" => ($"multipart/form-data; boundary={new string('b', 5000)}", $"--{new string('b', 5000)}\r\nContent-Disposition: form-data; name=\"audiofile\"; filename=\"a.wav\"\r\n\r\nRIFF\r\n--{new string('b', 5000)}--\r\n"),
-            "no-closing-boundary" => ($"multipart/form-data; boundary={boundary}", part),
-            "empty-body" => ($"multipart/form-data; boundary={boundary}", ""),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-        };
-        var content = new ByteArrayContent(Encoding.ASCII.GetBytes(body));
-        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        return content;
     }
 }

@@ -44,6 +44,11 @@ public sealed class WorkerJobs(LazyLectureDbContext db, ILogger<WorkerJobs> logg
     /// <summary>Records seconds transcribed; the answer carries the current state, so the worker notices a cancellation.</summary>
     public async Task<WorkerJobView> ReportProgressAsync(int id, ProgressReport report, CancellationToken cancellationToken)
     {
+        if (report.Seconds < 0)
+        {
+            throw ValidationFailedException.For("seconds", "seconds must not be negative.");
+        }
+
         var transcription = await FindAsync(id, cancellationToken, tracked: true);
         if (!transcription.IsFinished)
         {
@@ -66,6 +71,11 @@ public sealed class WorkerJobs(LazyLectureDbContext db, ILogger<WorkerJobs> logg
         if (chunkNo < 0 || chunkNo > transcription.MaxChunkNumber)
         {
             throw ValidationFailedException.For("chunk_no", $"Chunk {chunkNo} is beyond the audio: chunks run from 0 to {transcription.MaxChunkNumber}.");
+        }
+
+        if (chunk.Text is null)
+        {
+            throw ValidationFailedException.For("text", "text is required (empty for a chunk without speech).");
         }
 
         var segments = chunk.Segments ?? [];
