@@ -8,6 +8,7 @@ using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Transcriptions.Internal;
 using LazyLecture.Api.Transcriptions.Live;
 using LazyLecture.Api.Users;
+using LazyLecture.Api.Validation;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -28,6 +29,7 @@ app.UseForwardedHeaders();
 app.UseHttpSecurity();
 app.UseExceptionHandler();
 app.UseStatusCodeProblems();
+app.UseUnreadableRequestChecks();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -44,9 +44,10 @@ public sealed class WorkerJobs(LazyLectureDbContext db, ILogger<WorkerJobs> logg
     /// <summary>Records seconds transcribed; the answer carries the current state, so the worker notices a cancellation.</summary>
     public async Task<WorkerJobView> ReportProgressAsync(int id, ProgressReport report, CancellationToken cancellationToken)
     {
-        if (report.Seconds < 0)
+        // JSON can carry "NaN" and "Infinity" as strings; stored, they would break every answer about the job.
+        if (!double.IsFinite(report.Seconds) || report.Seconds < 0)
         {
-            throw ValidationFailedException.For("seconds", "seconds must not be negative.");
+            throw ValidationFailedException.For("seconds", "seconds must be a finite number, not negative.");
         }
 
         var transcription = await FindAsync(id, cancellationToken, tracked: true);
@@ -79,9 +80,9 @@ public sealed class WorkerJobs(LazyLectureDbContext db, ILogger<WorkerJobs> logg
         }
 
         var segments = chunk.Segments ?? [];
-        if (segments.Any(s => s.End < s.Start || s.Start < 0 || s.Text is null))
+        if (segments.Any(s => s is null || !double.IsFinite(s.Start) || !double.IsFinite(s.End) || s.End < s.Start || s.Start < 0 || s.Text is null))
         {
-            throw ValidationFailedException.For("segments", "Each segment needs 0 <= start <= end and a text.");
+            throw ValidationFailedException.For("segments", "Each segment needs finite 0 <= start <= end and a text.");
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
