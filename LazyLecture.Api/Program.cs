@@ -1,23 +1,29 @@
 using LazyLecture.Api.ApiKeys;
 using LazyLecture.Api.Auth;
 using LazyLecture.Api.Compat;
+using LazyLecture.Api.Errors;
 using LazyLecture.Api.Extensions;
 using LazyLecture.Api.OpenAi;
+using LazyLecture.Api.Security;
 using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Transcriptions.Internal;
 using LazyLecture.Api.Transcriptions.Live;
 using LazyLecture.Api.Users;
+using LazyLecture.Api.Validation;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddHttpSecurity();
 
 var app = builder.Build();
 
 app.UseForwardedHeaders();
+app.UseHttpSecurity();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseStatusCodeProblems();
+app.UseUnreadableRequestChecks();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

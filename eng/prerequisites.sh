@@ -6,9 +6,10 @@ set -euo pipefail
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
 # postgresql / rabbitmq-server: the AppHost runs them as local processes; ffmpeg: probing and decoding uploads;
-# PocketSphinx (library + English model): the offline transcription engine that needs no model download;
+# PocketSphinx (library + English model): the offline transcription engine that needs no model download, and its
+# command-line tool (pocketsphinx), which the engine is compared with in the tests;
 # curl and jq: the model download and the benchmark scripts.
-required_packages=(postgresql rabbitmq-server ffmpeg libpocketsphinx3 pocketsphinx-en-us curl jq)
+required_packages=(postgresql rabbitmq-server ffmpeg libpocketsphinx3 pocketsphinx-en-us pocketsphinx curl jq)
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET SDK 10 is required (dotnet not found on PATH)." >&2

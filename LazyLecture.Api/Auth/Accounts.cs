@@ -2,6 +2,7 @@ using System.Security.Claims;
 using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
 using LazyLecture.Api.Users;
+using LazyLecture.Api.Validation;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -66,14 +67,20 @@ public sealed class Accounts(
         }
     }
 
-    public async Task<TokenPair> LoginAsync(Credentials credentials, CancellationToken cancellationToken)
+    /// <param name="clientAddress">The caller's address: failed logins are limited per username and address, so a stranger cannot lock the owner out.</param>
+    public async Task<TokenPair> LoginAsync(Credentials credentials, string clientAddress, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(credentials.Username) || string.IsNullOrEmpty(credentials.Password))
         {
             throw new UnauthorizedException(WrongCredentials);
         }
 
-        usernameLimiter.Acquire(credentials.Username);
+        if (InputText.ContainsNul(credentials.Username) || InputText.ContainsNul(credentials.Password))
+        {
+            throw new InvalidInputException("The username and the password cannot contain NUL characters.");
+        }
+
+        usernameLimiter.Acquire(credentials.Username, clientAddress);
         var normalized = User.Normalize(credentials.Username);
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedUsername == normalized, cancellationToken);
         var verdict = hasher.VerifyHashedPassword(user!, user?.PasswordHash ?? DummyHash, credentials.Password);
@@ -119,7 +126,11 @@ public sealed class Accounts(
         {
             await db.RefreshTokens.Where(t => t.FamilyId == stored.FamilyId && t.RevokedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
-            logger.LogWarning("Refresh token reuse for user {UserId}: token family revoked", stored.UserId);
+            // A replay means the token was stolen: the access tokens minted from it must die too, so the stamp they carry rotates.
+            var stamp = User.NewStamp();
+            await db.Users.Where(u => u.Id == stored.UserId)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.SecurityStamp, stamp).SetProperty(u => u.UpdateDate, now), cancellationToken);
+            logger.LogWarning("Refresh token reuse for user {UserId}: token family and access tokens revoked", stored.UserId);
             throw new UnauthorizedException(invalid);
         }
 

@@ -1,4 +1,5 @@
 using LazyLecture.Api.Errors;
+using LazyLecture.Api.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LazyLecture.Api.Auth;
@@ -15,7 +16,7 @@ public static class AuthEndpoints
         var auth = app.MapGroup("/api/v1/auth").WithTags("Auth");
 
         auth.MapPost("/login", async Task<Ok<TokenResponse>> (HttpRequest request, Accounts accounts, CancellationToken ct) =>
-                TypedResults.Ok((await accounts.LoginAsync(await ReadCredentialsAsync(request, ct), ct)).ToResponse()))
+                TypedResults.Ok((await accounts.LoginAsync(await ReadCredentialsAsync(request, ct), AuthRateLimiting.ClientAddress(request.HttpContext), ct)).ToResponse()))
             .Accepts<Credentials>("application/json", "application/x-www-form-urlencoded")
             .RequireRateLimiting(AuthRateLimiting.PerIpPolicy)
             .WithSummary("Log in with username and password")
@@ -51,7 +52,7 @@ public static class AuthEndpoints
     {
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken);
+            var form = await FormBody.ReadAsync(request, cancellationToken);
             if (form.TryGetValue("grant_type", out var grant) && grant != "password")
             {
                 throw ValidationFailedException.For("grant_type", "Only the password grant is supported.");

@@ -9,8 +9,9 @@ using Microsoft.Extensions.Options;
 namespace LazyLecture.Api.Auth;
 
 /// <summary>
-/// Login attempts per username, checked once the body names the user (the per-IP limit runs earlier, in middleware).
-/// Stops password guessing against one account from many addresses.
+/// Login attempts per username and client address, checked once the body names the user (the per-IP limit runs earlier,
+/// in middleware). Keyed with the address so that failed logins sent by a stranger lock out only the stranger's address,
+/// never the account's owner; guessing from many addresses is bounded by each address's own limit.
 /// </summary>
 public sealed class UsernameRateLimiter(IOptions<AuthRateLimitOptions> options) : IDisposable
 {
@@ -22,9 +23,9 @@ public sealed class UsernameRateLimiter(IOptions<AuthRateLimitOptions> options) 
             QueueLimit = 0,
         }));
 
-    public void Acquire(string username)
+    public void Acquire(string username, string clientAddress)
     {
-        using var lease = _limiter.AttemptAcquire(Users.User.Normalize(username));
+        using var lease = _limiter.AttemptAcquire(clientAddress + " " + Users.User.Normalize(username));
         if (!lease.IsAcquired)
         {
             throw new TooManyRequestsException(lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : options.Value.Window);
@@ -39,6 +40,9 @@ public static class AuthRateLimiting
     /// <summary>The policy on login, registration and refresh: a fixed window per client address.</summary>
     public const string PerIpPolicy = "auth-per-ip";
 
+    /// <summary>Behind a trusted proxy the forwarded-headers middleware has already put the client's address here.</summary>
+    public static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
     public static IServiceCollection AddAuthRateLimiting(this IServiceCollection services)
     {
         services.AddSingleton<UsernameRateLimiter>();
@@ -47,9 +51,7 @@ public static class AuthRateLimiting
             limiter.AddPolicy(PerIpPolicy, context =>
             {
                 var settings = context.RequestServices.GetRequiredService<IOptions<AuthRateLimitOptions>>().Value;
-                // Behind a trusted proxy the forwarded-headers middleware has already put the client's address here.
-                var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                return RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+                return RateLimitPartition.GetFixedWindowLimiter(ClientAddress(context), _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = settings.PermitsPerIp,
                     Window = settings.Window,

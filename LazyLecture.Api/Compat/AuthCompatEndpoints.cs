@@ -20,7 +20,7 @@ public static class AuthCompatEndpoints
         var auth = app.MapGroup("/auth").WithTags("Compatibility");
 
         auth.MapPost("/login", async Task<Ok<CompatToken>> (HttpRequest request, Accounts accounts, CancellationToken ct) =>
-                TypedResults.Ok(ToCompat(await accounts.LoginAsync(await AuthEndpoints.ReadCredentialsAsync(request, ct), ct))))
+                TypedResults.Ok(ToCompat(await accounts.LoginAsync(await AuthEndpoints.ReadCredentialsAsync(request, ct), AuthRateLimiting.ClientAddress(request.HttpContext), ct))))
             .Accepts<Credentials>("application/json", "application/x-www-form-urlencoded")
             .RequireRateLimiting(AuthRateLimiting.PerIpPolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

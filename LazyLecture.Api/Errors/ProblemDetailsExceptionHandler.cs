@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using LazyLecture.Api.Validation;
 
 namespace LazyLecture.Api.Errors;
 
@@ -23,8 +24,14 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
                 Detail = invalid.Message,
             },
             DomainException domain => new ProblemDetails { Status = domain.StatusCode, Title = domain.Title, Detail = domain.Message },
-            BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "The request could not be read.", Detail = bad.Message },
+            BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "The request could not be read.", Detail = BadRequestMessages.Describe(bad) },
             JsonException => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "The request could not be read.", Detail = "The body is not valid JSON." },
+            _ when StorableText.IsUnstorableText(exception) => new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request could not be read.",
+                Detail = "The request contains characters that cannot be stored, such as NUL.",
+            },
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
             _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "An unexpected error occurred." },
         };

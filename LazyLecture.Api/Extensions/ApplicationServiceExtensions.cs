@@ -26,9 +26,12 @@ public static class ApplicationServiceExtensions
         {
             // The original's wire format: snake_case names and enum values (in_progress, can_interact).
             json.SerializerOptions.PropertyNamingPolicy = ApiNamingPolicy.Instance;
-            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            // Names only: a number such as {"role": 123} would otherwise be stored as an enum value that does not exist.
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         });
         builder.Services.AddProblemDetails(ProblemDetailsDefaults.Configure);
+        // Binding failures reach the one exception handler in every environment, explained without .NET type names.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<SecuritySchemeTransformer>());
         return builder;

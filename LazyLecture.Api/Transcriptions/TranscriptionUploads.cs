@@ -2,6 +2,7 @@ using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
 using LazyLecture.Api.Outbox;
 using LazyLecture.Api.Transcriptions.Audio;
+using LazyLecture.Api.Validation;
 using LazyLecture.Contracts;
 using LazyLecture.Contracts.Jobs;
 using LazyLecture.Contracts.Messaging;
@@ -9,7 +10,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 using Npgsql;
 
 namespace LazyLecture.Api.Transcriptions;
@@ -36,7 +36,8 @@ public sealed class TranscriptionUploads(
     public async Task<Transcription> UploadAsync(HttpRequest request, int userId, double? chunkSizeSecs, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (chunkSizeSecs is < MinChunkSizeSecs or > MaxChunkSizeSecs)
+        // NaN compares false with both bounds, so finiteness is checked on its own.
+        if (chunkSizeSecs is { } size && (!double.IsFinite(size) || size is < MinChunkSizeSecs or > MaxChunkSizeSecs))
         {
             throw ValidationFailedException.For("chunk_size_secs", $"chunk_size_secs must be between {MinChunkSizeSecs:0} and {MaxChunkSizeSecs:0}.");
         }
@@ -85,22 +86,41 @@ public sealed class TranscriptionUploads(
 
     private async Task<(StagedAudio Staged, string? FileName)> ReceiveAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        if (!request.HasFormContentType || !MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
-            || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 } boundary)
+        var boundary = MultipartUpload.RequireBoundary(request, FieldName);
+        try
         {
-            throw new BadHttpRequestException($"Send the recording as multipart/form-data in the field '{FieldName}'.", StatusCodes.Status415UnsupportedMediaType);
-        }
-
-        var reader = new MultipartReader(boundary, request.Body);
-        while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
-        {
-            if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                && disposition.IsFileDisposition()
-                && disposition.Name.Value?.Trim('"') == FieldName)
+            var reader = new MultipartReader(boundary, request.Body);
+            var otherFiles = 0;
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
             {
+                if (MultipartUpload.FileField(section) is not { } file)
+                {
+                    continue;
+                }
+
+                if (file.Name != FieldName)
+                {
+                    otherFiles++;
+                    continue;
+                }
+
                 var staged = await store.StageAsync(section.Body, maxBytes, cancellationToken);
-                return (staged, Path.GetFileName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value));
+                try
+                {
+                    await MultipartUpload.EnsureNoOtherFileAsync(reader, otherFiles, cancellationToken);
+                }
+                catch
+                {
+                    staged.Dispose();
+                    throw;
+                }
+
+                return (staged, InputText.CleanFileName(file.FileName, 300));
             }
+        }
+        catch (Exception ex) when (MultipartUpload.IsMalformedBody(ex, request.HttpContext))
+        {
+            throw MultipartUpload.Malformed(ex);
         }
 
         throw ValidationFailedException.For(FieldName, $"The multipart field '{FieldName}' with a file is required.");

@@ -76,6 +76,11 @@ public sealed class User
 
     public void SetRole(UserRole role)
     {
+        if (!Enum.IsDefined(role))
+        {
+            throw Api.Errors.ValidationFailedException.For("role", "role must be user or admin.");
+        }
+
         Role = role;
         Touch();
     }
@@ -95,7 +100,7 @@ public sealed class User
 
     private void Touch() => UpdateDate = DateTimeOffset.UtcNow;
 
-    private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+    public static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 }
 
 internal sealed class UserConfiguration : IEntityTypeConfiguration<User>

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -30,6 +32,11 @@ public sealed class TestApplication : IAsyncDisposable
     public string AudioDirectory => Path.Combine(StateDirectory, "audio");
 
     public ResourceSnapshots Snapshots { get; } = new();
+
+    /// <summary>The console output of every resource instance since it started, as the dashboard shows it.</summary>
+    public ConcurrentDictionary<string, StringBuilder> ConsoleLogs { get; } = new();
+
+    private readonly ConcurrentDictionary<string, Task> _logWatches = new();
 
     /// <summary>
     /// Starts a complete, independent instance: the suite's settings (a small upload cap; workers that stay connected but
@@ -82,10 +89,42 @@ public sealed class TestApplication : IAsyncDisposable
             await foreach (var update in App.Services.GetRequiredService<ResourceNotificationService>().WatchAsync(cancellationToken))
             {
                 Snapshots.Record(update);
+                _logWatches.GetOrAdd(update.ResourceId, id => Task.Run(() => CollectLogsAsync(id, cancellationToken)));
             }
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    private async Task CollectLogsAsync(string resourceId, CancellationToken cancellationToken)
+    {
+        var log = ConsoleLogs.GetOrAdd(resourceId, _ => new StringBuilder());
+        try
+        {
+            await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resourceId).WithCancellation(cancellationToken))
+            {
+                lock (log)
+                {
+                    foreach (var line in batch)
+                    {
+                        log.AppendLine(line.Content);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Everything a resource instance has written so far.</summary>
+    public string ConsoleLog(string resourceId)
+    {
+        var log = ConsoleLogs.GetOrAdd(resourceId, _ => new StringBuilder());
+        lock (log)
+        {
+            return log.ToString();
         }
     }
 
@@ -95,6 +134,7 @@ public sealed class TestApplication : IAsyncDisposable
         await App.DisposeAsync();
         await _stopWatching.CancelAsync();
         await _watching;
+        await Task.WhenAll(_logWatches.Values);
         _stopWatching.Dispose();
         // A server may still be writing its last files while it exits: try again for a few seconds.
         for (var attempt = 0; Directory.Exists(StateDirectory) && attempt < 10; attempt++)

@@ -10,8 +10,9 @@ namespace LazyLecture.Worker.Jobs;
 
 /// <summary>
 /// A competing consumer of the job queue: manual acknowledgement only once the job's outcome is recorded, bounded prefetch,
-/// a DI scope and a trace activity per message (continuing the upload's trace), back-off before a failed job is retried,
-/// and malformed messages rejected to the dead-letter queue so they never block the queue or crash the worker.
+/// a DI scope and a trace activity per message (continuing the upload's trace), back-off before a failed job is retried at
+/// the tail of the queue, and malformed messages rejected to the dead-letter queue, so no message blocks the queue or
+/// crashes the worker.
 /// </summary>
 public sealed class TranscriptionJobConsumer(
     IServiceProvider services,
@@ -33,7 +34,8 @@ public sealed class TranscriptionJobConsumer(
         }
 
         var connection = await ConnectAsync(stoppingToken);
-        _channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
+        // Confirms, because a job retried at the tail of the queue is acknowledged only once the broker holds its copy.
+        _channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), stoppingToken);
         await _channel.DeclareQueueWithDeadLetterAsync(TranscriptionJobQueue.Name, TranscriptionJobQueue.DeadLetterName, stoppingToken);
         await _channel.BasicQosAsync(0, options.Value.Prefetch, global: false, stoppingToken);
         var consumer = new AsyncEventingBasicConsumer(_channel);
@@ -108,11 +110,47 @@ public sealed class TranscriptionJobConsumer(
             return;
         }
 
-        var delay = TimeSpan.FromSeconds(delivery.Redelivered ? 10 : 2);
-        logger.LogInformation("Job {TranscriptionId} will be retried in {Delay}", job.TranscriptionId, delay);
+        var attempt = Attempt(delivery);
+        var delay = TimeSpan.FromSeconds(delivery.Redelivered || attempt > 0 ? 10 : 2);
+        logger.LogInformation("Job {TranscriptionId} will be retried in {Delay} (attempt {Attempt})", job.TranscriptionId, delay, attempt + 1);
         await Task.Delay(delay, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
+        await RetryAtTailAsync(channel, delivery, job.TranscriptionId, attempt + 1);
     }
+
+    /// <summary>
+    /// A job that failed goes to the back of the queue, behind every other user's job. A plain requeue would put it back at
+    /// the head, where a job that keeps failing (say, one the API cannot even describe) is taken again and again by every
+    /// worker and holds up the whole queue. The copy is confirmed by the broker before the original is acknowledged; a
+    /// crash in between leaves two copies, which is harmless because processing is idempotent.
+    /// </summary>
+    private async Task RetryAtTailAsync(IChannel channel, BasicDeliverEventArgs delivery, int transcriptionId, int attempt)
+    {
+        try
+        {
+            var properties = new BasicProperties(delivery.BasicProperties)
+            {
+                Headers = new Dictionary<string, object?>(delivery.BasicProperties.Headers ?? new Dictionary<string, object?>()) { [AttemptHeader] = attempt },
+                Persistent = true,
+            };
+            await channel.BasicPublishAsync("", TranscriptionJobQueue.Name, mandatory: true, properties, delivery.Body, CancellationToken.None);
+            await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // With the channel gone the broker redelivers the original by itself.
+            logger.LogWarning("Job {TranscriptionId} could not be re-queued at the tail ({Message}); requeued in place", transcriptionId, ex.Message);
+            if (channel.IsOpen)
+            {
+                await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>How many times this job's message was retried at the tail before (0 for a fresh upload).</summary>
+    public const string AttemptHeader = "x-lazylecture-attempt";
+
+    private static int Attempt(BasicDeliverEventArgs delivery) =>
+        delivery.BasicProperties.Headers?.TryGetValue(AttemptHeader, out var value) == true && value is int attempt ? attempt : 0;
 
     private static bool TryParse(ReadOnlySpan<byte> body, out TranscriptionJob job)
     {

@@ -44,6 +44,12 @@ public sealed class WorkerJobs(LazyLectureDbContext db, ILogger<WorkerJobs> logg
     /// <summary>Records seconds transcribed; the answer carries the current state, so the worker notices a cancellation.</summary>
     public async Task<WorkerJobView> ReportProgressAsync(int id, ProgressReport report, CancellationToken cancellationToken)
     {
+        // JSON can carry "NaN" and "Infinity" as strings; stored, they would break every answer about the job.
+        if (!double.IsFinite(report.Seconds) || report.Seconds < 0)
+        {
+            throw ValidationFailedException.For("seconds", "seconds must be a finite number, not negative.");
+        }
+
         var transcription = await FindAsync(id, cancellationToken, tracked: true);
         if (!transcription.IsFinished)
         {
@@ -68,10 +74,15 @@ public sealed class WorkerJobs(LazyLectureDbContext db, ILogger<WorkerJobs> logg
             throw ValidationFailedException.For("chunk_no", $"Chunk {chunkNo} is beyond the audio: chunks run from 0 to {transcription.MaxChunkNumber}.");
         }
 
-        var segments = chunk.Segments ?? [];
-        if (segments.Any(s => s.End < s.Start || s.Start < 0 || s.Text is null))
+        if (chunk.Text is null)
         {
-            throw ValidationFailedException.For("segments", "Each segment needs 0 <= start <= end and a text.");
+            throw ValidationFailedException.For("text", "text is required (empty for a chunk without speech).");
+        }
+
+        var segments = chunk.Segments ?? [];
+        if (segments.Any(s => s is null || !double.IsFinite(s.Start) || !double.IsFinite(s.End) || s.End < s.Start || s.Start < 0 || s.Text is null))
+        {
+            throw ValidationFailedException.For("segments", "Each segment needs finite 0 <= start <= end and a text.");
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

@@ -11,6 +11,12 @@ public sealed class WhisperEngineOptions
     /// <summary>The official model to download when no path is given (tiny.en, base.en, small.en, …).</summary>
     public string Model { get; set; } = "base.en";
 
+    /// <summary>
+    /// The SHA-1 of a model the built-in catalog does not list (a mirror's own build, say), so that it too is downloaded
+    /// and checked; when set it is used instead of the catalog's.
+    /// </summary>
+    public string? ModelSha1 { get; set; }
+
     /// <summary>Where downloaded models are kept between runs.</summary>
     public string CacheDirectory { get; set; } = Path.Combine(
         Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "lazylecture", "models");

@@ -15,6 +15,7 @@ public sealed class WhisperModelProvider(IOptions<WhisperEngineOptions> options,
     public async Task<string?> LocateAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        string sha1;
         if (!string.IsNullOrWhiteSpace(settings.ModelPath))
         {
             if (File.Exists(settings.ModelPath))
@@ -26,9 +27,13 @@ public sealed class WhisperModelProvider(IOptions<WhisperEngineOptions> options,
             return null;
         }
 
-        if (!WhisperModelCatalog.TryGetSha1(settings.Model, out var sha1))
+        if (!string.IsNullOrWhiteSpace(settings.ModelSha1))
         {
-            logger.LogWarning("Unknown Whisper model '{Model}': set Engines:Whisper:ModelPath to a ggml file instead", settings.Model);
+            sha1 = settings.ModelSha1.Trim().ToLowerInvariant();
+        }
+        else if (!WhisperModelCatalog.TryGetSha1(settings.Model, out sha1))
+        {
+            logger.LogWarning("Unknown Whisper model '{Model}': set Engines:Whisper:ModelPath to a ggml file, or Engines:Whisper:ModelSha1 to download it", settings.Model);
             return null;
         }
 

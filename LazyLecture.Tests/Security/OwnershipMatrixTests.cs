@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using LazyLecture.Contracts.Jobs;
+using LazyLecture.Tests.Infrastructure;
+using Xunit;
+
+namespace LazyLecture.Tests.Security;
+
+/// <summary>
+/// Who may call what, for every route of the route table (the API's OpenAPI document): another user gets 404 for every
+/// route that names a transcription, user and administrator tokens never open a worker route, users get 403 on
+/// administration, and no protected route answers without credentials. A route the rules below cannot place fails the
+/// test until it is classified, so a new route cannot be left out.
+/// </summary>
+public sealed class OwnershipMatrixTests(AppHostFixture fixture, ITestOutputHelper output)
+{
+    /// <summary>Administration: users get 403.</summary>
+    private static readonly HashSet<string> AdminRoutes =
+        ["GET /api/v1/users", "GET /api/v1/users/{id}", "PATCH /api/v1/users/{id}", "PATCH /auth/patch"];
+
+    /// <summary>Open to anyone (they take credentials or create an account).</summary>
+    private static readonly HashSet<string> PublicRoutes =
+        ["GET /", "POST /api/v1/users", "POST /api/v1/auth/login", "POST /api/v1/auth/refresh", "POST /auth/login", "POST /auth/refresh", "POST /auth/register"];
+
+    /// <summary>Authenticated routes that act only on the caller's own account or own transcriptions (no id of anything in them).</summary>
+    private static readonly HashSet<string> OwnScopeRoutes =
+    [
+        "GET /api/v1/users/me", "PUT /api/v1/users/me/password", "POST /api/v1/auth/logout", "GET /auth/info",
+        "GET /api/v1/transcriptions", "POST /api/v1/transcriptions", "GET /api/v1/transcriptions/search", "GET /transcriptions", "POST /upload-audiofile",
+    ];
+
+    [Fact]
+    public async Task Every_route_keeps_to_its_owner_and_role()
+    {
+        using var api = new ApiSession(fixture);
+        var routes = await RouteTable.LoadAsync(api);
+        var (_, owner) = await api.NewUploaderAsync();
+        var id = await api.UploadOkAsync(owner.Access, TranscriptionClient.Jfk);
+        var (_, stranger) = await api.NewUploaderAsync();
+        var admin = await api.LoginAsAdminAsync();
+        var idText = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string Value(RouteParameter p) => p.Name switch
+        {
+            "id" or "task_id" or "transcript_id" or "user_id" => idText,
+            "format" => "txt",
+            "q" => "lecture",
+            "chunkNo" => "0",
+            _ => "1",
+        };
+
+        var failures = new List<string>();
+        var checks = 0;
+        async Task ExpectAsync(ApiRoute route, string who, string? bearer, HttpStatusCode expected, string? workerKey = null)
+        {
+            checks++;
+            var status = await StatusAsync(api, route, route.Target(Value), bearer, workerKey);
+            if (status != expected)
+            {
+                failures.Add($"{route} as {who}: {(int)status}, expected {(int)expected}");
+            }
+        }
+
+        foreach (var route in routes)
+        {
+            var key = route.ToString();
+            if (route.IsWorkerRoute)
+            {
+                await ExpectAsync(route, "a user", owner.Access, HttpStatusCode.Unauthorized);
+                await ExpectAsync(route, "the administrator", admin.Access, HttpStatusCode.Unauthorized);
+                await ExpectAsync(route, "a user token as worker key", null, HttpStatusCode.Unauthorized, owner.Access);
+                await ExpectAsync(route, "nobody", null, HttpStatusCode.Unauthorized);
+            }
+            else if (route.TakesTranscriptionId)
+            {
+                await ExpectAsync(route, "another user", stranger.Access, HttpStatusCode.NotFound);
+                await ExpectAsync(route, "nobody", null, HttpStatusCode.Unauthorized);
+                if (route.Method == "GET")
+                {
+                    // The control: the owner is let in, so the stranger's 404 is about ownership, not a broken address.
+                    checks++;
+                    var status = await StatusAsync(api, route, route.Target(Value), owner.Access, null);
+                    if (status is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+                    {
+                        failures.Add($"{route} as its owner: {(int)status}");
+                    }
+                }
+            }
+            else if (AdminRoutes.Contains(key))
+            {
+                await ExpectAsync(route, "a user", stranger.Access, HttpStatusCode.Forbidden);
+                await ExpectAsync(route, "nobody", null, HttpStatusCode.Unauthorized);
+            }
+            else if (OwnScopeRoutes.Contains(key))
+            {
+                await ExpectAsync(route, "nobody", null, HttpStatusCode.Unauthorized);
+            }
+            else if (!PublicRoutes.Contains(key))
+            {
+                failures.Add($"{route} is not in the ownership matrix: add it to one of its route sets (or give it a transcription id)");
+            }
+        }
+
+        // Lists are the caller's own: the stranger's never shows the owner's transcription.
+        foreach (var list in new[] { "/api/v1/transcriptions", "/transcriptions" })
+        {
+            using var response = await api.GetAsync(list, stranger.Access);
+            var items = (await ApiSession.ReadObjectAsync(response))["transcriptions"]!.AsArray();
+            Assert.DoesNotContain(items, t => t!["id"]!.GetValue<int>() == id);
+        }
+
+        output.WriteLine($"ownership matrix: {routes.Count} routes, {checks} checks");
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        Assert.Equal("queued", (await api.GetTranscriptionAsync(owner.Access, id))["current_state"]!.GetValue<string>());
+    }
+
+    /// <summary>The status only: a live stream (SSE) or a file is not read.</summary>
+    private static async Task<HttpStatusCode> StatusAsync(ApiSession api, ApiRoute route, string target, string? bearer, string? workerKey)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(route.Method), target);
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        if (workerKey is not null)
+        {
+            request.Headers.Add(WorkerApi.KeyHeader, workerKey);
+        }
+
+        if (route.TakesJson)
+        {
+            request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+        }
+
+        using var response = await api.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ApiSession.Cancellation);
+        return response.StatusCode;
+    }
+}

@@ -1,0 +1,181 @@
+using System.Security.Cryptography;
+using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Worker.Engines.Whisper;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Xunit;
+
+namespace LazyLecture.Tests.Worker.ModelDownload;
+
+/// <summary>
+/// The worker's model download against a local HTTP server standing in for the model repository (no application is
+/// started): progress is reported, a model matching its checksum is kept and reused, a mismatching or cut-off download
+/// is refused and leaves no file behind, and an unreachable repository gives up quickly so the worker falls back.
+/// </summary>
+public sealed class WhisperModelProviderTests : IDisposable
+{
+    private const string Model = "synthetic-micro.en";
+
+    private readonly string _cache = Directory.CreateTempSubdirectory("lazylecture-model-cache-").FullName;
+
+    [Fact]
+    public async Task A_download_matching_its_checksum_is_reported_kept_and_reused()
+    {
+        var model = await File.ReadAllBytesAsync(SharedAssets.Require("models/synthetic-micro.en.bin"), ApiSession.Cancellation);
+        var requests = 0;
+        await using var server = await ModelServer.StartAsync(async http =>
+        {
+            requests++;
+            await ServeSlowlyAsync(http, model, model.Length);
+        });
+        var log = new ListLogger();
+
+        var path = await Provider(server.BaseUrl, Sha1(model), log).LocateAsync(ApiSession.Cancellation);
+        var again = await Provider(server.BaseUrl, Sha1(model), log).LocateAsync(ApiSession.Cancellation);
+
+        Assert.Equal(Path.Combine(_cache, WhisperModelCatalog.FileName(Model)), path);
+        Assert.Equal(path, again);
+        Assert.Equal(model, await File.ReadAllBytesAsync(path!, ApiSession.Cancellation));
+        Assert.Equal(1, requests); // the second call found the verified file in the cache
+        Assert.Contains(log.Lines, l => l.StartsWith("Whisper model download: ", StringComparison.Ordinal) && l.EndsWith($"/ {model.Length / 1e6:0} MB", StringComparison.Ordinal));
+        Assert.Equal([WhisperModelCatalog.FileName(Model)], CacheFiles());
+    }
+
+    [Fact]
+    public async Task A_download_failing_its_checksum_is_refused_and_deleted()
+    {
+        var model = await File.ReadAllBytesAsync(SharedAssets.Require("models/synthetic-micro.en.bin"), ApiSession.Cancellation);
+        var corrupt = (byte[])model.Clone();
+        corrupt[corrupt.Length / 2] ^= 0xFF;
+        await using var server = await ModelServer.StartAsync(http => ServeSlowlyAsync(http, corrupt, corrupt.Length, slices: 1));
+        var log = new ListLogger();
+
+        var path = await Provider(server.BaseUrl, Sha1(model), log).LocateAsync(ApiSession.Cancellation);
+
+        Assert.Null(path);
+        Assert.Empty(CacheFiles());
+        Assert.Contains(log.Lines, l => l.Contains("fails its checksum", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_download_cut_off_midway_is_refused_and_deleted()
+    {
+        var model = await File.ReadAllBytesAsync(SharedAssets.Require("models/synthetic-micro.en.bin"), ApiSession.Cancellation);
+        await using var server = await ModelServer.StartAsync(async http =>
+        {
+            // Announces the whole model, sends half, then drops the connection.
+            await ServeSlowlyAsync(http, model[..(model.Length / 2)], model.Length, slices: 1);
+            http.Abort();
+        });
+        var log = new ListLogger();
+
+        var path = await Provider(server.BaseUrl, Sha1(model), log).LocateAsync(ApiSession.Cancellation);
+
+        Assert.Null(path);
+        Assert.Empty(CacheFiles());
+        Assert.Contains(log.Lines, l => l.Contains("download of " + Model + " failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_unreachable_repository_gives_up_and_leaves_the_cache_empty()
+    {
+        // A port nothing listens on: what an offline machine sees.
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var log = new ListLogger();
+
+        var path = await Provider($"http://127.0.0.1:{port}", "0000000000000000000000000000000000000000", log).LocateAsync(ApiSession.Cancellation);
+
+        Assert.Null(path);
+        Assert.Empty(CacheFiles());
+        Assert.Contains(log.Lines, l => l.Contains("offline machines use PocketSphinx", StringComparison.Ordinal));
+    }
+
+    private WhisperModelProvider Provider(string baseUrl, string sha1, ListLogger log) => new(
+        Options.Create(new WhisperEngineOptions { Model = Model, ModelSha1 = sha1, DownloadBaseUrl = baseUrl, CacheDirectory = _cache, ConnectTimeout = TimeSpan.FromSeconds(5) }),
+        new PlainHttpClients(),
+        log);
+
+    private List<string> CacheFiles() => [.. Directory.EnumerateFiles(_cache).Select(f => Path.GetFileName(f)).Order()];
+
+    private static string Sha1(byte[] content) => Convert.ToHexStringLower(SHA1.HashData(content));
+
+    /// <summary>Sends the body in slices over about three seconds, so that the provider's progress report (every 2 s) fires.</summary>
+    private static async Task ServeSlowlyAsync(HttpContext http, byte[] body, long declaredLength, int slices = 30)
+    {
+        if (http.Request.Path != "/" + WhisperModelCatalog.FileName(Model))
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        http.Response.ContentLength = declaredLength;
+        http.Response.ContentType = "application/octet-stream";
+        var slice = (body.Length + slices - 1) / slices;
+        for (var offset = 0; offset < body.Length; offset += slice)
+        {
+            await http.Response.Body.WriteAsync(body.AsMemory(offset, Math.Min(slice, body.Length - offset)), http.RequestAborted);
+            await http.Response.Body.FlushAsync(http.RequestAborted);
+            if (slices > 1)
+            {
+                await Task.Delay(100, http.RequestAborted);
+            }
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_cache, recursive: true);
+
+    private sealed class ModelServer(WebApplication app, string baseUrl) : IAsyncDisposable
+    {
+        public string BaseUrl { get; } = baseUrl;
+
+        public static async Task<ModelServer> StartAsync(RequestDelegate handler)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            app.Run(handler);
+            await app.StartAsync(ApiSession.Cancellation);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new ModelServer(app, address);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+        }
+    }
+
+    private sealed class PlainHttpClients : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new();
+    }
+
+    /// <summary>Keeps each formatted log line, to check what the provider told the operator.</summary>
+    private sealed class ListLogger : ILogger<WhisperModelProvider>
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Lines)
+            {
+                Lines.Add(formatter(state, exception));
+            }
+        }
+    }
+}
