@@ -12,18 +12,19 @@ namespace LazyLecture.Worker.Engines.Whisper;
 public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions options) : ITranscriptionEngine, IDisposable
 {
     public const string EngineName = "whisper";
+    public const string RuntimeName = "managed";
 
     // Transcribers between calls: their buffers (tens of MB) serve the next chunk instead of being allocated again and
     // left to the garbage collector. There are never more than the calls that ran at the same time.
     private readonly ConcurrentBag<WhisperTranscriber> _idle = [];
 
-    public string Name => EngineName;
+    public string Name => $"{EngineName} ({RuntimeName})";
 
     public async IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, IProgress<double>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (!_idle.TryTake(out var transcriber))
         {
-            transcriber = new WhisperTranscriber(model, new WhisperOptions { Threads = Math.Max(1, options.Threads), Language = options.Language, NoFallback = options.NoFallback });
+            transcriber = new WhisperTranscriber(model, options.ToManagedOptions());
         }
 
         try
@@ -31,7 +32,8 @@ public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions optio
             var windows = progress is null ? null : new Progress<TranscriptionProgress>(p => progress.Report(p.ProcessedSeconds));
             await foreach (var segment in transcriber.TranscribeAsync(samples, windows, cancellationToken))
             {
-                yield return new EngineSegment(segment.Start, segment.End, segment.Text.Trim());
+                yield return new EngineSegment(segment.Start, segment.End, segment.Text.Trim(),
+                    [.. segment.Words.Select(w => new EngineWord(w.Start, w.End, w.Text, w.Probability))]);
             }
         }
         finally

@@ -1,4 +1,14 @@
+using LazyLecture.Whisper.Transcription;
+
 namespace LazyLecture.Worker.Engines.Whisper;
+
+/// <summary>Which implementation runs a Whisper model: this repository's managed engine, Whisper.net (whisper.cpp), or the faster on this CPU.</summary>
+public enum WhisperRuntime
+{
+    Auto,
+    Managed,
+    WhisperNet,
+}
 
 /// <summary>The Whisper engine's settings (section <c>Engines:Whisper</c>).</summary>
 public sealed class WhisperEngineOptions
@@ -29,4 +39,32 @@ public sealed class WhisperEngineOptions
 
     /// <summary>Spoken language (<c>en</c>, …) or <c>auto</c> to detect it (multilingual models only).</summary>
     public string Language { get; set; } = "en";
+
+    /// <summary><c>managed</c>, <c>whispernet</c> or <c>auto</c> (see <see cref="WhisperRuntimeChoice"/>).</summary>
+    public WhisperRuntime Runtime { get; set; } = WhisperRuntime.Auto;
+
+    /// <summary>First decoding temperature; with fall-back, retried at +0.2 steps up to 1.0 when a window fails whisper.cpp's checks.</summary>
+    public float Temperature { get; set; }
+
+    /// <summary>Candidates sampled per window above temperature 0 (whisper.cpp's best_of).</summary>
+    public int BestOf { get; set; } = 5;
+
+    /// <summary>A window whose no-speech probability is above this (and whose text is unlikely) gives no segments.</summary>
+    public float NoSpeechThreshold { get; set; } = 0.6f;
+
+    /// <summary>Decode each window without the previous windows' text as prompt.</summary>
+    public bool NoContext { get; set; }
+
+    /// <summary>The same settings for the managed engine.</summary>
+    public WhisperOptions ToManagedOptions() => new()
+    {
+        Threads = Math.Max(1, Threads),
+        Language = Language,
+        NoFallback = NoFallback,
+        Temperature = Temperature,
+        BestOf = Math.Max(1, BestOf),
+        NoSpeechThreshold = NoSpeechThreshold,
+        NoContext = NoContext,
+        WordTimestamps = true,
+    };
 }
