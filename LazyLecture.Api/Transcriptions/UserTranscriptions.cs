@@ -59,7 +59,7 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
         var segments = db.TranscriptionSegments.AsNoTracking().Where(s => s.TranscriptionId == transcription.Id);
         var total = await segments.CountAsync(cancellationToken);
         var rows = await segments.OrderBy(s => s.ChunkNo).ThenBy(s => s.SegmentNo).Skip(paging.Skip).Take(paging.Size)
-            .Select(s => new SegmentResponse(s.ChunkNo, s.SegmentNo, s.StartSecs, s.EndSecs, s.Text))
+            .Select(s => new SegmentResponse(s.ChunkNo, s.SegmentNo, s.StartSecs, s.EndSecs, s.Text, s.Words))
             .ToListAsync(cancellationToken);
         return new SegmentPage(paging.Page, paging.Size, total, paging.PageCount(total), rows);
     }
@@ -99,7 +99,7 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
         var byChunk = segments.ToLookup(s => s.ChunkNo);
         var title = transcription.OriginalFileName is { Length: > 0 } name ? name : $"Transcription {id}";
         var document = new TranscriptDocument(id, title,
-            [.. chunks.Select(c => new TranscriptChunk(c.ChunkNo, c.Text, [.. byChunk[c.ChunkNo].Select(s => new TranscriptSegment(s.StartSecs, s.EndSecs, s.Text))]))]);
+            [.. chunks.Select(c => new TranscriptChunk(c.ChunkNo, c.Text, [.. byChunk[c.ChunkNo].Select(s => new TranscriptSegment(s.StartSecs, s.EndSecs, s.Text) { Words = s.Words })]))]);
         return TranscriptExporter.Export(document, format);
     }
 

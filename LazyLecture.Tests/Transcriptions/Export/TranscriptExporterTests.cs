@@ -6,6 +6,7 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Validation;
 using DocumentFormat.OpenXml.Wordprocessing;
 using LazyLecture.Api.Transcriptions.Export;
+using LazyLecture.Contracts.Jobs;
 using Xunit;
 
 namespace LazyLecture.Tests.Transcriptions.Export;
@@ -22,7 +23,15 @@ public class TranscriptExporterTests
         new TranscriptChunk(1, "An hour in, we reach the spectral theorem.",
         [
             new TranscriptSegment(3599.9996, 3725.5, "An hour in,"),
-            new TranscriptSegment(3725.5, 3730.25, "we reach the spectral theorem."),
+            new TranscriptSegment(3725.5, 3730.25, "we reach the spectral theorem.")
+            {
+                Words =
+                [
+                    new SegmentWord(3725.5, 3725.9, "we", 0.91), new SegmentWord(3725.9, 3726.4, "reach", 0.87),
+                    new SegmentWord(3726.4, 3726.6, "the", 0.99), new SegmentWord(3726.6, 3727.3, "spectral", 0.64),
+                    new SegmentWord(3727.3, 3730.25, "theorem.", 0.123456789),
+                ],
+            },
         ]),
     ]);
 
@@ -170,7 +179,11 @@ public class TranscriptExporterTests
         Assert.Equal([0, 1], chunks.Select(c => c.GetProperty("chunk_number").GetInt32()));
         Assert.Equal("An hour in, we reach the spectral theorem.", chunks[1].GetProperty("text").GetString());
         var segment = chunks[1].GetProperty("segments")[1];
-        Assert.Equal(["start", "end", "text"], segment.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["start", "end", "text", "words"], segment.EnumerateObject().Select(p => p.Name));
+        var word = segment.GetProperty("words")[4];
+        Assert.Equal(["start", "end", "text", "probability"], word.EnumerateObject().Select(p => p.Name));
+        Assert.Equal((3727.3, 3730.25, "theorem.", 0.1235), (word.GetProperty("start").GetDouble(), word.GetProperty("end").GetDouble(), word.GetProperty("text").GetString(), word.GetProperty("probability").GetDouble()));
+        Assert.Equal(0, chunks[0].GetProperty("segments")[0].GetProperty("words").GetArrayLength());
         Assert.Equal(3725.5, segment.GetProperty("start").GetDouble());
         Assert.Equal(3730.25, segment.GetProperty("end").GetDouble());
         Assert.Equal("Good morning.", chunks[0].GetProperty("segments")[0].GetProperty("text").GetString());
