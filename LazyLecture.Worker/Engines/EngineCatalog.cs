@@ -18,7 +18,7 @@ public static class EngineCatalog
                     var options = services.GetRequiredService<IOptions<WhisperEngineOptions>>().Value;
                     return WhisperRuntimeChoice.Resolve(options.Runtime) == WhisperRuntime.WhisperNet
                         ? new WhisperNet.WhisperNetEngine(path, options)
-                        : new WhisperEngine(WhisperModel.Load(path), options);
+                        : new WhisperEngine(WhisperModel.Load(path), options, Path.GetFileName(path));
                 }
 
                 logger.LogWarning("No Whisper model is available: transcribing with PocketSphinx instead");

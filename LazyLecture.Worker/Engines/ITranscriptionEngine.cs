@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace LazyLecture.Worker.Engines;
 
 /// <summary>A timed word; seconds from the start of the samples given to the engine, probability 0–1.</summary>
@@ -8,9 +10,10 @@ public sealed record EngineSegment(double Start, double End, string Text, IReadO
 
 /// <summary>
 /// A speech-to-text engine run in process by the worker (Whisper, PocketSphinx). One instance may serve several jobs at
-/// once; each call keeps its own state.
+/// once; each call keeps its own state. Every engine is also a standard <see cref="ISpeechToTextClient"/> (see
+/// <see cref="SpeechToTextEngine"/>).
 /// </summary>
-public interface ITranscriptionEngine
+public interface ITranscriptionEngine : ISpeechToTextClient
 {
     /// <summary>The configuration name: <c>whisper</c> (with its runtime, e.g. <c>whisper/managed</c>), <c>pocketsphinx</c>.</summary>
     string Name { get; }

@@ -9,7 +9,7 @@ namespace LazyLecture.Worker.Engines.Whisper;
 /// LazyLecture.Whisper in process. The loaded model (read-only, memory-mapped) is shared by every job; each call gets a
 /// transcriber (encoder and decoder state) of its own for as long as it runs.
 /// </summary>
-public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions options) : ITranscriptionEngine, IDisposable
+public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions options, string modelId) : SpeechToTextEngine
 {
     public const string EngineName = "whisper";
     public const string RuntimeName = "managed";
@@ -18,13 +18,17 @@ public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions optio
     // left to the garbage collector. There are never more than the calls that ran at the same time.
     private readonly ConcurrentBag<WhisperTranscriber> _idle = [];
 
-    public string Name => $"{EngineName} ({RuntimeName})";
+    public override string Name => $"{EngineName} ({RuntimeName})";
 
-    public async IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, IProgress<double>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
+    protected override string ModelId => modelId;
+
+    public override async IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, string? language, IProgress<double>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (!_idle.TryTake(out var transcriber))
+        // Pooled transcribers speak the configured language; another one for a call gets a transcriber of its own.
+        var pooled = language is null || language.Equals(options.Language, StringComparison.OrdinalIgnoreCase);
+        if (!pooled || !_idle.TryTake(out var transcriber))
         {
-            transcriber = new WhisperTranscriber(model, options.ToManagedOptions());
+            transcriber = new WhisperTranscriber(model, options.ToManagedOptions() with { Language = pooled ? options.Language : language! });
         }
 
         try
@@ -39,11 +43,18 @@ public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions optio
         finally
         {
             // Reusable after a cancellation or failure too: the next transcription resets all per-run state.
-            _idle.Add(transcriber);
+            if (pooled)
+            {
+                _idle.Add(transcriber);
+            }
+            else
+            {
+                transcriber.Dispose();
+            }
         }
     }
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
         while (_idle.TryTake(out var transcriber))
         {

@@ -13,7 +13,7 @@ namespace LazyLecture.Worker.Engines.WhisperNet;
 /// times from whisper.cpp's token timestamps, grouped into words as the managed engine does. The model is loaded once;
 /// every call gets a processor (whisper.cpp state) of its own, so calls may run at once.
 /// </summary>
-public sealed class WhisperNetEngine : ITranscriptionEngine, IDisposable
+public sealed class WhisperNetEngine : SpeechToTextEngine
 {
     public const string RuntimeName = "whispernet";
 
@@ -25,6 +25,7 @@ public sealed class WhisperNetEngine : ITranscriptionEngine, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        ModelId = Path.GetFileName(modelPath);
         // whisper.cpp does not tell its vocabulary's layout; the file's header does (end of text, first timestamp).
         using (var header = WhisperModel.Load(modelPath))
         {
@@ -34,15 +35,17 @@ public sealed class WhisperNetEngine : ITranscriptionEngine, IDisposable
         _factory = WhisperFactory.FromPath(modelPath);
     }
 
-    public string Name => $"{WhisperEngine.EngineName} ({RuntimeName})";
+    public override string Name => $"{WhisperEngine.EngineName} ({RuntimeName})";
+
+    protected override string ModelId { get; }
 
     /// <summary>The language a multilingual model detected in the last call with language <c>auto</c>.</summary>
     public string? LastLanguage { get; private set; }
 
-    public async IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, IProgress<double>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public override async IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, string? language, IProgress<double>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var seconds = samples.Length / 16000.0;
-        await using var processor = Build(progress, seconds);
+        await using var processor = Build(language ?? _options.Language, progress, seconds);
         await foreach (var segment in processor.ProcessAsync(samples, cancellationToken).ConfigureAwait(false))
         {
             LastLanguage = segment.Language;
@@ -55,7 +58,7 @@ public sealed class WhisperNetEngine : ITranscriptionEngine, IDisposable
     /// <summary>Whisper.net's own segments with every token (timestamp tokens included), for parity checks and the benchmark.</summary>
     public async IAsyncEnumerable<SegmentData> ProcessAsync(ReadOnlyMemory<float> samples, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var processor = Build(null, samples.Length / 16000.0);
+        await using var processor = Build(_options.Language, null, samples.Length / 16000.0);
         await foreach (var segment in processor.ProcessAsync(samples, cancellationToken).ConfigureAwait(false))
         {
             yield return segment;
@@ -65,9 +68,9 @@ public sealed class WhisperNetEngine : ITranscriptionEngine, IDisposable
     /// <summary>Is this token of a segment text (not a timestamp or other special token)?</summary>
     public bool IsText(int token) => _special.IsText(token);
 
-    public void Dispose() => _factory.Dispose();
+    protected override void Dispose(bool disposing) => _factory.Dispose();
 
-    private WhisperProcessor Build(IProgress<double>? progress, double seconds)
+    private WhisperProcessor Build(string language, IProgress<double>? progress, double seconds)
     {
         var options = _options;
         var builder = _factory.CreateBuilder()
@@ -78,7 +81,7 @@ public sealed class WhisperNetEngine : ITranscriptionEngine, IDisposable
             .WithGreedySamplingStrategy(greedy => greedy.WithBestOf(Math.Max(1, options.BestOf)));
 
         // English-only models always transcribe English (whisper-cli and the managed engine switch to "en").
-        var language = _special.IsMultilingual ? options.Language : "en";
+        language = _special.IsMultilingual ? language : "en";
         builder = string.IsNullOrEmpty(language) || language.Equals("auto", StringComparison.OrdinalIgnoreCase)
             ? builder.WithLanguageDetection()
             : builder.WithLanguage(language);
