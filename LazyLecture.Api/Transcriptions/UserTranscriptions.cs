@@ -90,7 +90,7 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
         }
     }
 
-    public async Task<ExportFile> ExportAsync(int userId, int id, ExportFormat format, CancellationToken cancellationToken)
+    public async Task<ExportFile> ExportAsync(int userId, int id, ExportFormat format, CancellationToken cancellationToken, CueLimits? cues = null)
     {
         var transcription = await FindOwnedAsync(userId, id, cancellationToken);
         var chunks = await db.TranscriptionChunks.AsNoTracking().Where(c => c.TranscriptionId == id).OrderBy(c => c.ChunkNo).ToListAsync(cancellationToken);
@@ -100,7 +100,7 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
         var title = transcription.OriginalFileName is { Length: > 0 } name ? name : $"Transcription {id}";
         var document = new TranscriptDocument(id, title,
             [.. chunks.Select(c => new TranscriptChunk(c.ChunkNo, c.Text, [.. byChunk[c.ChunkNo].Select(s => new TranscriptSegment(s.StartSecs, s.EndSecs, s.Text) { Words = s.Words })]))]);
-        return TranscriptExporter.Export(document, format);
+        return TranscriptExporter.Export(document, format, cues);
     }
 
     private async Task<Transcription> FindOwnedAsync(int userId, int id, CancellationToken cancellationToken, bool tracked = false)

@@ -171,8 +171,8 @@ namespace WhisperBench
             var loadTime = Stopwatch.GetElapsedTime(started);
             Print("load time", loadTime);
             Func<BenchInput, Task<FileOutcome>> transcribe = transcriber is not null
-                ? input => TranscribeAsync(transcriber, input, ct)
-                : input => TranscribeAsync(whisperNet!, input, ct);
+                ? input => TranscribeAsync(input, samples => DecodeAsync(transcriber, samples, ct), fullTimings: true, ct)
+                : input => TranscribeAsync(input, samples => DecodeAsync(whisperNet!, samples, ct), fullTimings: false, ct);
             if (arguments.Warmup)
             {
                 // one untimed pass over the first file so the JIT has compiled the hot paths (steady-state figures)
@@ -236,7 +236,9 @@ namespace WhisperBench
             return median;
         }
 
-        private static async Task<FileOutcome> TranscribeAsync(WhisperTranscriber transcriber, BenchInput input, CancellationToken ct)
+        /// <summary>One file through one engine: reads it, lets <paramref name="decode"/> transcribe it (printing its segments), then prints the timings and WER.</summary>
+        private static async Task<FileOutcome> TranscribeAsync(
+            BenchInput input, Func<float[], Task<(List<TranscriptSegment> Segments, TranscriptionStatistics Statistics)>> decode, bool fullTimings, CancellationToken ct)
         {
             Console.WriteLine();
             Console.WriteLine($"=== {input.Audio}");
@@ -245,12 +247,44 @@ namespace WhisperBench
             var readTime = Stopwatch.GetElapsedTime(readStarted);
             Console.WriteLine($"audio: {samples.Length / 16000.0:F2} s");
 
+            var (segments, stats) = await decode(samples);
+            WordErrorCount? errors = null;
+            if (input.Reference is not null)
+            {
+                var hypothesis = string.Concat(segments.Select(s => s.Text));
+                errors = WordErrorRate.Count(await File.ReadAllTextAsync(input.Reference, ct), hypothesis);
+            }
+
+            Print("read time", readTime);
+            if (fullTimings)
+            {
+                PrintTimings(stats);
+            }
+            else
+            {
+                // Whisper.net reports no mel, sample or prompt times: only what WhisperCppTimer measured
+                Print("encode time", stats.EncodeTime, stats.Windows);
+                Print("decode time", stats.DecodeTime, stats.DecodedTokens);
+                Print("total time", stats.TotalTime);
+            }
+
+            Console.WriteLine($"real-time factor: {stats.TotalTime.TotalSeconds / Math.Max(1e-9, stats.AudioSeconds):F3} ({stats.TotalTime.TotalSeconds:F2} s for {stats.AudioSeconds:F2} s of audio)");
+            if (errors is { } e)
+            {
+                Console.WriteLine($"WER: {e.Rate * 100:F1} % ({e.Errors} errors / {e.ReferenceWords} reference words)");
+            }
+
+            return new FileOutcome(input.Audio, segments, stats, readTime, errors);
+        }
+
+        private static async Task<(List<TranscriptSegment>, TranscriptionStatistics)> DecodeAsync(WhisperTranscriber transcriber, float[] samples, CancellationToken ct)
+        {
             var progress = new StderrProgress();
             var segments = new List<TranscriptSegment>();
             await foreach (var segment in transcriber.TranscribeAsync(samples, progress, ct))
             {
                 progress.Clear();
-                Console.WriteLine($"[{Timestamp(segment.Start)} --> {Timestamp(segment.End)}]  {segment.Text}");
+                PrintSegment(segment);
                 segments.Add(segment);
             }
 
@@ -260,58 +294,18 @@ namespace WhisperBench
                 Console.WriteLine($"detected language: {detected.Code} (p = {detected.Probability:F6})");
             }
 
-            var stats = transcriber.Statistics;
-            WordErrorCount? errors = null;
-            if (input.Reference is not null)
-            {
-                var hypothesis = string.Concat(segments.Select(s => s.Text));
-                errors = WordErrorRate.Count(await File.ReadAllTextAsync(input.Reference, ct), hypothesis);
-            }
-
-            Print("read time", readTime);
-            PrintTimings(stats);
-            Console.WriteLine($"real-time factor: {stats.TotalTime.TotalSeconds / Math.Max(1e-9, stats.AudioSeconds):F3} ({stats.TotalTime.TotalSeconds:F2} s for {stats.AudioSeconds:F2} s of audio)");
-            if (errors is { } e)
-            {
-                Console.WriteLine($"WER: {e.Rate * 100:F1} % ({e.Errors} errors / {e.ReferenceWords} reference words)");
-            }
-
-            return new FileOutcome(input.Audio, segments, stats, readTime, errors);
+            return (segments, transcriber.Statistics);
         }
 
-        private static async Task<FileOutcome> TranscribeAsync(WhisperNetTranscriber transcriber, BenchInput input, CancellationToken ct)
+        private static async Task<(List<TranscriptSegment>, TranscriptionStatistics)> DecodeAsync(WhisperNetTranscriber transcriber, float[] samples, CancellationToken ct)
         {
-            Console.WriteLine();
-            Console.WriteLine($"=== {input.Audio}");
-            var readStarted = Stopwatch.GetTimestamp();
-            var samples = AudioFileReader.Read(input.Audio, ct);
-            var readTime = Stopwatch.GetElapsedTime(readStarted);
-            Console.WriteLine($"audio: {samples.Length / 16000.0:F2} s");
-
             var (segments, stats) = await transcriber.TranscribeAsync(samples, ct);
-            foreach (var segment in segments)
-            {
-                Console.WriteLine($"[{Timestamp(segment.Start)} --> {Timestamp(segment.End)}]  {segment.Text}");
-            }
-
-            WordErrorCount? errors = null;
-            if (input.Reference is not null)
-            {
-                errors = WordErrorRate.Count(await File.ReadAllTextAsync(input.Reference, ct), string.Concat(segments.Select(s => s.Text)));
-            }
-
-            Print("read time", readTime);
-            Print("encode time", stats.EncodeTime, stats.Windows);
-            Print("decode time", stats.DecodeTime, stats.DecodedTokens);
-            Print("total time", stats.TotalTime);
-            Console.WriteLine($"real-time factor: {stats.TotalTime.TotalSeconds / Math.Max(1e-9, stats.AudioSeconds):F3} ({stats.TotalTime.TotalSeconds:F2} s for {stats.AudioSeconds:F2} s of audio)");
-            if (errors is { } e)
-            {
-                Console.WriteLine($"WER: {e.Rate * 100:F1} % ({e.Errors} errors / {e.ReferenceWords} reference words)");
-            }
-
-            return new FileOutcome(input.Audio, segments, stats, readTime, errors);
+            segments.ForEach(PrintSegment);
+            return (segments, stats);
         }
+
+        private static void PrintSegment(TranscriptSegment segment) =>
+            Console.WriteLine($"[{Timestamp(segment.Start)} --> {Timestamp(segment.End)}]  {segment.Text}");
 
         private static PassFigures Summarize(List<FileOutcome> outcomes, TimeSpan loadTime)
         {

@@ -114,6 +114,45 @@ public class TranscriptExporterTests
         ], cues);
     }
 
+    [Fact]
+    public void Srt_cues_are_cut_by_word_count_and_timed_by_their_words_while_segments_without_words_stay_whole()
+    {
+        var cues = ParseSrt(Text(TranscriptExporter.Export(Lecture, ExportFormat.Srt, new CueLimits(null, 2))));
+
+        Assert.Equal(
+        [
+            new Cue(1, "00:00:00,000", "00:00:02,400", "Good morning."),
+            new Cue(2, "00:00:02,400", "00:00:05,000", "Today: eigenvalues."),
+            new Cue(3, "01:00:00,000", "01:02:05,500", "An hour in,"),
+            new Cue(4, "01:02:05,500", "01:02:06,400", "we reach"),
+            new Cue(5, "01:02:06,400", "01:02:07,300", "the spectral"),
+            new Cue(6, "01:02:07,300", "01:02:10,250", "theorem."),
+        ], cues);
+    }
+
+    [Fact]
+    public void Vtt_cues_are_cut_by_line_length_and_word_count_together()
+    {
+        var byLength = ParseVtt(Text(TranscriptExporter.Export(Lecture, ExportFormat.Vtt, new CueLimits(12, null)))).Skip(3);
+        var byBoth = ParseVtt(Text(TranscriptExporter.Export(Lecture, ExportFormat.Vtt, new CueLimits(20, 4)))).Skip(3);
+
+        Assert.Equal(["we reach the", "spectral", "theorem."], byLength.Select(c => c.Text));
+        Assert.Equal(["we reach the", "spectral theorem."], byBoth.Select(c => c.Text));
+        Assert.Equal(("01:02:05.500", "01:02:06.600"), (byBoth.First().Start, byBoth.First().End));
+    }
+
+    [Theory]
+    [InlineData(9, null, "max_line_length")]
+    [InlineData(501, null, "max_line_length")]
+    [InlineData(null, 0, "max_words")]
+    [InlineData(40, 101, "max_words")]
+    public void Cue_limits_out_of_range_are_a_validation_error_naming_the_parameter(int? maxLineLength, int? maxWords, string field)
+    {
+        var error = Assert.Throws<LazyLecture.Api.Errors.ValidationFailedException>(() => CueLimits.Validate(maxLineLength, maxWords));
+
+        Assert.Equal([field], error.Errors.Keys);
+    }
+
     [Theory]
     [InlineData(ExportFormat.Srt)]
     [InlineData(ExportFormat.Vtt)]

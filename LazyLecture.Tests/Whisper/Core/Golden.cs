@@ -59,6 +59,15 @@ internal static class Golden
 /// <summary>A segment of whisper-cli's JSON output: offsets in ms, text, and its text tokens with their probabilities.</summary>
 internal sealed record GoldenSegment(long FromMs, long ToMs, string Text, int[] Tokens, float[] Probabilities)
 {
+    /// <summary>The English-only greedy decodes: model, audio, golden file.</summary>
+    public static TheoryData<string, string, string> GreedyDecodes => new()
+    {
+        { "synthetic-micro.en.bin", "jfk.wav", "micro-jfk-greedy.json" },
+        { "synthetic-micro.en.bin", "LDC93S1.wav", "micro-LDC93S1-greedy.json" },
+        { "synthetic-tiny.en.bin", "jfk.wav", "tiny-jfk-greedy.json" },
+        { "synthetic-tiny.en.bin", "LDC93S1.wav", "tiny-LDC93S1-greedy.json" },
+    };
+
     public static IReadOnlyList<GoldenSegment> Load(string name)
     {
         using var json = JsonDocument.Parse(File.ReadAllBytes(SharedAssets.Require("models/golden/" + name)));

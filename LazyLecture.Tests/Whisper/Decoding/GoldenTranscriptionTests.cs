@@ -19,10 +19,7 @@ public class GoldenTranscriptionTests
     };
 
     [Theory]
-    [InlineData("synthetic-micro.en.bin", "jfk.wav", "micro-jfk-greedy.json")]
-    [InlineData("synthetic-micro.en.bin", "LDC93S1.wav", "micro-LDC93S1-greedy.json")]
-    [InlineData("synthetic-tiny.en.bin", "jfk.wav", "tiny-jfk-greedy.json")]
-    [InlineData("synthetic-tiny.en.bin", "LDC93S1.wav", "tiny-LDC93S1-greedy.json")]
+    [MemberData(nameof(GoldenSegment.GreedyDecodes), MemberType = typeof(GoldenSegment))]
     public async Task Greedy_decode_equals_whisper_cpp(string model, string audio, string golden)
     {
         var result = await Transcribe(model, audio, GoldenOptions);

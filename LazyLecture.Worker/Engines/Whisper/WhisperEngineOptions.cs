@@ -22,14 +22,13 @@ public sealed class WhisperEngineOptions
     public string Model { get; set; } = "base.en";
 
     /// <summary>Where downloaded models are kept between runs.</summary>
-    public string CacheDirectory { get; set; } = Path.Combine(
-        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "lazylecture", "models");
+    public string CacheDirectory { get; set; } = WhisperModelCatalog.DefaultCacheDirectory();
 
     /// <summary>The official ggml model repository.</summary>
-    public string DownloadBaseUrl { get; set; } = "https://huggingface.co/ggerganov/whisper.cpp/resolve/main";
+    public string DownloadBaseUrl { get; set; } = WhisperModelCatalog.BaseUrl;
 
     /// <summary>Offline machines must not hang: give up on a download that cannot connect within this time.</summary>
-    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ConnectTimeout { get; set; } = WhisperModelCatalog.ConnectTimeout;
 
     /// <summary>Threads per transcription; jobs at once times this should not exceed the cores.</summary>
     public int Threads { get; set; } = Environment.ProcessorCount;
