@@ -5,13 +5,20 @@
 # AppHost__WhisperModelPath when a model is available.
 
 model_name="${LAZYLECTURE_WHISPER_MODEL_NAME:-base.en}"
+# the worker's default cache folder too (Engines:Whisper:CacheDirectory)
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/lazylecture/models"
-# SHA-1 of the official files, as published with whisper.cpp's models.
-declare -A model_sha1=(
-  [tiny]=bd577a113a864445d4c299885e0cb97d4ba92b5f [tiny.en]=c78c86eb1a8faa21b369bcd33207cc90d64ae9df
-  [base]=465707469ff3a37a2b9b8d8f89f2f99de7299dac [base.en]=137c40403d78fd54d454da0f9bd998f78703390c
-  [small]=55356645c2b361a969dfd0ef2c5a50d530afd8d5 [small.en]=db8a495a91d927739e50b3fc1cc4c6b8f6c2d022
-)
+# The catalogue (names, SHA-1, download address, connect time-out) is eng/whisper-models.tsv, shared with the worker.
+declare -A model_sha1=()
+model_base_url=""
+model_connect_timeout=10
+while IFS=$'\t' read -r key value; do
+  case "$key" in
+    ''|'#'*) ;;
+    @base-url) model_base_url="$value" ;;
+    @connect-timeout-secs) model_connect_timeout="$value" ;;
+    *) model_sha1[$key]="$value" ;;
+  esac
+done < "$(dirname "${BASH_SOURCE[0]}")/whisper-models.tsv"
 
 if [ -n "${LAZYLECTURE_WHISPER_MODEL:-}" ]; then
   if [ -f "$LAZYLECTURE_WHISPER_MODEL" ]; then
@@ -33,7 +40,7 @@ else
   else
     mkdir -p "$cache"
     say "Downloading Whisper model $model_name (checksum-verified) into $cache…"
-    if curl -fL --connect-timeout 5 --progress-bar -o "$file.part" "https://huggingface.co/ggerganov/whisper.cpp/resolve/main/ggml-$model_name.bin" \
+    if curl -fL --connect-timeout "$model_connect_timeout" --progress-bar -o "$file.part" "$model_base_url/ggml-$model_name.bin" \
        && [ "$(sha1sum "$file.part" | cut -d' ' -f1)" = "$expected" ]; then
       mv "$file.part" "$file"
       say "Whisper model: $file"

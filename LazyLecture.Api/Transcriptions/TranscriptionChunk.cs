@@ -1,4 +1,7 @@
+using System.Text.Json;
+using LazyLecture.Contracts.Jobs;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using NpgsqlTypes;
 
@@ -37,6 +40,9 @@ public sealed class TranscriptionSegment
 
     public required string Text { get; init; }
 
+    /// <summary>The segment's timed words (empty when the engine gave none), kept as one jsonb value: always read and written with the segment.</summary>
+    public IReadOnlyList<SegmentWord> Words { get; init; } = [];
+
     /// <summary>Computed by PostgreSQL from the text (English configuration), indexed for search.</summary>
     public NpgsqlTsVector? SearchVector { get; private set; }
 }
@@ -54,12 +60,25 @@ internal sealed class TranscriptionChunkConfiguration : IEntityTypeConfiguration
 
 internal sealed class TranscriptionSegmentConfiguration : IEntityTypeConfiguration<TranscriptionSegment>
 {
+    // {start, end, text, probability}: the names the API returns, so the stored JSON reads the same.
+    private static readonly JsonSerializerOptions WordsJson = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     public void Configure(EntityTypeBuilder<TranscriptionSegment> builder)
     {
         builder.ToTable("transcription_segments");
         builder.HasKey(s => s.Id);
         builder.HasIndex(s => new { s.TranscriptionId, s.ChunkNo, s.SegmentNo }).IsUnique();
         builder.HasOne<Transcription>().WithMany().HasForeignKey(s => s.TranscriptionId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(s => s.Words)
+            .HasColumnType("jsonb")
+            .HasDefaultValueSql("'[]'::jsonb")
+            .HasConversion(
+                words => JsonSerializer.Serialize(words, WordsJson),
+                json => JsonSerializer.Deserialize<List<SegmentWord>>(json, WordsJson) ?? new List<SegmentWord>(),
+                new ValueComparer<IReadOnlyList<SegmentWord>>(
+                    (a, b) => a!.SequenceEqual(b!),
+                    words => words.Aggregate(0, (hash, word) => HashCode.Combine(hash, word)),
+                    words => words.ToList()));
         builder.HasGeneratedTsVectorColumn(s => s.SearchVector!, "english", s => new { s.Text })
             .HasIndex(s => s.SearchVector)
             .HasMethod("GIN");

@@ -5,6 +5,7 @@ using LazyLecture.Api.Transcriptions.Export;
 using LazyLecture.Api.Transcriptions.Search;
 using LazyLecture.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace LazyLecture.Api.Transcriptions;
 
@@ -77,12 +78,16 @@ public static class TranscriptionEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        transcriptions.MapGet("/{id:int}/export", async Task<FileContentHttpResult> (HttpContext http, int id, string? format, UserTranscriptions owned, CancellationToken ct) =>
+        transcriptions.MapGet("/{id:int}/export", async Task<FileContentHttpResult> (
+                HttpContext http, int id, string? format, [FromQuery(Name = "max_line_length")] int? maxLineLength, [FromQuery(Name = "max_words")] int? maxWords,
+                UserTranscriptions owned, CancellationToken ct) =>
             {
-                var file = await owned.ExportAsync(http.User.UserId(), id, ParseFormat(format), ct);
+                var cues = CueLimits.Validate(maxLineLength, maxWords);
+                var file = await owned.ExportAsync(http.User.UserId(), id, ParseFormat(format), ct, cues);
                 return TypedResults.File(file.Content, file.ContentType, file.FileName);
             })
             .WithSummary("Export the transcript as txt, docx, srt, vtt or json")
+            .WithDescription("srt and vtt: max_line_length (10–500 characters) and/or max_words (1–100) cut each segment with timed words into cues of at most that size, timed by their words.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);

@@ -1,4 +1,5 @@
 using LazyLecture.Contracts;
+using LazyLecture.Contracts.Jobs;
 
 namespace LazyLecture.Api.Transcriptions;
 
@@ -40,7 +41,8 @@ public sealed record ChunkResponse(long Id, int ChunkOrder, int ChunkSizeSecs, s
 /// <summary>The original named the chunk list <c>transcriptions</c>; kept for its clients.</summary>
 public sealed record ChunkPage(int Page, int Size, int Total, int Pages, IReadOnlyList<ChunkResponse> Transcriptions);
 
-public sealed record SegmentResponse(int ChunkNo, int SegmentNo, double Start, double End, string Text);
+/// <summary>A segment with its timed words (<c>{start, end, text, probability}</c>, seconds from the start of the recording).</summary>
+public sealed record SegmentResponse(int ChunkNo, int SegmentNo, double Start, double End, string Text, IReadOnlyList<SegmentWord> Words);
 
 public sealed record SegmentPage(int Page, int Size, int Total, int Pages, IReadOnlyList<SegmentResponse> Segments);
 

@@ -59,7 +59,7 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
         var segments = db.TranscriptionSegments.AsNoTracking().Where(s => s.TranscriptionId == transcription.Id);
         var total = await segments.CountAsync(cancellationToken);
         var rows = await segments.OrderBy(s => s.ChunkNo).ThenBy(s => s.SegmentNo).Skip(paging.Skip).Take(paging.Size)
-            .Select(s => new SegmentResponse(s.ChunkNo, s.SegmentNo, s.StartSecs, s.EndSecs, s.Text))
+            .Select(s => new SegmentResponse(s.ChunkNo, s.SegmentNo, s.StartSecs, s.EndSecs, s.Text, s.Words))
             .ToListAsync(cancellationToken);
         return new SegmentPage(paging.Page, paging.Size, total, paging.PageCount(total), rows);
     }
@@ -90,10 +90,10 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
         }
     }
 
-    public async Task<ExportFile> ExportAsync(int userId, int id, ExportFormat format, CancellationToken cancellationToken) =>
-        TranscriptExporter.Export(await ReadDocumentAsync(userId, id, cancellationToken), format);
+    public async Task<ExportFile> ExportAsync(int userId, int id, ExportFormat format, CancellationToken cancellationToken, CueLimits? cues = null) =>
+        TranscriptExporter.Export(await ReadDocumentAsync(userId, id, cancellationToken), format, cues);
 
-    /// <summary>The owner's transcript with its chunks and timed segments, in order (exports and the OpenAI-compatible answers).</summary>
+    /// <summary>The owner's transcript with its chunks and timed segments (with their words), in order (exports and the OpenAI-compatible answers).</summary>
     public async Task<TranscriptDocument> ReadDocumentAsync(int userId, int id, CancellationToken cancellationToken)
     {
         var transcription = await FindOwnedAsync(userId, id, cancellationToken);
@@ -103,7 +103,7 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
         var byChunk = segments.ToLookup(s => s.ChunkNo);
         var title = transcription.OriginalFileName is { Length: > 0 } name ? name : $"Transcription {id}";
         return new TranscriptDocument(id, title,
-            [.. chunks.Select(c => new TranscriptChunk(c.ChunkNo, c.Text, [.. byChunk[c.ChunkNo].Select(s => new TranscriptSegment(s.StartSecs, s.EndSecs, s.Text))]))]);
+            [.. chunks.Select(c => new TranscriptChunk(c.ChunkNo, c.Text, [.. byChunk[c.ChunkNo].Select(s => new TranscriptSegment(s.StartSecs, s.EndSecs, s.Text) { Words = s.Words })]))]);
     }
 
     private async Task<Transcription> FindOwnedAsync(int userId, int id, CancellationToken cancellationToken, bool tracked = false)

@@ -44,6 +44,10 @@ public sealed record StateReport(TranscriptionState State, string? Error);
 
 public sealed record ProgressReport(double Seconds);
 
-public sealed record SegmentInput(double Start, double End, string Text);
+/// <summary>A timed word of a segment: seconds from the start of the recording, its text and the engine's confidence (0–1).</summary>
+public sealed record SegmentWord(double Start, double End, string Text, double Probability);
+
+/// <summary>A segment as the worker saves it; <see cref="Words"/> is null or empty when the engine gave no word times.</summary>
+public sealed record SegmentInput(double Start, double End, string Text, IReadOnlyList<SegmentWord>? Words = null);
 
 public sealed record ChunkInput(string Text, IReadOnlyList<SegmentInput>? Segments);

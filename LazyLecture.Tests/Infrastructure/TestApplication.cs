@@ -89,7 +89,7 @@ public sealed class TestApplication : IAsyncDisposable
             await foreach (var update in App.Services.GetRequiredService<ResourceNotificationService>().WatchAsync(cancellationToken))
             {
                 Snapshots.Record(update);
-                _logWatches.GetOrAdd(update.ResourceId, id => Task.Run(() => CollectLogsAsync(id, cancellationToken)));
+                _ = _logWatches.GetOrAdd(update.ResourceId, id => Task.Run(() => CollectLogsAsync(id, cancellationToken)));
             }
         }
         catch (OperationCanceledException)

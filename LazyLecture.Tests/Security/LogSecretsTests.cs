@@ -52,8 +52,8 @@ public sealed class LogSecretsTests(AppHostFixture fixture)
         }
 
         Assert.True(leaks.Count == 0, "secrets in the logs: " + string.Join("; ", leaks));
-        var api = fixture.Application.Snapshots.Single(ResourceNames.Api).ResourceId;
-        Assert.Contains("Now listening on", fixture.Application.ConsoleLog(api), StringComparison.Ordinal); // the capture works
+        var apiInstance = fixture.Application.Snapshots.Single(ResourceNames.Api).ResourceId;
+        Assert.Contains("Now listening on", fixture.Application.ConsoleLog(apiInstance), StringComparison.Ordinal); // the capture works
     }
 
     private List<(string Name, string Value)> ConfiguredSecrets()

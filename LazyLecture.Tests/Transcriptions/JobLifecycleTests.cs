@@ -94,6 +94,37 @@ public sealed class JobLifecycleTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task Words_saved_with_a_segment_come_back_from_the_segments_endpoint_and_bad_words_change_nothing()
+    {
+        using var api = new ApiSession(fixture);
+        var (_, tokens) = await api.NewUploaderAsync();
+        var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
+        await api.ReportStateAsync(id, "in_progress");
+        var words = new[] { new { start = 0.32, end = 0.61, text = "And", probability = 0.97 }, new { start = 0.61, end = 0.9, text = "so,", probability = 0.5 } };
+
+        using (var saved = await api.WorkerAsync(HttpMethod.Put, $"/internal/v1/transcriptions/{id}/chunks/0",
+            new { text = "And so,", segments = new[] { new { start = 0.32, end = 0.9, text = "And so,", words } } }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, saved.StatusCode);
+        }
+
+        var backwards = new[] { new { start = 0.9, end = 0.3, text = "And", probability = 0.97 } };
+        using (var rejected = await api.WorkerAsync(HttpMethod.Put, $"/internal/v1/transcriptions/{id}/chunks/0",
+            new { text = "Other", segments = new[] { new { start = 0.32, end = 0.9, text = "Other", words = backwards } } }))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, rejected.StatusCode);
+            Assert.Contains("segments.words", await rejected.Content.ReadAsStringAsync(ApiSession.Cancellation), StringComparison.Ordinal);
+        }
+
+        using var segments = await api.GetAsync($"/api/v1/transcriptions/{id}/segments", tokens.Access);
+        var segment = (await ApiSession.ReadObjectAsync(segments))["segments"]![0]!;
+        Assert.Equal("And so,", segment["text"]!.GetValue<string>());
+        Assert.Equal(
+            [(0.32, 0.61, "And", 0.97), (0.61, 0.9, "so,", 0.5)],
+            segment["words"]!.AsArray().Select(w => (w!["start"]!.GetValue<double>(), w["end"]!.GetValue<double>(), w["text"]!.GetValue<string>(), w["probability"]!.GetValue<double>())));
+    }
+
+    [Fact]
     public async Task Chunk_beyond_the_audio_length_is_rejected()
     {
         using var api = new ApiSession(fixture);

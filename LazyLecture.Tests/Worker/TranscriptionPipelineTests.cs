@@ -36,6 +36,10 @@ public sealed class TranscriptionPipelineTests(WorkerPipelineFixture pipeline)
         var list = (await ApiSession.ReadObjectAsync(segments))["segments"]!.AsArray();
         Assert.NotEmpty(list);
         Assert.All(list, s => Assert.InRange(s!["end"]!.GetValue<double>(), s["start"]!.GetValue<double>(), 11.1));
+        // PocketSphinx's words come from its own word segmentation, within their segment.
+        SegmentWords.AssertSpellTheirSegments(list, latestEnd: 11.1);
+        Assert.All(list, s => Assert.All(s!["words"]!.AsArray(), w => Assert.InRange(
+            w!["start"]!.GetValue<double>(), s["start"]!.GetValue<double>(), s["end"]!.GetValue<double>())));
     }
 
     [Fact]

@@ -3,29 +3,62 @@ using LazyLecture.Contracts;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Transcriptions;
 using Xunit;
 
 namespace LazyLecture.Tests.Worker;
 
-/// <summary>An application whose worker runs the Whisper engine on the synthetic micro model from the shared folder.</summary>
-public sealed class WhisperPipelineFixture : OwnApplicationFixture
+/// <summary>An application whose worker runs a Whisper engine on the synthetic micro model from the shared folder.</summary>
+public abstract class WhisperPipelineFixtureBase : OwnApplicationFixture
 {
+    /// <summary>The <c>Engines:Whisper:Runtime</c> the worker runs.</summary>
+    protected abstract string Runtime { get; }
+
     protected override void Configure(IDistributedApplicationTestingBuilder builder)
     {
         var worker = Project(builder, ResourceNames.Worker);
         worker.WithEnvironment("Worker__ConsumeJobs", "true");
         worker.WithEnvironment("Worker__Engine", "whisper");
+        worker.WithEnvironment("Engines__Whisper__Runtime", Runtime);
         worker.WithEnvironment("Engines__Whisper__ModelPath", SharedAssets.PathOf("models/synthetic-micro.en.bin"));
-        // whisper-cli's -nf: the golden output was decoded greedily without temperature fall-back.
+        // whisper-cli's -nf -bo 1: the golden output was decoded greedily without temperature fall-back.
         worker.WithEnvironment("Engines__Whisper__NoFallback", "true");
+        worker.WithEnvironment("Engines__Whisper__BestOf", "1");
         worker.WithEnvironment("Engines__Whisper__Threads", "2");
     }
+}
+
+public sealed class WhisperPipelineFixture : WhisperPipelineFixtureBase
+{
+    protected override string Runtime => "managed";
+}
+
+public sealed class WhisperNetPipelineFixture : WhisperPipelineFixtureBase
+{
+    protected override string Runtime => "whispernet";
 }
 
 public sealed class WhisperPipelineTests(WhisperPipelineFixture pipeline) : IClassFixture<WhisperPipelineFixture>
 {
     [Fact]
-    public async Task The_whisper_engine_in_the_worker_gives_exactly_the_golden_greedy_segments()
+    public Task The_managed_engine_in_the_worker_gives_exactly_the_golden_greedy_segments_with_their_words() =>
+        WhisperPipelineChecks.GoldenSegmentsWithWordsAsync(pipeline);
+}
+
+public sealed class WhisperNetPipelineTests(WhisperNetPipelineFixture pipeline) : IClassFixture<WhisperNetPipelineFixture>
+{
+    [Fact]
+    public Task The_whisper_net_engine_in_the_worker_gives_exactly_the_golden_greedy_segments_with_their_words() =>
+        WhisperPipelineChecks.GoldenSegmentsWithWordsAsync(pipeline);
+}
+
+internal static class WhisperPipelineChecks
+{
+    /// <summary>
+    /// jfk.wav through upload, worker and API: the golden segments, each with its words, and the same words in the SSE
+    /// <c>chunk</c> event and the json export as in the segments endpoint.
+    /// </summary>
+    public static async Task GoldenSegmentsWithWordsAsync(OwnApplicationFixture pipeline)
     {
         var golden = JsonNode.Parse(await File.ReadAllTextAsync(SharedAssets.Require("models/golden/micro-jfk-greedy.json"), ApiSession.Cancellation))!["transcription"]!.AsArray();
         using var api = new ApiSession(pipeline.AsFixture);
@@ -43,6 +76,52 @@ public sealed class WhisperPipelineTests(WhisperPipelineFixture pipeline) : ICla
             Assert.Equal(golden[i]!["text"]!.GetValue<string>().Trim(), segments[i]!["text"]!.GetValue<string>());
             Assert.Equal(golden[i]!["offsets"]!["from"]!.GetValue<int>() / 1000.0, segments[i]!["start"]!.GetValue<double>(), 0.005);
             Assert.Equal(golden[i]!["offsets"]!["to"]!.GetValue<int>() / 1000.0, segments[i]!["end"]!.GetValue<double>(), 0.005);
+        }
+
+        SegmentWords.AssertSpellTheirSegments(segments, latestEnd: 30.0);
+
+        await using (var stream = await LiveProgressTests.EventStream.OpenAsync(api, id, tokens.Access))
+        {
+            Assert.Equal("state", (await stream.NextAsync()).Name);
+            var chunk = await stream.NextAsync();
+            Assert.Equal("chunk", chunk.Name);
+            Assert.Equal(Words(segments), Words(chunk.Json["segments"]!.AsArray()));
+        }
+
+        using var export = await api.GetAsync($"/api/v1/transcriptions/{id}/export?format=json", tokens.Access);
+        var exported = (await ApiSession.ReadObjectAsync(export))["chunks"]!.AsArray().SelectMany(c => c!["segments"]!.AsArray()).ToList();
+        Assert.Equal(Words(segments), Words(new JsonArray([.. exported.Select(s => s!.DeepClone())])));
+    }
+
+    /// <summary>Every word of the segments as (text, start ms, end ms), for comparing the API's three views of them.</summary>
+    private static List<(string, long, long)> Words(JsonArray segments) =>
+        [.. segments.SelectMany(s => s!["words"]!.AsArray()).Select(w => (
+            w!["text"]!.GetValue<string>(),
+            (long)Math.Round(w["start"]!.GetValue<double>() * 1000),
+            (long)Math.Round(w["end"]!.GetValue<double>() * 1000)))];
+}
+
+/// <summary>Checks on the words the segments endpoint returns.</summary>
+internal static class SegmentWords
+{
+    /// <summary>Each segment has words that spell its text, in order, each with 0 ≤ start ≤ end ≤ latestEnd (the audio, or the last window for Whisper) and a probability.</summary>
+    public static void AssertSpellTheirSegments(JsonArray segments, double latestEnd)
+    {
+        Assert.NotEmpty(segments);
+        foreach (var segment in segments)
+        {
+            var words = segment!["words"]!.AsArray();
+            Assert.NotEmpty(words);
+            Assert.Equal(segment["text"]!.GetValue<string>(), string.Join(' ', words.Select(w => w!["text"]!.GetValue<string>())));
+            var previousStart = 0.0;
+            foreach (var word in words)
+            {
+                var start = word!["start"]!.GetValue<double>();
+                Assert.InRange(start, previousStart, latestEnd);
+                Assert.InRange(word["end"]!.GetValue<double>(), start, latestEnd);
+                Assert.InRange(word["probability"]!.GetValue<double>(), 0, 1);
+                previousStart = start;
+            }
         }
     }
 }

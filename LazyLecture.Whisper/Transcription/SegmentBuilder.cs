@@ -11,7 +11,11 @@ namespace LazyLecture.Whisper.Transcription;
 public static class SegmentBuilder
 {
     /// <param name="seek">The window's start in 10 ms frames.</param>
-    public static IReadOnlyList<TranscriptSegment> Build(WhisperTokenizer tokenizer, WindowDecodeResult window, int seek, bool singleSegment)
+    public static IReadOnlyList<TranscriptSegment> Build(WhisperTokenizer tokenizer, WindowDecodeResult window, int seek, bool singleSegment) =>
+        Build(tokenizer, window, seek, singleSegment, timestamps: null);
+
+    /// <param name="timestamps">Times each segment's tokens for its words; null leaves segments without words.</param>
+    internal static IReadOnlyList<TranscriptSegment> Build(WhisperTokenizer tokenizer, WindowDecodeResult window, int seek, bool singleSegment, TokenTimestamps? timestamps)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(window);
@@ -35,7 +39,7 @@ public static class SegmentBuilder
                 var t1 = seek + 2 * (tokens[i].TimestampId - beg);
                 if (hasText)
                 {
-                    segments.Add(Create(tokenizer, window, tokens.AsSpan(i0, i + 1 - i0), t0, t1));
+                    segments.Add(Create(tokenizer, window, tokens.AsSpan(i0, i + 1 - i0), t0, t1, timestamps));
                 }
 
                 hasText = false;
@@ -52,13 +56,13 @@ public static class SegmentBuilder
 
         if (hasText)
         {
-            segments.Add(Create(tokenizer, window, tokens.AsSpan(i0), t0, seek + window.SeekDelta));
+            segments.Add(Create(tokenizer, window, tokens.AsSpan(i0), t0, seek + window.SeekDelta, timestamps));
         }
 
         return segments;
     }
 
-    private static TranscriptSegment Create(WhisperTokenizer tokenizer, WindowDecodeResult window, ReadOnlySpan<SampledToken> tokens, int t0, int t1)
+    private static TranscriptSegment Create(WhisperTokenizer tokenizer, WindowDecodeResult window, ReadOnlySpan<SampledToken> tokens, int t0, int t1, TokenTimestamps? timestamps)
     {
         var ids = new List<int>(tokens.Length);
         var probabilities = new List<float>(tokens.Length);
@@ -72,6 +76,29 @@ public static class SegmentBuilder
         }
 
         var text = tokenizer.Decode(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids));
-        return new TranscriptSegment(t0 / 100.0, t1 / 100.0, text, ids, probabilities, window.NoSpeechProbability);
+        var words = timestamps is null ? [] : Words(tokenizer, tokens, t0, t1, timestamps);
+        return new TranscriptSegment(t0 / 100.0, t1 / 100.0, text, ids, probabilities, window.NoSpeechProbability) { Words = words };
+    }
+
+    /// <summary>Times all of the segment's tokens (timestamp tokens take part, as in whisper.cpp), then groups the text tokens.</summary>
+    private static IReadOnlyList<TranscriptWord> Words(WhisperTokenizer tokenizer, ReadOnlySpan<SampledToken> tokens, int t0, int t1, TokenTimestamps timestamps)
+    {
+        var timed = new TimedToken[tokens.Length];
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            timed[i] = TokenTimestamps.From(tokens[i]);
+        }
+
+        timestamps.Apply(timed, t0, t1);
+        var texts = new List<TimedTokenText>(timed.Length);
+        foreach (var token in timed)
+        {
+            if (tokenizer.Special.IsText(token.Id))
+            {
+                texts.Add(new TimedTokenText(tokenizer.TokenToString(token.Id), token.Start / 100.0, token.End / 100.0, token.Probability));
+            }
+        }
+
+        return WordGrouping.Group(texts);
     }
 }

@@ -7,7 +7,11 @@ public sealed record TranscriptSegment(
     string Text,
     IReadOnlyList<int> Tokens,
     IReadOnlyList<float> TokenProbabilities,
-    float NoSpeechProbability);
+    float NoSpeechProbability)
+{
+    /// <summary>The words with their times (whisper.cpp's token-level timestamps); empty when word timestamps are off.</summary>
+    public IReadOnlyList<TranscriptWord> Words { get; init; } = [];
+}
 
 /// <summary>How far a transcription has come, in seconds of audio.</summary>
 public sealed record TranscriptionProgress(double ProcessedSeconds, double TotalSeconds, int WindowsDone)

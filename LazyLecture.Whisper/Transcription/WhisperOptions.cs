@@ -52,6 +52,12 @@ public sealed record WhisperOptions
 
     public bool SingleSegment { get; init; }
 
+    /// <summary>Time every word (whisper.cpp's token_timestamps); costs a pass over the samples' energy per transcription.</summary>
+    public bool WordTimestamps { get; init; } = true;
+
+    /// <summary>Where word edges look up the signal's energy: see <see cref="WordEnergyAlignment"/>.</summary>
+    public WordEnergyAlignment WordEnergyAlignment { get; init; } = WordEnergyAlignment.SegmentRelative;
+
     /// <summary>The temperatures tried in order: t0, t0 + inc, … up to 1.0 (whisper.cpp's list).</summary>
     public IReadOnlyList<float> Temperatures()
     {
@@ -69,3 +75,17 @@ public sealed record WhisperOptions
         return list;
     }
 }
+
+/// <summary>
+/// whisper.cpp moves each word's edges to where the signal's energy crosses half its local mean. In v1.7.5 it looked
+/// the energy up at the word's time in the audio (<see cref="Absolute"/>); the v1.8.5 that Whisper.net 1.9.1 bundles (and
+/// v1.9.1 still) looks it up at the word's time relative to its segment's start (<see cref="SegmentRelative"/>), which
+/// is the same for a segment starting at 0 and differs for later segments. The default follows Whisper.net, so that both
+/// runtimes of the worker give the same words.
+/// </summary>
+public enum WordEnergyAlignment
+{
+    SegmentRelative,
+    Absolute,
+}
+

@@ -130,7 +130,8 @@ public sealed class WhisperTranscriber : IDisposable
             ? new MelSpectrogram(_model.MelFilters.Bins, 0, 0, [])
             : LogMelSpectrogram.Compute(samples.Span, _model.MelFilters, Math.Max(1, _options.Threads));
         var melTime = Stopwatch.GetElapsedTime(started);
-        var run = new TranscriptionRun(this, mel, samples.Length / 16000.0, started, melTime);
+        var timestamps = _options.WordTimestamps ? new TokenTimestamps(_tokenizer, samples.Span, _options.WordEnergyAlignment) : null;
+        var run = new TranscriptionRun(this, mel, samples.Length / 16000.0, started, melTime, timestamps);
         run.ChooseLanguage(ct);
         return run;
     }
@@ -143,6 +144,7 @@ public sealed class WhisperTranscriber : IDisposable
         private readonly double _audioSeconds;
         private readonly long _started;
         private readonly TimeSpan _melTime;
+        private readonly TokenTimestamps? _timestamps;
         private readonly int _seekEnd;
         private readonly List<int> _promptPast = [];
         private readonly List<int> _promptInit = [];
@@ -153,8 +155,9 @@ public sealed class WhisperTranscriber : IDisposable
         private TimeSpan _languageTime;
         private TimeSpan _sampleTime;
 
-        public TranscriptionRun(WhisperTranscriber owner, MelSpectrogram mel, double audioSeconds, long started, TimeSpan melTime)
+        public TranscriptionRun(WhisperTranscriber owner, MelSpectrogram mel, double audioSeconds, long started, TimeSpan melTime, TokenTimestamps? timestamps)
         {
+            _timestamps = timestamps;
             _owner = owner;
             _mel = mel;
             _audioSeconds = audioSeconds;
@@ -348,7 +351,7 @@ public sealed class WhisperTranscriber : IDisposable
                 _promptPast.RemoveRange(0, _promptPast.Count - keep);
             }
 
-            var segments = result.IsNoSpeech ? [] : SegmentBuilder.Build(owner._tokenizer, result, _seek, options.SingleSegment);
+            var segments = result.IsNoSpeech ? [] : SegmentBuilder.Build(owner._tokenizer, result, _seek, options.SingleSegment, _timestamps);
 
             var seekDelta = result.SeekDelta;
             var tokens = result.Tokens;

@@ -15,7 +15,10 @@ public static class EngineCatalog
                 var path = await services.GetRequiredService<WhisperModelProvider>().LocateAsync(cancellationToken);
                 if (path is not null)
                 {
-                    return new WhisperEngine(WhisperModel.Load(path), services.GetRequiredService<IOptions<WhisperEngineOptions>>().Value);
+                    var options = services.GetRequiredService<IOptions<WhisperEngineOptions>>().Value;
+                    return WhisperRuntimeChoice.Resolve(options.Runtime) == WhisperRuntime.WhisperNet
+                        ? new WhisperNet.WhisperNetEngine(path, options)
+                        : new WhisperEngine(WhisperModel.Load(path), options, Path.GetFileName(path));
                 }
 
                 logger.LogWarning("No Whisper model is available: transcribing with PocketSphinx instead");

@@ -50,7 +50,7 @@ public sealed class EngineHolder(IServiceProvider services, IOptions<WorkerOptio
 
     public void Dispose()
     {
-        (_engine as IDisposable)?.Dispose();
+        _engine?.Dispose();
         _gate.Dispose();
     }
 }

@@ -96,7 +96,8 @@ public sealed class TranscriptionJobProcessor(
             {
                 await foreach (var segment in engine.TranscribeAsync(samples, view.Decoding ?? DecodingOptions.Default, progress, cancelled.Token))
                 {
-                    segments.Add(new SegmentInput(chunkStart + segment.Start, chunkStart + segment.End, segment.Text));
+                    segments.Add(new SegmentInput(chunkStart + segment.Start, chunkStart + segment.End, segment.Text,
+                        [.. segment.Words.Select(w => new SegmentWord(chunkStart + w.Start, chunkStart + w.End, w.Text, w.Probability))]));
                 }
             }
             catch (OperationCanceledException) when (!stopping.IsCancellationRequested)

@@ -31,7 +31,9 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    return await new Bench(arguments).RunAsync(cancel.Token);
+    return arguments.SideBySide
+        ? await SideBySide.RunAsync(arguments, cancel.Token)
+        : await new Bench(arguments).RunAsync(cancel.Token);
 }
 catch (OperationCanceledException)
 {
@@ -52,7 +54,19 @@ namespace WhisperBench
     internal sealed record BenchArguments(string Model, int Threads, bool NoFallback, string Language, string? JsonPath, bool Warmup, int Repeat, IReadOnlyList<BenchInput> Inputs)
     {
         public const string Usage =
-            "usage: bench/whisper.sh --model FILE [--threads N] [--no-fallback] [--language CODE|auto] [--warmup] [--repeat N] [--json OUT] AUDIO [--reference TXT] [AUDIO [--reference TXT] ...]";
+            "usage: bench/whisper.sh --model FILE [--engine managed|whispernet | --side-by-side] [--threads N] [--no-fallback] [--language CODE|auto] [--warmup] [--repeat N] [--json OUT] AUDIO [--reference TXT] [AUDIO [--reference TXT] ...]";
+
+        public const string Managed = "managed";
+        public const string WhisperNet = "whispernet";
+
+        /// <summary><c>managed</c> (LazyLecture.Whisper) or <c>whispernet</c> (Whisper.net, whisper.cpp).</summary>
+        public string Engine { get; init; } = Managed;
+
+        /// <summary>Both engines, interleaved in child processes, with the ratios managed/whispernet.</summary>
+        public bool SideBySide { get; init; }
+
+        /// <summary>The arguments as given, for the side-by-side mode's child runs.</summary>
+        public IReadOnlyList<string> Raw { get; init; } = [];
 
         public static BenchArguments Parse(string[] args)
         {
@@ -63,6 +77,8 @@ namespace WhisperBench
             var warmup = false;
             var repeat = 1;
             var language = "en";
+            var engine = Managed;
+            var sideBySide = false;
             var inputs = new List<BenchInput>();
             for (var i = 0; i < args.Length; i++)
             {
@@ -83,6 +99,12 @@ namespace WhisperBench
                         break;
                     case "--warmup":
                         warmup = true;
+                        break;
+                    case "--engine":
+                        engine = Next() is var e && e is Managed or WhisperNet ? e : throw new ArgumentException("--engine is managed or whispernet");
+                        break;
+                    case "--side-by-side":
+                        sideBySide = true;
                         break;
                     case "--repeat":
                         repeat = int.TryParse(Next(), CultureInfo.InvariantCulture, out var r) && r > 0 ? r : throw new ArgumentException("--repeat needs a positive number");
@@ -121,7 +143,7 @@ namespace WhisperBench
                 throw new ArgumentException("no audio file given");
             }
 
-            return new BenchArguments(model, threads, noFallback, language, json, warmup, repeat, inputs);
+            return new BenchArguments(model, threads, noFallback, language, json, warmup, repeat, inputs) { Engine = engine, SideBySide = sideBySide, Raw = args };
         }
     }
 
@@ -137,20 +159,32 @@ namespace WhisperBench
         {
             var started = Stopwatch.GetTimestamp();
             using var model = WhisperModel.Load(arguments.Model);
-            var loadTime = Stopwatch.GetElapsedTime(started);
             var hp = model.HyperParameters;
+            Console.WriteLine($"engine: {arguments.Engine}");
             Console.WriteLine($"model: {Path.GetFileName(arguments.Model)} ({model.FileSizeBytes / 1048576.0:F1} MB, n_vocab {hp.NVocab}, audio {hp.NAudioState}x{hp.NAudioLayer}, text {hp.NTextState}x{hp.NTextLayer}, {(model.IsMultilingual ? "multilingual" : "English-only")})");
             Console.WriteLine($"threads: {arguments.Threads}, fallback: {(arguments.NoFallback ? "off" : "on")}, language: {arguments.Language}, warm-up: {(arguments.Warmup ? "yes" : "no")}");
-            Print("load time", loadTime);
 
             // One transcriber for every file and pass, as the worker keeps one per concurrent job.
             var options = new WhisperOptions { Threads = arguments.Threads, NoFallback = arguments.NoFallback, Language = arguments.Language };
-            using var transcriber = new WhisperTranscriber(model, options);
+            using var transcriber = arguments.Engine == BenchArguments.Managed ? new WhisperTranscriber(model, options) : null;
+            using var whisperNet = arguments.Engine == BenchArguments.WhisperNet ? new WhisperNetTranscriber(arguments, model.IsMultilingual) : null;
+            var loadTime = Stopwatch.GetElapsedTime(started);
+            Print("load time", loadTime);
+            Func<BenchInput, Task<FileOutcome>> transcribe = transcriber is not null
+                ? input => TranscribeAsync(input, samples => DecodeAsync(transcriber, samples, ct), fullTimings: true, ct)
+                : input => TranscribeAsync(input, samples => DecodeAsync(whisperNet!, samples, ct), fullTimings: false, ct);
             if (arguments.Warmup)
             {
                 // one untimed pass over the first file so the JIT has compiled the hot paths (steady-state figures)
                 Console.Error.WriteLine("warm-up: transcribing the first file once, untimed...");
-                await transcriber.TranscribeAllAsync(AudioFileReader.Read(arguments.Inputs[0].Audio, ct), ct: ct);
+                if (transcriber is not null)
+                {
+                    await transcriber.TranscribeAllAsync(AudioFileReader.Read(arguments.Inputs[0].Audio, ct), ct: ct);
+                }
+                else
+                {
+                    await whisperNet!.TranscribeAsync(AudioFileReader.Read(arguments.Inputs[0].Audio, ct), ct);
+                }
             }
 
             // On a shared machine single runs vary by tens of percent: --repeat runs every file N times and reports the
@@ -168,7 +202,7 @@ namespace WhisperBench
                 outcomes = [];
                 foreach (var input in arguments.Inputs)
                 {
-                    outcomes.Add(await TranscribeAsync(transcriber, input, ct));
+                    outcomes.Add(await transcribe(input));
                 }
 
                 passes.Add(Summarize(outcomes, loadTime));
@@ -202,7 +236,9 @@ namespace WhisperBench
             return median;
         }
 
-        private static async Task<FileOutcome> TranscribeAsync(WhisperTranscriber transcriber, BenchInput input, CancellationToken ct)
+        /// <summary>One file through one engine: reads it, lets <paramref name="decode"/> transcribe it (printing its segments), then prints the timings and WER.</summary>
+        private static async Task<FileOutcome> TranscribeAsync(
+            BenchInput input, Func<float[], Task<(List<TranscriptSegment> Segments, TranscriptionStatistics Statistics)>> decode, bool fullTimings, CancellationToken ct)
         {
             Console.WriteLine();
             Console.WriteLine($"=== {input.Audio}");
@@ -211,12 +247,44 @@ namespace WhisperBench
             var readTime = Stopwatch.GetElapsedTime(readStarted);
             Console.WriteLine($"audio: {samples.Length / 16000.0:F2} s");
 
+            var (segments, stats) = await decode(samples);
+            WordErrorCount? errors = null;
+            if (input.Reference is not null)
+            {
+                var hypothesis = string.Concat(segments.Select(s => s.Text));
+                errors = WordErrorRate.Count(await File.ReadAllTextAsync(input.Reference, ct), hypothesis);
+            }
+
+            Print("read time", readTime);
+            if (fullTimings)
+            {
+                PrintTimings(stats);
+            }
+            else
+            {
+                // Whisper.net reports no mel, sample or prompt times: only what WhisperCppTimer measured
+                Print("encode time", stats.EncodeTime, stats.Windows);
+                Print("decode time", stats.DecodeTime, stats.DecodedTokens);
+                Print("total time", stats.TotalTime);
+            }
+
+            Console.WriteLine($"real-time factor: {stats.TotalTime.TotalSeconds / Math.Max(1e-9, stats.AudioSeconds):F3} ({stats.TotalTime.TotalSeconds:F2} s for {stats.AudioSeconds:F2} s of audio)");
+            if (errors is { } e)
+            {
+                Console.WriteLine($"WER: {e.Rate * 100:F1} % ({e.Errors} errors / {e.ReferenceWords} reference words)");
+            }
+
+            return new FileOutcome(input.Audio, segments, stats, readTime, errors);
+        }
+
+        private static async Task<(List<TranscriptSegment>, TranscriptionStatistics)> DecodeAsync(WhisperTranscriber transcriber, float[] samples, CancellationToken ct)
+        {
             var progress = new StderrProgress();
             var segments = new List<TranscriptSegment>();
             await foreach (var segment in transcriber.TranscribeAsync(samples, progress, ct))
             {
                 progress.Clear();
-                Console.WriteLine($"[{Timestamp(segment.Start)} --> {Timestamp(segment.End)}]  {segment.Text}");
+                PrintSegment(segment);
                 segments.Add(segment);
             }
 
@@ -226,24 +294,18 @@ namespace WhisperBench
                 Console.WriteLine($"detected language: {detected.Code} (p = {detected.Probability:F6})");
             }
 
-            var stats = transcriber.Statistics;
-            WordErrorCount? errors = null;
-            if (input.Reference is not null)
-            {
-                var hypothesis = string.Concat(segments.Select(s => s.Text));
-                errors = WordErrorRate.Count(await File.ReadAllTextAsync(input.Reference, ct), hypothesis);
-            }
-
-            Print("read time", readTime);
-            PrintTimings(stats);
-            Console.WriteLine($"real-time factor: {stats.TotalTime.TotalSeconds / Math.Max(1e-9, stats.AudioSeconds):F3} ({stats.TotalTime.TotalSeconds:F2} s for {stats.AudioSeconds:F2} s of audio)");
-            if (errors is { } e)
-            {
-                Console.WriteLine($"WER: {e.Rate * 100:F1} % ({e.Errors} errors / {e.ReferenceWords} reference words)");
-            }
-
-            return new FileOutcome(input.Audio, segments, stats, readTime, errors);
+            return (segments, transcriber.Statistics);
         }
+
+        private static async Task<(List<TranscriptSegment>, TranscriptionStatistics)> DecodeAsync(WhisperNetTranscriber transcriber, float[] samples, CancellationToken ct)
+        {
+            var (segments, stats) = await transcriber.TranscribeAsync(samples, ct);
+            segments.ForEach(PrintSegment);
+            return (segments, stats);
+        }
+
+        private static void PrintSegment(TranscriptSegment segment) =>
+            Console.WriteLine($"[{Timestamp(segment.Start)} --> {Timestamp(segment.End)}]  {segment.Text}");
 
         private static PassFigures Summarize(List<FileOutcome> outcomes, TimeSpan loadTime)
         {
@@ -334,6 +396,7 @@ namespace WhisperBench
             json.WriteNumber("decode_ms_per_token", Math.Round(decodePerToken, 3));
             json.WriteNumber("rtf", Math.Round(rtf, 4));
             json.WriteNumber("peak_rss_mb", Math.Round(peakRss, 1));
+            json.WriteNumber("total_ms", Math.Round(outcomes.Sum(o => o.Statistics.TotalTime.TotalMilliseconds), 1));
             json.WriteEndObject();
         }
 
@@ -367,7 +430,7 @@ namespace WhisperBench
         private static string Timestamp(double seconds) => TimeSpan.FromSeconds(seconds).ToString(@"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture);
 
         /// <summary>VmHWM: the process's peak resident set size.</summary>
-        private static double PeakRssMegabytes()
+        internal static double PeakRssMegabytes()
         {
             try
             {

@@ -351,6 +351,13 @@ namespace LazyLecture.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("transcription_id");
 
+                    b.Property<string>("Words")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("words")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
                     b.HasKey("Id")
                         .HasName("pk_transcription_segments");
 

@@ -30,6 +30,18 @@ internal static class JsonTranscriptWriter
                     json.WriteNumber("start", Seconds(segment.Start));
                     json.WriteNumber("end", Seconds(segment.End));
                     json.WriteString("text", segment.Text?.Trim() ?? "");
+                    json.WriteStartArray("words");
+                    foreach (var word in segment.Words)
+                    {
+                        json.WriteStartObject();
+                        json.WriteNumber("start", Seconds(word.Start));
+                        json.WriteNumber("end", Seconds(word.End));
+                        json.WriteString("text", word.Text);
+                        json.WriteNumber("probability", double.IsFinite(word.Probability) ? Math.Round(word.Probability, 4) : 0);
+                        json.WriteEndObject();
+                    }
+
+                    json.WriteEndArray();
                     json.WriteEndObject();
                 }
 

@@ -3,13 +3,17 @@ using System.Text;
 
 namespace LazyLecture.Api.Transcriptions.Export;
 
-/// <summary>SubRip and WebVTT cues from the segments of every chunk, numbered from 1 in order of start time.</summary>
+/// <summary>
+/// SubRip and WebVTT cues from the segments of every chunk, numbered from 1 in order of start time. With
+/// <see cref="CueLimits"/>, a segment with timed words is cut into cues of at most that many characters and words, each
+/// timed from its first word's start to its last word's end; segments without words stay whole.
+/// </summary>
 internal static class SubtitleWriter
 {
-    public static string Srt(TranscriptDocument document)
+    public static string Srt(TranscriptDocument document, CueLimits limits)
     {
         var text = new StringBuilder();
-        foreach (var cue in Cues(document))
+        foreach (var cue in Cues(document, limits))
         {
             if (cue.Number > 1)
             {
@@ -25,10 +29,10 @@ internal static class SubtitleWriter
         return text.ToString();
     }
 
-    public static string Vtt(TranscriptDocument document)
+    public static string Vtt(TranscriptDocument document, CueLimits limits)
     {
         var text = new StringBuilder("WEBVTT\n");
-        foreach (var cue in Cues(document))
+        foreach (var cue in Cues(document, limits))
         {
             text.Append('\n')
                 .Append(cue.Number.ToString(CultureInfo.InvariantCulture)).Append('\n')
@@ -41,11 +45,12 @@ internal static class SubtitleWriter
 
     private sealed record Cue(int Number, long Start, long End, string Text);
 
-    private static IEnumerable<Cue> Cues(TranscriptDocument document)
+    private static IEnumerable<Cue> Cues(TranscriptDocument document, CueLimits limits)
     {
         var number = 0;
         var segments = document.Chunks
             .SelectMany(chunk => chunk.Segments)
+            .SelectMany(segment => limits.CutsCues && segment.Words.Count > 0 ? Cut(segment.Words, limits) : [segment])
             .Select(segment => (Start: Milliseconds(segment.Start), End: Milliseconds(segment.End), Text: CueText(segment.Text)))
             .Where(segment => segment.Text.Length > 0) // an empty cue would end the block early and break the numbering
             .OrderBy(segment => segment.Start); // stable: players expect cues by start time, equal starts keep their order
@@ -53,6 +58,27 @@ internal static class SubtitleWriter
         foreach (var (start, end, text) in segments)
         {
             yield return new Cue(++number, start, Math.Max(start, end), text);
+        }
+    }
+
+    /// <summary>Consecutive words, as many as fit the limits (at least one, however long), joined by spaces.</summary>
+    private static IEnumerable<TranscriptSegment> Cut(IReadOnlyList<LazyLecture.Contracts.Jobs.SegmentWord> words, CueLimits limits)
+    {
+        var first = 0;
+        while (first < words.Count)
+        {
+            var length = words[first].Text.Length;
+            var last = first;
+            while (last + 1 < words.Count
+                   && (limits.MaxWords is not { } maxWords || last + 2 - first <= maxWords)
+                   && (limits.MaxLineLength is not { } maxLength || length + 1 + words[last + 1].Text.Length <= maxLength))
+            {
+                last++;
+                length += 1 + words[last].Text.Length;
+            }
+
+            yield return new TranscriptSegment(words[first].Start, words[last].End, string.Join(' ', words.Skip(first).Take(last + 1 - first).Select(w => w.Text)));
+            first = last + 1;
         }
     }
 

@@ -1,3 +1,5 @@
+using LazyLecture.Contracts.Jobs;
+
 namespace LazyLecture.Api.Transcriptions.Export;
 
 public enum ExportFormat
@@ -10,7 +12,11 @@ public enum ExportFormat
 }
 
 /// <summary>A timed piece of text; times are seconds from the start of the recording, not of the chunk.</summary>
-public sealed record TranscriptSegment(double Start, double End, string Text);
+public sealed record TranscriptSegment(double Start, double End, string Text)
+{
+    /// <summary>Its timed words, when the engine gave them.</summary>
+    public IReadOnlyList<SegmentWord> Words { get; init; } = [];
+}
 
 /// <summary>One transcribed chunk: its whole text and the segments it was made of.</summary>
 public sealed record TranscriptChunk(int ChunkNumber, string Text, IReadOnlyList<TranscriptSegment> Segments);

@@ -9,16 +9,18 @@ public static class TranscriptExporter
     // No byte order mark: it would show up as stray bytes in tools that do not expect one.
     internal static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    public static ExportFile Export(TranscriptDocument document, ExportFormat format)
+    /// <param name="cues">How srt and vtt cues are cut from timed words (other formats ignore it).</param>
+    public static ExportFile Export(TranscriptDocument document, ExportFormat format, CueLimits? cues = null)
     {
+        cues ??= CueLimits.None;
         ArgumentNullException.ThrowIfNull(document);
 
         var (extension, contentType, content) = format switch
         {
             ExportFormat.Txt => ("txt", "text/plain; charset=utf-8", Utf8.GetBytes(PlainText(document))),
             ExportFormat.Docx => ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", DocxWriter.Write(document)),
-            ExportFormat.Srt => ("srt", "application/x-subrip", Utf8.GetBytes(SubtitleWriter.Srt(document))),
-            ExportFormat.Vtt => ("vtt", "text/vtt", Utf8.GetBytes(SubtitleWriter.Vtt(document))),
+            ExportFormat.Srt => ("srt", "application/x-subrip", Utf8.GetBytes(SubtitleWriter.Srt(document, cues))),
+            ExportFormat.Vtt => ("vtt", "text/vtt", Utf8.GetBytes(SubtitleWriter.Vtt(document, cues))),
             ExportFormat.Json => ("json", "application/json", JsonTranscriptWriter.Write(document)),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown export format."),
         };

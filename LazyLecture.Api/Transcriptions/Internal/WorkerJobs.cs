@@ -85,6 +85,11 @@ public sealed class WorkerJobs(LazyLectureDbContext db, ILogger<WorkerJobs> logg
             throw ValidationFailedException.For("segments", "Each segment needs finite 0 <= start <= end and a text.");
         }
 
+        if (segments.Any(s => s.Words?.Any(w => w is null || !(w.Start >= 0 && w.Start <= w.End && double.IsFinite(w.End)) || w.Text is null || !(w.Probability is >= 0 and <= 1)) == true))
+        {
+            throw ValidationFailedException.For("segments.words", "Each word needs 0 <= start <= end, a text and a probability from 0 to 1.");
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
         // Locked and re-read inside the transaction: a completion or cancellation committed since the check above must
@@ -117,6 +122,7 @@ public sealed class WorkerJobs(LazyLectureDbContext db, ILogger<WorkerJobs> logg
             StartSecs = s.Start,
             EndSecs = s.End,
             Text = s.Text.Trim(),
+            Words = s.Words is null ? [] : [.. s.Words.Select(w => w with { Text = w.Text.Trim() })],
         }));
         transcription.Touch();
         await db.SaveChangesAsync(cancellationToken);

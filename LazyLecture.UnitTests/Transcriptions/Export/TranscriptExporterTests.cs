@@ -6,6 +6,7 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Validation;
 using DocumentFormat.OpenXml.Wordprocessing;
 using LazyLecture.Api.Transcriptions.Export;
+using LazyLecture.Contracts.Jobs;
 using Xunit;
 
 namespace LazyLecture.Tests.Transcriptions.Export;
@@ -22,7 +23,15 @@ public class TranscriptExporterTests
         new TranscriptChunk(1, "An hour in, we reach the spectral theorem.",
         [
             new TranscriptSegment(3599.9996, 3725.5, "An hour in,"),
-            new TranscriptSegment(3725.5, 3730.25, "we reach the spectral theorem."),
+            new TranscriptSegment(3725.5, 3730.25, "we reach the spectral theorem.")
+            {
+                Words =
+                [
+                    new SegmentWord(3725.5, 3725.9, "we", 0.91), new SegmentWord(3725.9, 3726.4, "reach", 0.87),
+                    new SegmentWord(3726.4, 3726.6, "the", 0.99), new SegmentWord(3726.6, 3727.3, "spectral", 0.64),
+                    new SegmentWord(3727.3, 3730.25, "theorem.", 0.123456789),
+                ],
+            },
         ]),
     ]);
 
@@ -105,6 +114,45 @@ public class TranscriptExporterTests
         ], cues);
     }
 
+    [Fact]
+    public void Srt_cues_are_cut_by_word_count_and_timed_by_their_words_while_segments_without_words_stay_whole()
+    {
+        var cues = ParseSrt(Text(TranscriptExporter.Export(Lecture, ExportFormat.Srt, new CueLimits(null, 2))));
+
+        Assert.Equal(
+        [
+            new Cue(1, "00:00:00,000", "00:00:02,400", "Good morning."),
+            new Cue(2, "00:00:02,400", "00:00:05,000", "Today: eigenvalues."),
+            new Cue(3, "01:00:00,000", "01:02:05,500", "An hour in,"),
+            new Cue(4, "01:02:05,500", "01:02:06,400", "we reach"),
+            new Cue(5, "01:02:06,400", "01:02:07,300", "the spectral"),
+            new Cue(6, "01:02:07,300", "01:02:10,250", "theorem."),
+        ], cues);
+    }
+
+    [Fact]
+    public void Vtt_cues_are_cut_by_line_length_and_word_count_together()
+    {
+        var byLength = ParseVtt(Text(TranscriptExporter.Export(Lecture, ExportFormat.Vtt, new CueLimits(12, null)))).Skip(3);
+        var byBoth = ParseVtt(Text(TranscriptExporter.Export(Lecture, ExportFormat.Vtt, new CueLimits(20, 4)))).Skip(3);
+
+        Assert.Equal(["we reach the", "spectral", "theorem."], byLength.Select(c => c.Text));
+        Assert.Equal(["we reach the", "spectral theorem."], byBoth.Select(c => c.Text));
+        Assert.Equal(("01:02:05.500", "01:02:06.600"), (byBoth.First().Start, byBoth.First().End));
+    }
+
+    [Theory]
+    [InlineData(9, null, "max_line_length")]
+    [InlineData(501, null, "max_line_length")]
+    [InlineData(null, 0, "max_words")]
+    [InlineData(40, 101, "max_words")]
+    public void Cue_limits_out_of_range_are_a_validation_error_naming_the_parameter(int? maxLineLength, int? maxWords, string field)
+    {
+        var error = Assert.Throws<LazyLecture.Api.Errors.ValidationFailedException>(() => CueLimits.Validate(maxLineLength, maxWords));
+
+        Assert.Equal([field], error.Errors.Keys);
+    }
+
     [Theory]
     [InlineData(ExportFormat.Srt)]
     [InlineData(ExportFormat.Vtt)]
@@ -170,7 +218,11 @@ public class TranscriptExporterTests
         Assert.Equal([0, 1], chunks.Select(c => c.GetProperty("chunk_number").GetInt32()));
         Assert.Equal("An hour in, we reach the spectral theorem.", chunks[1].GetProperty("text").GetString());
         var segment = chunks[1].GetProperty("segments")[1];
-        Assert.Equal(["start", "end", "text"], segment.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["start", "end", "text", "words"], segment.EnumerateObject().Select(p => p.Name));
+        var word = segment.GetProperty("words")[4];
+        Assert.Equal(["start", "end", "text", "probability"], word.EnumerateObject().Select(p => p.Name));
+        Assert.Equal((3727.3, 3730.25, "theorem.", 0.1235), (word.GetProperty("start").GetDouble(), word.GetProperty("end").GetDouble(), word.GetProperty("text").GetString(), word.GetProperty("probability").GetDouble()));
+        Assert.Equal(0, chunks[0].GetProperty("segments")[0].GetProperty("words").GetArrayLength());
         Assert.Equal(3725.5, segment.GetProperty("start").GetDouble());
         Assert.Equal(3730.25, segment.GetProperty("end").GetDouble());
         Assert.Equal("Good morning.", chunks[0].GetProperty("segments")[0].GetProperty("text").GetString());

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using LazyLecture.Tests.Infrastructure;
 using LazyLecture.Whisper;
 using LazyLecture.Whisper.Audio;
@@ -52,5 +53,37 @@ internal static class Golden
         }
 
         return max;
+    }
+}
+
+/// <summary>A segment of whisper-cli's JSON output: offsets in ms, text, and its text tokens with their probabilities.</summary>
+internal sealed record GoldenSegment(long FromMs, long ToMs, string Text, int[] Tokens, float[] Probabilities)
+{
+    /// <summary>The English-only greedy decodes: model, audio, golden file.</summary>
+    public static TheoryData<string, string, string> GreedyDecodes => new()
+    {
+        { "synthetic-micro.en.bin", "jfk.wav", "micro-jfk-greedy.json" },
+        { "synthetic-micro.en.bin", "LDC93S1.wav", "micro-LDC93S1-greedy.json" },
+        { "synthetic-tiny.en.bin", "jfk.wav", "tiny-jfk-greedy.json" },
+        { "synthetic-tiny.en.bin", "LDC93S1.wav", "tiny-LDC93S1-greedy.json" },
+    };
+
+    public static IReadOnlyList<GoldenSegment> Load(string name)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllBytes(SharedAssets.Require("models/golden/" + name)));
+        var segments = new List<GoldenSegment>();
+        foreach (var segment in json.RootElement.GetProperty("transcription").EnumerateArray())
+        {
+            var offsets = segment.GetProperty("offsets");
+            var tokens = segment.GetProperty("tokens").EnumerateArray().ToArray();
+            segments.Add(new GoldenSegment(
+                offsets.GetProperty("from").GetInt64(),
+                offsets.GetProperty("to").GetInt64(),
+                segment.GetProperty("text").GetString() ?? string.Empty,
+                [.. tokens.Select(t => t.GetProperty("id").GetInt32())],
+                [.. tokens.Select(t => t.GetProperty("p").GetSingle())]));
+        }
+
+        return segments;
     }
 }

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Whisper.Core;
 using LazyLecture.Whisper;
 using LazyLecture.Whisper.Audio;
 using LazyLecture.Whisper.Transcription;
@@ -19,10 +19,7 @@ public class GoldenTranscriptionTests
     };
 
     [Theory]
-    [InlineData("synthetic-micro.en.bin", "jfk.wav", "micro-jfk-greedy.json")]
-    [InlineData("synthetic-micro.en.bin", "LDC93S1.wav", "micro-LDC93S1-greedy.json")]
-    [InlineData("synthetic-tiny.en.bin", "jfk.wav", "tiny-jfk-greedy.json")]
-    [InlineData("synthetic-tiny.en.bin", "LDC93S1.wav", "tiny-LDC93S1-greedy.json")]
+    [MemberData(nameof(GoldenSegment.GreedyDecodes), MemberType = typeof(GoldenSegment))]
     public async Task Greedy_decode_equals_whisper_cpp(string model, string audio, string golden)
     {
         var result = await Transcribe(model, audio, GoldenOptions);
@@ -74,28 +71,6 @@ public class GoldenTranscriptionTests
             {
                 Assert.InRange(a.TokenProbabilities[j], e.Probabilities[j] - 0.01f, e.Probabilities[j] + 0.01f);
             }
-        }
-    }
-
-    private sealed record GoldenSegment(long FromMs, long ToMs, string Text, int[] Tokens, float[] Probabilities)
-    {
-        public static IReadOnlyList<GoldenSegment> Load(string name)
-        {
-            using var json = JsonDocument.Parse(File.ReadAllBytes(SharedAssets.Require("models/golden/" + name)));
-            var segments = new List<GoldenSegment>();
-            foreach (var segment in json.RootElement.GetProperty("transcription").EnumerateArray())
-            {
-                var offsets = segment.GetProperty("offsets");
-                var tokens = segment.GetProperty("tokens").EnumerateArray().ToArray();
-                segments.Add(new GoldenSegment(
-                    offsets.GetProperty("from").GetInt64(),
-                    offsets.GetProperty("to").GetInt64(),
-                    segment.GetProperty("text").GetString() ?? string.Empty,
-                    [.. tokens.Select(t => t.GetProperty("id").GetInt32())],
-                    [.. tokens.Select(t => t.GetProperty("p").GetSingle())]));
-            }
-
-            return segments;
         }
     }
 }

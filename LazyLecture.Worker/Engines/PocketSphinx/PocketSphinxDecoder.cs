@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace LazyLecture.Worker.Engines.PocketSphinx;
 
 /// <summary>A word of a decoded utterance as the library reports it (fillers and <c>word(2)</c> markers included).</summary>
-internal readonly record struct RecognizedWord(string Word, int StartFrame, int EndFrame);
+/// <summary>A recognised word: its first and last (inclusive) frame and its posterior probability.</summary>
+internal readonly record struct RecognizedWord(string Word, int StartFrame, int EndFrame, double Probability = 1);
 
 /// <summary>
 /// One native PocketSphinx decoder with its configuration. Not thread-safe (neither is the library's decoder): one
@@ -104,6 +105,7 @@ internal sealed class PocketSphinxDecoder : IDisposable
     public List<RecognizedWord> Words()
     {
         var words = new List<RecognizedWord>();
+        var logMath = PocketSphinxNative.GetLogMath(_decoder);
         var segment = PocketSphinxNative.SegmentIterator(_decoder);
         try
         {
@@ -111,7 +113,9 @@ internal sealed class PocketSphinxDecoder : IDisposable
             {
                 var word = Marshal.PtrToStringUTF8(PocketSphinxNative.SegmentWord(segment)) ?? string.Empty;
                 PocketSphinxNative.SegmentFrames(segment, out var startFrame, out var endFrame);
-                words.Add(new RecognizedWord(word, startFrame, endFrame));
+                var posterior = PocketSphinxNative.SegmentProbability(segment, out _, out _, out _);
+                var probability = Math.Clamp(PocketSphinxNative.LogMathExp(logMath, posterior), 0, 1);
+                words.Add(new RecognizedWord(word, startFrame, endFrame, probability));
                 segment = PocketSphinxNative.NextSegment(segment);
             }
         }

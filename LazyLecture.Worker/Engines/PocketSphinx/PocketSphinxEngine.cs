@@ -16,7 +16,7 @@ namespace LazyLecture.Worker.Engines.PocketSphinx;
 /// concurrent calls share nothing native. A pool would save the load time but needs the decoder's stream state reset
 /// between jobs, and a decoder spoilt by a failed call would poison later ones.
 /// </remarks>
-public sealed class PocketSphinxEngine : ITranscriptionEngine, IDisposable
+public sealed class PocketSphinxEngine : SpeechToTextEngine
 {
     /// <summary>Samples given to the library at a time: pocketsphinx_continuous's 2048 (128 ms), so utterances split at the same points.</summary>
     private const int BlockSamples = 2048;
@@ -40,11 +40,18 @@ public sealed class PocketSphinxEngine : ITranscriptionEngine, IDisposable
         _leadInFrames = (int)Math.Round(_options.LeadInSecs * PocketSphinxDecoder.FramesPerSecond);
     }
 
-    public string Name => "pocketsphinx";
+    public override string Name => "pocketsphinx";
 
-    public async IAsyncEnumerable<EngineSegment> TranscribeAsync(
-        ReadOnlyMemory<float> samples, IProgress<double>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
+    protected override string ModelId => "en-us";
+
+    public override async IAsyncEnumerable<EngineSegment> TranscribeAsync(
+        ReadOnlyMemory<float> samples, string? language, IProgress<double>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (language is not null && !language.StartsWith("en", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"PocketSphinx has only its English model; it cannot transcribe '{language}'.", nameof(language));
+        }
+
         ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
         cancellationToken.ThrowIfCancellationRequested();
         if (samples.IsEmpty)
@@ -77,7 +84,7 @@ public sealed class PocketSphinxEngine : ITranscriptionEngine, IDisposable
     }
 
     /// <summary>Stops the transcriptions still running (their callers see an <see cref="ObjectDisposedException"/>).</summary>
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
         if (!_lifetime.IsCancellationRequested)
         {

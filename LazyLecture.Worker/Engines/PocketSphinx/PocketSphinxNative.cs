@@ -54,6 +54,21 @@ internal static partial class PocketSphinxNative
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_seg_frames")]
     internal static partial void SegmentFrames(nint segment, out int startFrame, out int endFrame);
 
+    /// <summary>
+    /// <c>int32 ps_seg_prob(ps_seg_t *seg, int32 *out_ascr, int32 *out_lscr, int32 *out_lback)</c>: the word's log posterior
+    /// probability in the decoder's log base (0, i.e. probability 1, when no lattice posteriors were computed).
+    /// </summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_seg_prob")]
+    internal static partial int SegmentProbability(nint segment, out int acousticScore, out int languageScore, out int languageBackoff);
+
+    /// <summary><c>logmath_t *ps_get_logmath(ps_decoder_t *ps)</c>: the decoder's log table, owned by the decoder.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_logmath")]
+    internal static partial nint GetLogMath(DecoderHandle decoder);
+
+    /// <summary><c>float64 logmath_exp(logmath_t *lmath, int logb_p)</c>: a probability from its log in that base.</summary>
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "logmath_exp")]
+    internal static partial double LogMathExp(nint logMath, int logProbability);
+
     /// <summary><c>void ps_seg_free(ps_seg_t *seg)</c>: for an iterator abandoned before its end.</summary>
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_seg_free")]
     internal static partial void FreeSegmentIterator(nint segment);

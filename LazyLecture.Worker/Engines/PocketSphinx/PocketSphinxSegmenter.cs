@@ -13,7 +13,7 @@ internal sealed class PocketSphinxSegmenter(PocketSphinxOptions options)
     /// <param name="audioSecs">The length of the samples, which no segment may pass.</param>
     public IEnumerable<EngineSegment> Segments(IReadOnlyList<RecognizedWord> words, int firstFrame, double audioSecs)
     {
-        var text = new List<string>();
+        var text = new List<RecognizedWord>();
         int startFrame = 0, endFrame = 0;
         foreach (var word in words)
         {
@@ -23,7 +23,7 @@ internal sealed class PocketSphinxSegmenter(PocketSphinxOptions options)
             var tooLong = text.Count > 0 && !isFiller && (text.Count >= options.MaxSegmentWords || word.EndFrame + 1 - startFrame > _maxFrames);
             if (text.Count > 0 && (pauseBefore || silenceItself || tooLong))
             {
-                yield return Segment(text, startFrame - firstFrame, endFrame - firstFrame, audioSecs);
+                yield return Segment(text, firstFrame, audioSecs);
                 text.Clear();
             }
 
@@ -37,13 +37,13 @@ internal sealed class PocketSphinxSegmenter(PocketSphinxOptions options)
                 startFrame = word.StartFrame;
             }
 
-            text.Add(WithoutPronunciationMarker(word.Word));
+            text.Add(word with { Word = WithoutPronunciationMarker(word.Word) });
             endFrame = word.EndFrame;
         }
 
         if (text.Count > 0)
         {
-            yield return Segment(text, startFrame - firstFrame, endFrame - firstFrame, audioSecs);
+            yield return Segment(text, firstFrame, audioSecs);
         }
     }
 
@@ -58,11 +58,22 @@ internal sealed class PocketSphinxSegmenter(PocketSphinxOptions options)
         return open > 0 && word[^1] == ')' ? word[..open] : word;
     }
 
-    private static EngineSegment Segment(List<string> text, int startFrame, int endFrame, double audioSecs)
+    /// <summary>A segment of the words (in order), timed from PocketSphinx's own word segmentation.</summary>
+    private static EngineSegment Segment(List<RecognizedWord> words, int firstFrame, double audioSecs)
     {
-        // The end frame is inclusive: the segment ends where the frame after it starts.
-        var end = Math.Clamp((endFrame + 1) / (double)PocketSphinxDecoder.FramesPerSecond, 0, audioSecs);
-        var start = Math.Clamp(startFrame / (double)PocketSphinxDecoder.FramesPerSecond, 0, end);
-        return new EngineSegment(start, end, string.Join(' ', text));
+        var (start, end) = Span(words[0].StartFrame - firstFrame, words[^1].EndFrame - firstFrame, audioSecs);
+        var timed = words.Select(w =>
+        {
+            var (wordStart, wordEnd) = Span(w.StartFrame - firstFrame, w.EndFrame - firstFrame, audioSecs);
+            return new EngineWord(wordStart, wordEnd, w.Word, w.Probability);
+        });
+        return new EngineSegment(start, end, string.Join(' ', words.Select(w => w.Word)), [.. timed]);
+    }
+
+    /// <summary>Seconds of a frame range; the end frame is inclusive, so it ends where the frame after it starts.</summary>
+    private static (double Start, double End) Span(int startFrame, int endFrame, double limitSecs)
+    {
+        var end = Math.Clamp((endFrame + 1) / (double)PocketSphinxDecoder.FramesPerSecond, 0, limitSecs);
+        return (Math.Clamp(startFrame / (double)PocketSphinxDecoder.FramesPerSecond, 0, end), end);
     }
 }

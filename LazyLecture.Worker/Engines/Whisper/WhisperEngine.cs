@@ -10,20 +10,25 @@ namespace LazyLecture.Worker.Engines.Whisper;
 /// LazyLecture.Whisper in process. The loaded model (read-only, memory-mapped) is shared by every job; each call gets a
 /// transcriber (encoder and decoder state) of its own for as long as it runs.
 /// </summary>
-public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions options) : ITranscriptionEngine, IDisposable
+// ITranscriptionEngine listed again: this class, not its base, implements the decoding-options overload.
+public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions options, string modelId) : SpeechToTextEngine, ITranscriptionEngine
 {
     public const string EngineName = "whisper";
+    public const string RuntimeName = "managed";
 
     // Transcribers between calls, by the decoding choices they were built with: their buffers (tens of MB) serve the next
     // chunk instead of being allocated again and left to the garbage collector. There are never more than the calls that
     // ran at the same time with the same choices.
     private readonly ConcurrentDictionary<WhisperOptions, ConcurrentBag<WhisperTranscriber>> _idle = [];
 
-    public string Name => EngineName;
+    public override string Name => $"{EngineName} ({RuntimeName})";
 
-    public IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, IProgress<double>? progress, CancellationToken cancellationToken) =>
-        TranscribeAsync(samples, DecodingOptions.Default, progress, cancellationToken);
+    protected override string ModelId => modelId;
 
+    public override IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, string? language, IProgress<double>? progress, CancellationToken cancellationToken) =>
+        TranscribeAsync(samples, DecodingOptions.Default with { Language = language }, progress, cancellationToken);
+
+    /// <summary>A chunk with the uploader's decoding choices (language, temperature, translation), over the configuration.</summary>
     public async IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, DecodingOptions decoding, IProgress<double>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (decoding.Translate && !model.IsMultilingual)
@@ -32,12 +37,11 @@ public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions optio
         }
 
         // The prompt is not applied: the engine has no text encoder to turn it into tokens (it decodes, it does not encode).
-        var whisperOptions = new WhisperOptions
+        var configured = options.ToManagedOptions();
+        var whisperOptions = configured with
         {
-            Threads = Math.Max(1, options.Threads),
-            Language = decoding.Language ?? options.Language,
-            NoFallback = options.NoFallback,
-            Temperature = decoding.Temperature ?? 0f,
+            Language = decoding.Language ?? configured.Language,
+            Temperature = decoding.Temperature ?? configured.Temperature,
             Translate = decoding.Translate,
         };
         var idle = _idle.GetOrAdd(whisperOptions, _ => []);
@@ -51,7 +55,8 @@ public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions optio
             var windows = progress is null ? null : new Progress<TranscriptionProgress>(p => progress.Report(p.ProcessedSeconds));
             await foreach (var segment in transcriber.TranscribeAsync(samples, windows, cancellationToken))
             {
-                yield return new EngineSegment(segment.Start, segment.End, segment.Text.Trim());
+                yield return new EngineSegment(segment.Start, segment.End, segment.Text.Trim(),
+                    [.. segment.Words.Select(w => new EngineWord(w.Start, w.End, w.Text, w.Probability))]);
             }
         }
         finally
@@ -61,7 +66,7 @@ public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions optio
         }
     }
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
         foreach (var idle in _idle.Values)
         {

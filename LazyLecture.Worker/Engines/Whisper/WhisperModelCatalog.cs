@@ -1,24 +1,69 @@
+using System.Globalization;
+
 namespace LazyLecture.Worker.Engines.Whisper;
 
-/// <summary>The official ggml models and their SHA-1 checksums, as published with whisper.cpp's model files.</summary>
+/// <summary>
+/// The official ggml models, their SHA-1 checksums, download address and connect time-out: eng/whisper-models.tsv,
+/// embedded here so that the worker and ./run.sh (eng/whisper-model.sh) read one catalogue.
+/// </summary>
 public static class WhisperModelCatalog
 {
-    private static readonly Dictionary<string, string> Sha1ByModel = new(StringComparer.Ordinal)
-    {
-        ["tiny"] = "bd577a113a864445d4c299885e0cb97d4ba92b5f",
-        ["tiny.en"] = "c78c86eb1a8faa21b369bcd33207cc90d64ae9df",
-        ["base"] = "465707469ff3a37a2b9b8d8f89f2f99de7299dac",
-        ["base.en"] = "137c40403d78fd54d454da0f9bd998f78703390c",
-        ["small"] = "55356645c2b361a969dfd0ef2c5a50d530afd8d5",
-        ["small.en"] = "db8a495a91d927739e50b3fc1cc4c6b8f6c2d022",
-        ["medium"] = "fd9727b6e1217c2f614f9b698455c4ffd82463b4",
-        ["medium.en"] = "8c30f0e44ce9560643ebd10bbe50cd20eafd3723",
-        ["large-v1"] = "b1caaf735c4cc1429223d5a74f0f4d0b9b59a299",
-        ["large-v2"] = "0f4c8e34f21cf1a914c59d8b3ce882345ad349d6",
-        ["large-v3"] = "ad82bf6a9043ceed055076d0fd39f5f186ff8062",
-    };
+    private static readonly Lazy<Catalogue> Loaded = new(Load);
 
-    public static bool TryGetSha1(string model, out string sha1) => Sha1ByModel.TryGetValue(model, out sha1!);
+    /// <summary>The address below which <c>ggml-NAME.bin</c> is downloaded.</summary>
+    public static string BaseUrl => Loaded.Value.BaseUrl;
+
+    /// <summary>How long a download may take to connect before the machine counts as offline.</summary>
+    public static TimeSpan ConnectTimeout => Loaded.Value.ConnectTimeout;
+
+    public static IReadOnlyCollection<string> Models => Loaded.Value.Sha1ByModel.Keys;
+
+    public static bool TryGetSha1(string model, out string sha1) => Loaded.Value.Sha1ByModel.TryGetValue(model, out sha1!);
 
     public static string FileName(string model) => $"ggml-{model}.bin";
+
+    /// <summary>The cache folder both use: <c>$XDG_CACHE_HOME/lazylecture/models</c>, else <c>~/.cache/lazylecture/models</c>.</summary>
+    public static string DefaultCacheDirectory()
+    {
+        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        var root = string.IsNullOrWhiteSpace(xdg) || !Path.IsPathRooted(xdg)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache")
+            : xdg;
+        return Path.Combine(root, "lazylecture", "models");
+    }
+
+    private sealed record Catalogue(string BaseUrl, TimeSpan ConnectTimeout, Dictionary<string, string> Sha1ByModel);
+
+    private static Catalogue Load()
+    {
+        using var stream = typeof(WhisperModelCatalog).Assembly.GetManifestResourceStream("whisper-models.tsv")
+            ?? throw new InvalidOperationException("The embedded model catalogue (eng/whisper-models.tsv) is missing from the build.");
+        using var reader = new StreamReader(stream);
+        string? baseUrl = null;
+        var connectTimeout = TimeSpan.FromSeconds(10);
+        var models = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.ReadLine() is { } line)
+        {
+            var fields = line.Split('\t');
+            if (line.Length == 0 || line[0] == '#' || fields.Length != 2)
+            {
+                continue;
+            }
+
+            switch (fields[0])
+            {
+                case "@base-url":
+                    baseUrl = fields[1];
+                    break;
+                case "@connect-timeout-secs":
+                    connectTimeout = TimeSpan.FromSeconds(int.Parse(fields[1], CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    models[fields[0]] = fields[1];
+                    break;
+            }
+        }
+
+        return new Catalogue(baseUrl ?? throw new InvalidOperationException("The model catalogue names no @base-url."), connectTimeout, models);
+    }
 }

@@ -1,0 +1,114 @@
+using System.Runtime.CompilerServices;
+using LazyLecture.Whisper;
+using LazyLecture.Whisper.Text;
+using LazyLecture.Whisper.Transcription;
+using LazyLecture.Worker.Engines.Whisper;
+using Whisper.net;
+
+namespace LazyLecture.Worker.Engines.WhisperNet;
+
+/// <summary>
+/// Whisper.net (whisper.cpp in process, its CPU runtime) on the same model file and settings as the managed engine: the
+/// same greedy/best-of decoding with temperature fall-back, previous text as prompt and no-speech threshold, and word
+/// times from whisper.cpp's token timestamps, grouped into words as the managed engine does. The model is loaded once;
+/// every call gets a processor (whisper.cpp state) of its own, so calls may run at once.
+/// </summary>
+public sealed class WhisperNetEngine : SpeechToTextEngine
+{
+    public const string RuntimeName = "whispernet";
+
+    private readonly WhisperFactory _factory;
+    private readonly WhisperEngineOptions _options;
+    private readonly WhisperSpecialTokens _special;
+
+    public WhisperNetEngine(string modelPath, WhisperEngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        ModelId = Path.GetFileName(modelPath);
+        // whisper.cpp does not tell its vocabulary's layout; the file's header does (end of text, first timestamp).
+        using (var header = WhisperModel.Load(modelPath))
+        {
+            _special = WhisperSpecialTokens.ForVocabularySize(header.HyperParameters.NVocab);
+        }
+
+        _factory = WhisperFactory.FromPath(modelPath);
+    }
+
+    public override string Name => $"{WhisperEngine.EngineName} ({RuntimeName})";
+
+    protected override string ModelId { get; }
+
+    /// <summary>The language a multilingual model detected in the last call with language <c>auto</c>.</summary>
+    public string? LastLanguage { get; private set; }
+
+    public override async IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, string? language, IProgress<double>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var seconds = samples.Length / 16000.0;
+        await using var processor = Build(language ?? _options.Language, progress, seconds);
+        await foreach (var segment in processor.ProcessAsync(samples, cancellationToken).ConfigureAwait(false))
+        {
+            LastLanguage = segment.Language;
+            yield return ToEngineSegment(segment);
+        }
+
+        progress?.Report(seconds);
+    }
+
+    /// <summary>Whisper.net's own segments with every token (timestamp tokens included), for parity checks and the benchmark.</summary>
+    public async IAsyncEnumerable<SegmentData> ProcessAsync(ReadOnlyMemory<float> samples, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var processor = Build(_options.Language, null, samples.Length / 16000.0);
+        await foreach (var segment in processor.ProcessAsync(samples, cancellationToken).ConfigureAwait(false))
+        {
+            yield return segment;
+        }
+    }
+
+    /// <summary>Is this token of a segment text (not a timestamp or other special token)?</summary>
+    public bool IsText(int token) => _special.IsText(token);
+
+    protected override void Dispose(bool disposing) => _factory.Dispose();
+
+    private WhisperProcessor Build(string language, IProgress<double>? progress, double seconds)
+    {
+        var options = _options;
+        var builder = _factory.CreateBuilder()
+            .WithThreads(Math.Max(1, options.Threads))
+            .WithTokenTimestamps()
+            .WithTemperature(options.Temperature)
+            .WithNoSpeechThreshold(options.NoSpeechThreshold)
+            .WithGreedySamplingStrategy(greedy => greedy.WithBestOf(Math.Max(1, options.BestOf)));
+
+        // English-only models always transcribe English (whisper-cli and the managed engine switch to "en").
+        language = _special.IsMultilingual ? language : "en";
+        builder = string.IsNullOrEmpty(language) || language.Equals("auto", StringComparison.OrdinalIgnoreCase)
+            ? builder.WithLanguageDetection()
+            : builder.WithLanguage(language);
+        if (options.NoFallback)
+        {
+            builder = builder.WithTemperatureInc(0);
+        }
+
+        if (options.NoContext)
+        {
+            builder = builder.WithNoContext();
+        }
+
+        if (progress is not null)
+        {
+            builder = builder.WithProgressHandler(percent => progress.Report(seconds * percent / 100.0));
+        }
+
+        return builder.Build();
+    }
+
+    private EngineSegment ToEngineSegment(SegmentData segment)
+    {
+        var words = WordGrouping.Group(segment.Tokens
+            .Where(t => _special.IsText(t.Id))
+            .Select(t => new TimedTokenText(t.Text ?? string.Empty, t.Start / 100.0, t.End / 100.0, t.Probability)));
+        return new EngineSegment(segment.Start.TotalSeconds, segment.End.TotalSeconds, segment.Text.Trim(),
+            [.. words.Select(w => new EngineWord(w.Start, w.End, w.Text, w.Probability))]);
+    }
+}

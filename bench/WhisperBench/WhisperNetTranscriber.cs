@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using LazyLecture.Whisper.Text;
+using LazyLecture.Whisper.Transcription;
+using Whisper.net;
+
+namespace WhisperBench;
+
+/// <summary>
+/// The whispernet engine's decode (Whisper.net, greedy with the same options and token timestamps on, as the worker runs
+/// it), timed as a whole; its encoder and decoder are then timed by <see cref="WhisperCppTimer"/> on the same windows and
+/// token count, since Whisper.net reports no timings of its own.
+/// </summary>
+internal sealed class WhisperNetTranscriber : IDisposable
+{
+    private readonly BenchArguments _arguments;
+    private readonly WhisperFactory _factory;
+    private readonly WhisperCppTimer _timer;
+    private readonly bool _multilingual;
+
+    public WhisperNetTranscriber(BenchArguments arguments, bool multilingual)
+    {
+        _arguments = arguments;
+        _multilingual = multilingual;
+        _factory = WhisperFactory.FromPath(arguments.Model);
+        _timer = new WhisperCppTimer(arguments.Model);
+    }
+
+    public async Task<(List<TranscriptSegment> Segments, TranscriptionStatistics Statistics)> TranscribeAsync(float[] samples, CancellationToken ct)
+    {
+        var windows = 0;
+        var builder = _factory.CreateBuilder()
+            .WithThreads(_arguments.Threads)
+            .WithTokenTimestamps()
+            .WithEncoderBeginHandler(_ =>
+            {
+                windows++;
+                return true;
+            });
+        var language = _multilingual ? _arguments.Language : "en";
+        builder = language == "auto" ? builder.WithLanguageDetection() : builder.WithLanguage(language);
+        if (_arguments.NoFallback)
+        {
+            builder = builder.WithTemperatureInc(0);
+        }
+
+        var special = WhisperSpecialTokens.ForVocabularySize(_multilingual ? WhisperSpecialTokens.FirstMultilingualVocabularySize : WhisperSpecialTokens.FirstMultilingualVocabularySize - 1);
+        var started = Stopwatch.GetTimestamp();
+        var segments = new List<TranscriptSegment>();
+        var tokens = 0;
+        await using (var processor = builder.Build())
+        {
+            await foreach (var segment in processor.ProcessAsync(samples, ct))
+            {
+                // every sampled token, timestamps included, is one decoder step
+                tokens += segment.Tokens.Length + 1;
+                var text = segment.Tokens.Where(t => special.IsText(t.Id)).ToArray();
+                segments.Add(new TranscriptSegment(segment.Start.TotalSeconds, segment.End.TotalSeconds, segment.Text,
+                    [.. text.Select(t => t.Id)], [.. text.Select(t => t.Probability)], segment.NoSpeechProbability));
+            }
+        }
+
+        var total = Stopwatch.GetElapsedTime(started);
+        var (encode, decode) = _timer.Time(samples, Math.Max(1, windows), tokens, _arguments.Threads);
+        return (segments, new TranscriptionStatistics
+        {
+            EncodeTime = encode,
+            Windows = Math.Max(1, windows),
+            DecodeTime = decode,
+            DecodedTokens = tokens,
+            TotalTime = total,
+            AudioSeconds = samples.Length / 16000.0,
+        });
+    }
+
+    public void Dispose()
+    {
+        _timer.Dispose();
+        _factory.Dispose();
+    }
+}
