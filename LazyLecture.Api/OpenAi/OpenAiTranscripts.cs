@@ -43,8 +43,8 @@ public static class OpenAiTranscripts
         {
             OpenAiResponseFormat.Text => PlainText(text + "\n"),
             // text/plain as OpenAI sends them: its SDKs read subtitles as text only when the type says so.
-            OpenAiResponseFormat.Srt => PlainText(SubtitleWriter.Srt(document)),
-            OpenAiResponseFormat.Vtt => PlainText(SubtitleWriter.Vtt(document)),
+            OpenAiResponseFormat.Srt => PlainText(SubtitleWriter.Srt(document, CueLimits.None)),
+            OpenAiResponseFormat.Vtt => PlainText(SubtitleWriter.Vtt(document, CueLimits.None)),
             OpenAiResponseFormat.VerboseJson => Json(new OpenAiVerboseTranscript(
                 request.Translate ? "translate" : "transcribe",
                 LanguageName(request.Translate ? "en" : request.Language ?? "en"),

@@ -75,8 +75,12 @@ public sealed class OpenAiSdkTests(OpenAiPipelineFixture pipeline) : IClassFixtu
             Assert.Equal(golden[i].End, result.Segments[i].EndTime.TotalSeconds, 0.005);
         }
 
-        // Word timings come from the stored segments' words; the engine stores none yet, so the list is there and empty.
-        Assert.Empty(result.Words);
+        // Word timings are the stored segments' words: in order, inside the recording, their text the transcript's.
+        Assert.NotEmpty(result.Words);
+        Assert.All(result.Words, w => Assert.True(w.StartTime <= w.EndTime && w.EndTime.TotalSeconds <= Jfk.TotalSeconds + 0.01, $"word '{w.Word}' {w.StartTime}-{w.EndTime}"));
+        Assert.Equal(result.Words.OrderBy(w => w.StartTime).Select(w => w.Word), result.Words.Select(w => w.Word));
+        Assert.Equal(string.Concat(result.Segments.Select(s => s.Text)).Replace(" ", "", StringComparison.Ordinal),
+            string.Concat(result.Words.Select(w => w.Word)).Replace(" ", "", StringComparison.Ordinal));
     }
 
     [Fact]
