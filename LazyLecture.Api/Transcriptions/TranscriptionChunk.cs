@@ -35,7 +35,8 @@ public sealed class TranscriptionSegment
 
     public required double EndSecs { get; init; }
 
-    public required string Text { get; init; }
+    /// <summary>Set by the worker's save; the owner may correct it afterwards.</summary>
+    public required string Text { get; set; }
 
     /// <summary>Computed by PostgreSQL from the text (English configuration), indexed for search.</summary>
     public NpgsqlTsVector? SearchVector { get; private set; }
