@@ -49,6 +49,12 @@ builder.AddProject<Projects.LazyLecture_Worker>(ResourceNames.Worker)
     .WaitFor(rabbitmq)
     .WaitFor(api);
 
+// The web app people use; it calls only the API's public REST endpoints.
+builder.AddProject<Projects.LazyLecture_Web>(ResourceNames.Web)
+    .WithHttpEndpoint(port: 5081)
+    .WithReference(api)
+    .WaitFor(api);
+
 await builder.Build().RunAsync();
 
 /// <summary>The AppHost's entry point, named so the test host can run it.</summary>
