@@ -158,6 +158,37 @@ public sealed partial class WebAppTests(AppHostFixture fixture, BrowserFixture b
         Assert.Equal(401, (await again.APIRequest.GetAsync("/media/transcriptions/1/audio")).Status);
     }
 
+    [Fact]
+    public async Task Uploads_the_API_refuses_are_explained_in_words()
+    {
+        using var api = new ApiSession(fixture);
+        var (userId, username, tokens) = await api.NewUserAsync();
+        await api.AllowUploadsAsync(userId);
+        var notAudio = Path.Combine(Path.GetTempPath(), $"notes-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(notAudio, "These are my lecture notes, not a recording.\n", ApiSession.Cancellation);
+        await using var context = await browser.NewContextAsync(fixture);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await SignInThroughFormAsync(page, username, "Sign in");
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+
+        try
+        {
+            await page.SetInputFilesAsync("#audiofile", notAudio);
+            await Expect(page.Locator(".upload .problem")).ToBeVisibleAsync();
+            await Expect(page.Locator(".upload .problem")).Not.ToContainTextAsync("The service answered"); // the API's reason, not a status code
+            await BrowserFixture.CheckScreenAsync(page, "upload-refused");
+            await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
+            await page.SetInputFilesAsync("#audiofile", SharedAssets.Require("audio/jfk.wav"));
+            await Expect(page.Locator(".upload .problem")).ToContainTextAsync("Cancel it or wait for it to finish");
+            Assert.EndsWith("/", page.Url, StringComparison.Ordinal); // still on the list: nothing was created
+        }
+        finally
+        {
+            File.Delete(notAudio);
+        }
+    }
+
     private static readonly (string Format, string Description, string Magic)[] Exports =
         [("txt", "plain text", ""), ("docx", "a Word document", "PK"), ("srt", "SRT subtitles", "1"), ("vtt", "WebVTT subtitles", "WEBVTT"), ("json", "JSON", "{")];
 
