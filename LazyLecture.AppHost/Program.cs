@@ -4,6 +4,9 @@ using LazyLecture.Contracts;
 // The LazyLecture application: what runs, how it is wired, and what waits for what.
 var builder = DistributedApplication.CreateBuilder(CommandLineOptions.Expand(args));
 
+// The services' readiness endpoint (ServiceDefaults' MapDefaultEndpoints): healthy only once their dependencies answer.
+const string ReadinessPath = "/health/ready";
+
 // Secrets: generated on first run and kept in the AppHost's user secrets (Aspire's persisted parameters); set
 // Parameters:<name> to choose them. The dashboard shows them masked; none is ever logged.
 var adminUsername = builder.AddParameter(ResourceNames.AdminUsername, "admin", publishValueAsDefault: true);
@@ -24,6 +27,7 @@ var migrations = builder.AddProject<Projects.LazyLecture_MigrationService>(Resou
 var api = builder.AddProject<Projects.LazyLecture_Api>(ResourceNames.Api)
     .WithHttpEndpoint(port: builder.Configuration.GetValue("AppHost:ApiPort", 5080) is > 0 and var apiPort ? apiPort : null)
     .WithReplicas(builder.Configuration.GetValue("AppHost:ApiReplicas", 1))
+    .WithHttpHealthCheck(ReadinessPath)
     .WithReference(database)
     .WithReference(rabbitmq)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
@@ -41,6 +45,7 @@ if (builder.WhisperModelName() is { } modelName)
 
 var worker = builder.AddProject<Projects.LazyLecture_Worker>(ResourceNames.Worker)
     .WithHttpEndpoint()
+    .WithHttpHealthCheck(ReadinessPath)
     .WithReplicas(builder.Configuration.GetValue("AppHost:WorkerReplicas", 1))
     .WithReference(rabbitmq)
     .WithReference(api)
@@ -53,5 +58,12 @@ if (builder.Configuration["AppHost:WorkerEngine"] is { Length: > 0 } engine)
 {
     worker.WithEnvironment("Worker__Engine", engine); // whisper or pocketsphinx; by default the worker picks (see README)
 }
+
+// The web app people use; it calls only the API's public REST endpoints.
+builder.AddProject<Projects.LazyLecture_Web>(ResourceNames.Web)
+    .WithHttpEndpoint(port: builder.Configuration.GetValue("AppHost:WebPort", 5081) is > 0 and var webPort ? webPort : null)
+    .WithHttpHealthCheck(ReadinessPath)
+    .WithReference(api)
+    .WaitFor(api);
 
 builder.Build().Run();

@@ -9,6 +9,7 @@ public static class ResourceNames
     public const string Migrations = "migrations";
     public const string Api = "api";
     public const string Worker = "worker";
+    public const string Web = "web";
 
     public const string AdminUsername = "admin-username";
     public const string AdminPassword = "admin-password";

@@ -10,6 +10,10 @@ say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 # command-line tool (pocketsphinx), which the engine is compared with in the tests;
 # curl and jq: the model download and the benchmark scripts.
 required_packages=(postgresql rabbitmq-server ffmpeg libpocketsphinx3 pocketsphinx-en-us pocketsphinx curl jq)
+# chromium: only the test suite needs it, for the web app's browser tests (Playwright cannot download a browser here).
+if [ "$(basename "$0")" = "test.sh" ]; then
+  required_packages+=(chromium)
+fi
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET SDK 10 is required (dotnet not found on PATH)." >&2

@@ -24,6 +24,8 @@ public sealed class LazyLectureDbContext(DbContextOptions<LazyLectureDbContext> 
 
     public DbSet<TranscriptionSegment> TranscriptionSegments => Set<TranscriptionSegment>();
 
+    public DbSet<TranscriptionPartial> TranscriptionPartials => Set<TranscriptionPartial>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LazyLectureDbContext).Assembly);
 }

@@ -1,6 +1,7 @@
 using LazyLecture.Api.Outbox;
 using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Transcriptions.Audio;
+using LazyLecture.Api.Transcriptions.Corrections;
 using LazyLecture.Api.Transcriptions.Internal;
 using LazyLecture.Api.Transcriptions.Live;
 using LazyLecture.Api.Transcriptions.Search;
@@ -20,6 +21,7 @@ public static class TranscriptionServiceExtensions
         services.AddScoped<TranscriptionUploads>();
         services.AddScoped<UserTranscriptions>();
         services.AddScoped<TranscriptSearch>();
+        services.AddScoped<SegmentCorrections>();
         services.AddScoped<WorkerJobs>();
         services.AddScoped<OutboxWriter>();
         services.AddSingleton<OutboxSignal>();

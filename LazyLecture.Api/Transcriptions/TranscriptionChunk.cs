@@ -38,7 +38,8 @@ public sealed class TranscriptionSegment
 
     public required double EndSecs { get; init; }
 
-    public required string Text { get; init; }
+    /// <summary>Set by the worker's save; the owner may correct it afterwards.</summary>
+    public required string Text { get; set; }
 
     /// <summary>The segment's timed words (empty when the engine gave none), kept as one jsonb value: always read and written with the segment.</summary>
     public IReadOnlyList<SegmentWord> Words { get; init; } = [];

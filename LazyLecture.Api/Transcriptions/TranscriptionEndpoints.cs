@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using LazyLecture.Api.Auth;
 using LazyLecture.Api.Errors;
+using LazyLecture.Api.Transcriptions.Corrections;
 using LazyLecture.Api.Transcriptions.Export;
 using LazyLecture.Api.Transcriptions.Search;
 using LazyLecture.Contracts;
@@ -9,7 +10,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace LazyLecture.Api.Transcriptions;
 
-/// <summary>The caller's transcriptions: upload, list, search, read, follow, cancel, delete, export.</summary>
+/// <summary>The caller's transcriptions: upload, list, search, read, listen, correct, cancel, delete, export.</summary>
 public static class TranscriptionEndpoints
 {
     /// <summary>For the OpenAPI document only: the upload is read as a stream, not bound.</summary>
@@ -92,7 +93,19 @@ public static class TranscriptionEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
+        transcriptions.MapGet("/{id:int}/audio", async Task<PhysicalFileHttpResult> (HttpContext http, int id, UserTranscriptions owned, CancellationToken ct) =>
+            {
+                var audio = await owned.AudioAsync(http.User.UserId(), id, ct);
+                return TypedResults.PhysicalFile(audio.Path, audio.ContentType, enableRangeProcessing: true);
+            })
+            .WithSummary("The recording as uploaded, for playback (HTTP range requests: a player seeks without downloading it all)")
+            .Produces(StatusCodes.Status206PartialContent)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status416RangeNotSatisfiable);
+
         transcriptions.MapTranscriptSearch();
+        transcriptions.MapSegmentCorrections();
 
         return app;
     }

@@ -3,6 +3,7 @@ using LazyLecture.Api.Errors;
 using LazyLecture.Api.Transcriptions.Audio;
 using LazyLecture.Api.Transcriptions.Export;
 using LazyLecture.Contracts;
+using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.EntityFrameworkCore;
 
 namespace LazyLecture.Api.Transcriptions;
@@ -106,6 +107,21 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
             [.. chunks.Select(c => new TranscriptChunk(c.ChunkNo, c.Text, [.. byChunk[c.ChunkNo].Select(s => new TranscriptSegment(s.StartSecs, s.EndSecs, s.Text) { Words = s.Words })]))]);
     }
 
+    /// <summary>The stored recording and a media type for players, guessed from the uploaded file's name (browsers sniff the rest).</summary>
+    public async Task<PlaybackAudio> AudioAsync(int userId, int id, CancellationToken cancellationToken)
+    {
+        var transcription = await FindOwnedAsync(userId, id, cancellationToken);
+        var path = store.PathOf(transcription.AudioLocation);
+        if (!File.Exists(path))
+        {
+            throw new NotFoundException($"The recording of transcription {id} is no longer stored.");
+        }
+
+        return new PlaybackAudio(path, ContentTypes.TryGetContentType(transcription.OriginalFileName ?? "", out var type) ? type : "application/octet-stream");
+    }
+
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+
     private async Task<Transcription> FindOwnedAsync(int userId, int id, CancellationToken cancellationToken, bool tracked = false)
     {
         var query = tracked ? db.Transcriptions : db.Transcriptions.AsNoTracking();
@@ -114,3 +130,6 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
 
     private static NotFoundException NotFound(int id) => new($"Transcription {id} was not found.");
 }
+
+/// <summary>A recording to stream to its owner's player.</summary>
+public sealed record PlaybackAudio(string Path, string ContentType);

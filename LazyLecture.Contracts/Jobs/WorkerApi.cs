@@ -16,6 +16,9 @@ public static class WorkerApi
     public static string Progress(int id) => $"{Job(id)}/progress";
 
     public static string Chunk(int id, int chunkNo) => $"{Job(id)}/chunks/{chunkNo}";
+
+    /// <summary>The segments of a chunk still being transcribed, so far (replaced by each report, dropped when the chunk is saved).</summary>
+    public static string PartialChunk(int id, int chunkNo) => $"{Chunk(id, chunkNo)}/partial";
 }
 
 /// <summary>A job as the worker sees it: state, audio length, chunk size and the chunks already saved (to resume).</summary>

@@ -71,6 +71,7 @@ public sealed class TestApplication : IAsyncDisposable
             await app.StartAsync(timeout.Token);
             await app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Api, timeout.Token);
             await app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Worker, timeout.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Web, timeout.Token);
         }
         catch (Exception ex)
         {

@@ -14,10 +14,16 @@ public static class TranscriptionClient
     public static async Task<(int Id, Tokens Tokens)> NewUploaderAsync(this ApiSession api)
     {
         var (id, _, tokens) = await api.NewUserAsync();
-        var admin = await api.LoginAsAdminAsync();
-        using var grant = await api.SendAsync(HttpMethod.Patch, $"/api/v1/users/{id}", JsonContent.Create(new { can_interact = true }, options: ApiSession.Json), admin.Access);
-        Assert.Equal(HttpStatusCode.OK, grant.StatusCode);
+        await api.AllowUploadsAsync(id);
         return (id, tokens);
+    }
+
+    /// <summary>The administrator allows a user to upload (can_interact).</summary>
+    public static async Task AllowUploadsAsync(this ApiSession api, int userId)
+    {
+        var admin = await api.LoginAsAdminAsync();
+        using var grant = await api.SendAsync(HttpMethod.Patch, $"/api/v1/users/{userId}", JsonContent.Create(new { can_interact = true }, options: ApiSession.Json), admin.Access);
+        Assert.Equal(HttpStatusCode.OK, grant.StatusCode);
     }
 
     public static async Task<HttpResponseMessage> UploadAsync(this ApiSession api, string accessToken, byte[] content, string fileName = "lecture.wav",

@@ -247,7 +247,7 @@ public sealed class LiveProgressTests(AppHostFixture fixture)
         Assert.Equal(1, hub.FollowedCount);
     }
 
-    private static async Task ReportProgressAsync(ApiSession api, int id, double seconds)
+    internal static async Task ReportProgressAsync(ApiSession api, int id, double seconds)
     {
         using var response = await api.WorkerAsync(HttpMethod.Post, $"/internal/v1/transcriptions/{id}/progress", new { seconds });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -172,7 +172,7 @@ public sealed class SearchTests(AppHostFixture fixture)
         Assert.NotNull(operation["responses"]!["422"]);
     }
 
-    private static async Task<JsonObject> SearchOkAsync(ApiSession api, Tokens tokens, string q, string extra = "")
+    internal static async Task<JsonObject> SearchOkAsync(ApiSession api, Tokens tokens, string q, string extra = "")
     {
         using var response = await api.GetAsync($"/api/v1/transcriptions/search?q={Uri.EscapeDataString(q)}{extra}", tokens.Access);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"search {q}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ApiSession.Cancellation)}");
@@ -183,6 +183,6 @@ public sealed class SearchTests(AppHostFixture fixture)
         (page["page"]!.GetValue<int>(), page["size"]!.GetValue<int>(), page["total"]!.GetValue<int>(), page["pages"]!.GetValue<int>(), page["hits"]!.AsArray().Count);
 
     /// <summary>A made-up word no other test's transcript contains, so results are not mixed up across tests sharing the database.</summary>
-    private static string UniqueWord() =>
+    internal static string UniqueWord() =>
         "zq" + new string([.. Enumerable.Range(0, 10).Select(_ => (char)('a' + RandomNumberGenerator.GetInt32(26)))]);
 }

@@ -19,6 +19,15 @@ public static class TestAudio
         return path;
     }
 
+    /// <summary>A longer recording of real speech: <paramref name="source"/> played <paramref name="times"/> times in a row (same format).</summary>
+    public static async Task<string> RepeatAsync(string source, int times, string directory, string fileName)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, fileName);
+        await RunFfmpegAsync(["-y", "-stream_loop", (times - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", source, "-c", "copy", path]);
+        return path;
+    }
+
     /// <summary>Runs ffmpeg with the arguments (quiet, no stdin); fails with its error output, or after a minute.</summary>
     public static async Task RunFfmpegAsync(IEnumerable<string> arguments)
     {

@@ -38,9 +38,16 @@ public sealed class TranscriptionApiClient(HttpClient http, IOptions<WorkerOptio
     }
 
     /// <summary>Saves a chunk; false when the job was finished meanwhile (cancelled or deleted).</summary>
-    public async Task<bool> SaveChunkAsync(int id, int chunkNo, ChunkInput chunk, CancellationToken cancellationToken)
+    public Task<bool> SaveChunkAsync(int id, int chunkNo, ChunkInput chunk, CancellationToken cancellationToken) =>
+        PutChunkAsync(WorkerApi.Chunk(id, chunkNo), chunk, cancellationToken);
+
+    /// <summary>Reports the segments of the running chunk so far; false when the job finished meanwhile (the report is moot).</summary>
+    public Task<bool> SavePartialAsync(int id, int chunkNo, ChunkInput partial, CancellationToken cancellationToken) =>
+        PutChunkAsync(WorkerApi.PartialChunk(id, chunkNo), partial, cancellationToken);
+
+    private async Task<bool> PutChunkAsync(string path, ChunkInput chunk, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Put, WorkerApi.Chunk(id, chunkNo), chunk, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Put, path, chunk, cancellationToken);
         if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
         {
             return false;

@@ -20,7 +20,9 @@ public enum JobOutcome
 
 /// <summary>
 /// Runs one job: chunk by chunk, decode with ffmpeg, transcribe, save. Chunks already saved are skipped, so a job redelivered
-/// after a crash resumes where it stopped. Cancellation by the owner is noticed at each progress report.
+/// after a crash resumes where it stopped (a chunk cut short is transcribed again, its partial result with it). While a chunk
+/// runs, the segments of each finished engine window are reported as its partial result. Cancellation by the owner is
+/// noticed at each progress report.
 /// </summary>
 public sealed class TranscriptionJobProcessor(
     TranscriptionApiClient api,
@@ -94,10 +96,26 @@ public sealed class TranscriptionJobProcessor(
             var segments = new List<SegmentInput>();
             try
             {
-                await foreach (var segment in engine.TranscribeAsync(samples, view.Decoding ?? DecodingOptions.Default, progress, cancelled.Token))
+                var reported = 0;
+                await using var results = engine.TranscribeAsync(samples, view.Decoding ?? DecodingOptions.Default, progress, cancelled.Token).GetAsyncEnumerator(cancelled.Token);
+                while (true)
                 {
-                    segments.Add(new SegmentInput(chunkStart + segment.Start, chunkStart + segment.End, segment.Text,
-                        [.. segment.Words.Select(w => new SegmentWord(chunkStart + w.Start, chunkStart + w.End, w.Text, w.Probability))]));
+                    var next = results.MoveNextAsync();
+                    if (!next.IsCompleted && segments.Count > reported)
+                    {
+                        // The engine hands over a window's segments together and is now computing the next window: what it
+                        // produced so far is reported as the chunk's partial result while it works.
+                        await ReportPartialAsync(id, chunkNo, segments, stopping);
+                        reported = segments.Count;
+                    }
+
+                    if (!await next)
+                    {
+                        break;
+                    }
+
+                    segments.Add(new SegmentInput(chunkStart + results.Current.Start, chunkStart + results.Current.End, results.Current.Text,
+                        [.. results.Current.Words.Select(w => new SegmentWord(chunkStart + w.Start, chunkStart + w.End, w.Text, w.Probability))]));
                 }
             }
             catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
@@ -106,8 +124,7 @@ public sealed class TranscriptionJobProcessor(
                 return JobOutcome.Finished;
             }
 
-            var text = string.Join(' ', segments.Select(s => s.Text.Trim()).Where(t => t.Length > 0));
-            if (!await api.SaveChunkAsync(id, chunkNo, new ChunkInput(text, segments), stopping))
+            if (!await api.SaveChunkAsync(id, chunkNo, ChunkOf(segments), stopping))
             {
                 logger.LogInformation("Job {TranscriptionId} finished meanwhile (cancelled or deleted); chunk {ChunkNo} not saved", id, chunkNo);
                 return JobOutcome.Finished;
@@ -128,6 +145,22 @@ public sealed class TranscriptionJobProcessor(
         metrics.JobsCompleted.Add(1);
         logger.LogInformation("Job {TranscriptionId} completed", id);
         return JobOutcome.Finished;
+    }
+
+    private static ChunkInput ChunkOf(List<SegmentInput> segments) =>
+        new(string.Join(' ', segments.Select(s => s.Text.Trim()).Where(t => t.Length > 0)), [.. segments]);
+
+    /// <summary>Best effort: a lost report only delays the text until the next one or the saved chunk, so it never fails the job.</summary>
+    private async Task ReportPartialAsync(int id, int chunkNo, List<SegmentInput> segments, CancellationToken stopping)
+    {
+        try
+        {
+            await api.SavePartialAsync(id, chunkNo, ChunkOf(segments), stopping);
+        }
+        catch (HttpRequestException ex)
+        {
+            logger.LogDebug("Partial result of chunk {ChunkNo} of {TranscriptionId} not reported: {Message}", chunkNo, id, ex.Message);
+        }
     }
 
     private static bool IsFinished(TranscriptionState state) =>

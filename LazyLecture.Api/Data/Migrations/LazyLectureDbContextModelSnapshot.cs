@@ -310,6 +310,31 @@ namespace LazyLecture.Api.Data.Migrations
                     b.ToTable("transcription_chunks", (string)null);
                 });
 
+            modelBuilder.Entity("LazyLecture.Api.Transcriptions.TranscriptionPartial", b =>
+                {
+                    b.Property<int>("TranscriptionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("transcription_id");
+
+                    b.Property<int>("ChunkNo")
+                        .HasColumnType("integer")
+                        .HasColumnName("chunk_no");
+
+                    b.Property<string>("Segments")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("segments");
+
+                    b.Property<DateTimeOffset>("UpdateDate")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_date");
+
+                    b.HasKey("TranscriptionId")
+                        .HasName("pk_transcription_partials");
+
+                    b.ToTable("transcription_partials", (string)null);
+                });
+
             modelBuilder.Entity("LazyLecture.Api.Transcriptions.TranscriptionSegment", b =>
                 {
                     b.Property<long>("Id")
@@ -480,6 +505,16 @@ namespace LazyLecture.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_transcription_chunks_transcriptions_transcription_id");
+                });
+
+            modelBuilder.Entity("LazyLecture.Api.Transcriptions.TranscriptionPartial", b =>
+                {
+                    b.HasOne("LazyLecture.Api.Transcriptions.Transcription", null)
+                        .WithMany()
+                        .HasForeignKey("TranscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_transcription_partials_transcriptions_transcription_id");
                 });
 
             modelBuilder.Entity("LazyLecture.Api.Transcriptions.TranscriptionSegment", b =>

@@ -47,6 +47,17 @@ public static class WorkerEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
+        jobs.MapPut("/{id:int}/chunks/{chunkNo:int}/partial", async Task<NoContent> (int id, int chunkNo, ChunkInput chunk, WorkerJobs worker, CancellationToken ct) =>
+            {
+                await worker.SavePartialAsync(id, chunkNo, chunk, ct);
+                return TypedResults.NoContent();
+            })
+            .WithSummary("Report the segments of the chunk being transcribed so far (after each window); replaced by the next report and by the saved chunk")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
         return app;
     }
 }

@@ -2,7 +2,10 @@ using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
 using LazyLecture.Contracts;
 using LazyLecture.Contracts.Jobs;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace LazyLecture.Api.Transcriptions.Internal;
 
@@ -10,7 +13,7 @@ namespace LazyLecture.Api.Transcriptions.Internal;
 /// The worker's side of a job. The API stays the only writer of transcriptions: the worker reports state changes and saves
 /// chunks here, idempotently per (transcription, chunk number), so a redelivered job never duplicates or loses text.
 /// </summary>
-public sealed class WorkerJobs(LazyLectureDbContext db, ILogger<WorkerJobs> logger)
+public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> jsonOptions, ILogger<WorkerJobs> logger)
 {
     public async Task<WorkerJobView> GetAsync(int id, CancellationToken cancellationToken)
     {
@@ -124,14 +127,71 @@ public sealed class WorkerJobs(LazyLectureDbContext db, ILogger<WorkerJobs> logg
             Text = s.Text.Trim(),
             Words = s.Words is null ? [] : [.. s.Words.Select(w => w with { Text = w.Text.Trim() })],
         }));
+        // The saved chunk supersedes what was reported of it while it ran.
+        await db.TranscriptionPartials.Where(p => p.TranscriptionId == id && p.ChunkNo == chunkNo).ExecuteDeleteAsync(cancellationToken);
         transcription.Touch();
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Saved chunk {ChunkNo} of transcription {TranscriptionId} ({Segments} segments)", chunkNo, id, segments.Count);
     }
 
+    /// <summary>
+    /// Replaces the partial result of the chunk being transcribed (the segments of the windows finished so far). Touches
+    /// the transcription so its followers are notified. Ignored once the chunk is saved: a late report must not reappear.
+    /// </summary>
+    public async Task SavePartialAsync(int id, int chunkNo, ChunkInput chunk, CancellationToken cancellationToken)
+    {
+        var transcription = await FindAsync(id, cancellationToken, tracked: true);
+        if (transcription.IsFinished)
+        {
+            throw new ConflictException($"Transcription {id} is already {transcription.CurrentState.ToSnakeCase()}.");
+        }
+
+        EnsureChunkExists(transcription, chunkNo);
+        var segments = ValidSegments(chunk).Select((s, i) => new SegmentResponse(chunkNo, i, s.Start, s.End, s.Text.Trim())).ToList();
+        if (await db.TranscriptionChunks.AnyAsync(c => c.TranscriptionId == id && c.ChunkNo == chunkNo, cancellationToken))
+        {
+            return;
+        }
+
+        var json = JsonSerializer.Serialize(segments, jsonOptions.Value.SerializerOptions);
+        var partial = await db.TranscriptionPartials.SingleOrDefaultAsync(p => p.TranscriptionId == id, cancellationToken);
+        if (partial is null)
+        {
+            db.TranscriptionPartials.Add(new TranscriptionPartial { TranscriptionId = id, ChunkNo = chunkNo, Segments = json });
+        }
+        else
+        {
+            partial.ChunkNo = chunkNo;
+            partial.Segments = json;
+            partial.UpdateDate = DateTimeOffset.UtcNow;
+        }
+
+        transcription.Touch();
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     public async Task<string> AudioLocationAsync(int id, CancellationToken cancellationToken) =>
         (await FindAsync(id, cancellationToken, tracked: false)).AudioLocation;
+
+    private static void EnsureChunkExists(Transcription transcription, int chunkNo)
+    {
+        if (chunkNo < 0 || chunkNo > transcription.MaxChunkNumber)
+        {
+            throw ValidationFailedException.For("chunk_no", $"Chunk {chunkNo} is beyond the audio: chunks run from 0 to {transcription.MaxChunkNumber}.");
+        }
+    }
+
+    private static IReadOnlyList<SegmentInput> ValidSegments(ChunkInput chunk)
+    {
+        var segments = chunk.Segments ?? [];
+        if (segments.Any(s => s.End < s.Start || s.Start < 0 || s.Text is null))
+        {
+            throw ValidationFailedException.For("segments", "Each segment needs 0 <= start <= end and a text.");
+        }
+
+        return segments;
+    }
 
     private async Task<Transcription> FindAsync(int id, CancellationToken cancellationToken, bool tracked)
     {

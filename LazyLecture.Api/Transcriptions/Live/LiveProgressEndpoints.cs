@@ -17,6 +17,9 @@ public static class LiveProgressEndpoints
           {id, current_state, progress_secs, audio_len_secs, progress, chunks_saved, error_count, last_error, is_finished}.
         - `chunk` — each saved chunk (those already saved come right after the snapshot; a re-saved chunk comes again);
           its `id:` is the chunk number: {chunk_no, text, segments: [{chunk_no, segment_no, start, end, text}]}.
+        - `partial` — while a chunk is being transcribed, the segments of the engine windows finished so far (each `partial`
+          replaces the previous one; the chunk's `chunk` event replaces them): {chunk_no, segments: [...]}. A new stream gets the current one
+          after the saved chunks.
         - `deleted` — {id}: the transcription was deleted.
         - `unauthorized` — {detail}: the access token expired or was revoked (logout, password change, blocked account), or the API key was revoked.
         The stream ends after a final state (completed, completed_partially, processing_fail, cancelled), `deleted` or

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
 using LazyLecture.Contracts;
@@ -47,6 +48,13 @@ public sealed class LiveTranscriptions(LazyLectureDbContext db)
         return [.. chunks.Select(c => new LiveChunkEvent(c.ChunkNo, c.Text, [.. segments[c.ChunkNo]]) { SavedAt = c.UpdateDate })];
     }
 
+    /// <summary>The partial result of the chunk being transcribed, as its JSON segments and version; null when there is none.</summary>
+    public async Task<LivePartial?> ReadPartialAsync(int userId, int id, CancellationToken cancellationToken) =>
+        await db.TranscriptionPartials.AsNoTracking()
+            .Where(p => p.TranscriptionId == id && db.Transcriptions.Any(t => t.Id == id && t.CreatorId == userId))
+            .Select(p => new LivePartial(p.ChunkNo, p.Segments, p.UpdateDate))
+            .SingleOrDefaultAsync(cancellationToken);
+
     /// <summary>
     /// Whether the token the stream was opened with would still be accepted: not expired, the account active and its
     /// security stamp unchanged (logout, password change and blocking rotate it), as the authentication handler checks.
@@ -85,6 +93,15 @@ public sealed record LiveChunkEvent(int ChunkNo, string Text, IReadOnlyList<Segm
     [System.Text.Json.Serialization.JsonIgnore]
     public DateTimeOffset SavedAt { get; init; }
 }
+
+/// <summary>
+/// The <c>partial</c> event: the segments of a chunk still being transcribed, so far (each event replaces the previous one;
+/// the chunk's <c>chunk</c> event replaces them all). Segments are kept as the JSON the worker's report was stored as.
+/// </summary>
+public sealed record LivePartialEvent(int ChunkNo, JsonNode? Segments);
+
+/// <summary>A stored partial result with its version (the time of its last report).</summary>
+public sealed record LivePartial(int ChunkNo, string Segments, DateTimeOffset UpdatedAt);
 
 /// <summary>Who opened a stream, from the token's claims (or the API key used): rechecked while the stream lasts.</summary>
 public sealed record StreamCaller(int UserId, string? Stamp, DateTimeOffset ExpiresAt, long? ApiKeyId = null);

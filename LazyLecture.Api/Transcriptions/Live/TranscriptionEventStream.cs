@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +23,7 @@ public sealed class TranscriptionEventStream(StreamCaller caller, int transcript
 
     private readonly Dictionary<int, DateTimeOffset> _chunksSent = [];
     private LiveStateEvent? _stateSent;
+    private LivePartial? _partialSent;
     private bool _firstRead = true;
 
     public async Task ExecuteAsync(HttpContext httpContext)
@@ -126,7 +128,21 @@ public sealed class TranscriptionEventStream(StreamCaller caller, int transcript
             return false;
         }
 
+        await SendPartialAsync(live, events, versions, cancellationToken);
         return true;
+    }
+
+    /// <summary>Sends the partial result of the running chunk when it changed since the last one sent and its chunk is not saved yet.</summary>
+    private async Task SendPartialAsync(LiveTranscriptions live, ServerSentEventWriter events, Dictionary<int, DateTimeOffset> savedChunks, CancellationToken cancellationToken)
+    {
+        var partial = await live.ReadPartialAsync(UserId, transcriptionId, cancellationToken);
+        if (partial is null || savedChunks.ContainsKey(partial.ChunkNo) || partial == _partialSent)
+        {
+            return;
+        }
+
+        await events.WriteEventAsync(LiveEventNames.Partial, new LivePartialEvent(partial.ChunkNo, JsonNode.Parse(partial.Segments)), null, cancellationToken);
+        _partialSent = partial;
     }
 }
 
@@ -134,6 +150,7 @@ public static class LiveEventNames
 {
     public const string State = "state";
     public const string Chunk = "chunk";
+    public const string Partial = "partial";
     public const string Deleted = "deleted";
     public const string Unauthorized = "unauthorized";
 }

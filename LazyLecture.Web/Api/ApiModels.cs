@@ -1,0 +1,53 @@
+namespace LazyLecture.Web.Api;
+
+// The API's JSON (snake_case) as this app reads it. Only the fields the screens use; the API is the source of truth.
+
+public sealed record TokenPair(string AccessToken, string RefreshToken, int ExpiresIn);
+
+public sealed record UserInfo(int Id, string Username, bool Active, bool CanInteract, string Role, DateTimeOffset CreateDate)
+{
+    public bool IsAdmin => Role == "admin";
+}
+
+public sealed record UserList(int Page, int Size, int Total, int Pages, IReadOnlyList<UserInfo> Users);
+
+public sealed record TranscriptionSummary(int Id, double AudioLenSecs, string CurrentState, DateTimeOffset CreateDate, string Description, int ErrorCount);
+
+public sealed record TranscriptionList(int Page, int Size, int Total, int Pages, IReadOnlyList<TranscriptionSummary> Transcriptions);
+
+public sealed record TranscriptionInfo(
+    int Id,
+    double AudioLenSecs,
+    string CurrentState,
+    DateTimeOffset CreateDate,
+    double ProgressSecs,
+    double Progress,
+    int ChunksDone,
+    int ChunksTotal,
+    string? LastError,
+    string? OriginalFileName);
+
+public sealed record Segment(int ChunkNo, int SegmentNo, double Start, double End, string Text);
+
+public sealed record SearchHit(int TranscriptionId, int ChunkNo, int SegmentNo, double Start, double End, string Snippet);
+
+public sealed record SearchResults(int Page, int Size, int Total, int Pages, IReadOnlyList<SearchHit> Hits);
+
+/// <summary>The states after which a job changes no more (as the API's stream reports with <c>is_finished</c>).</summary>
+public static class JobStates
+{
+    public static bool IsFinished(string state) => state is "completed" or "completed_partially" or "processing_fail" or "cancelled";
+
+    /// <summary>The state as people read it.</summary>
+    public static string Describe(string state) => state switch
+    {
+        "queued" => "Queued",
+        "in_progress" => "Transcribing",
+        "processing_error" => "Retrying after an error",
+        "completed" => "Completed",
+        "completed_partially" => "Partly completed",
+        "processing_fail" => "Failed",
+        "cancelled" => "Cancelled",
+        _ => state,
+    };
+}

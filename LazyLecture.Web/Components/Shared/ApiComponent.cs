@@ -1,0 +1,65 @@
+using LazyLecture.Web.Api;
+using Microsoft.AspNetCore.Components;
+
+namespace LazyLecture.Web.Components.Shared;
+
+/// <summary>
+/// A page that calls the API: <see cref="RunAsync"/> shows the API's refusal in words (<see cref="Problem"/>) and, when the
+/// session has ended, takes the user to the sign-in page.
+/// </summary>
+public abstract class ApiComponent : ComponentBase, IDisposable
+{
+    private readonly CancellationTokenSource _disposed = new();
+
+    [Inject]
+    protected LectureApi Api { get; set; } = default!;
+
+    [Inject]
+    protected NavigationManager Navigation { get; set; } = default!;
+
+    /// <summary>What the last call failed with, in words; null when it succeeded.</summary>
+    protected string? Problem { get; set; }
+
+    /// <summary>Cancelled when the user leaves the page.</summary>
+    protected CancellationToken Leaving => _disposed.Token;
+
+    protected async Task<bool> RunAsync(Func<CancellationToken, Task> call)
+    {
+        try
+        {
+            await call(Leaving);
+            Problem = null;
+            return true;
+        }
+        catch (ApiProblemException ex)
+        {
+            Problem = ex.Message;
+        }
+        catch (HttpRequestException)
+        {
+            Problem = "The transcription service cannot be reached right now. Please try again in a moment.";
+        }
+        catch (SessionEndedException)
+        {
+            Navigation.NavigateTo("/account/login?ended=1", forceLoad: true);
+        }
+        catch (OperationCanceledException) when (Leaving.IsCancellationRequested)
+        {
+            // The user left the page.
+        }
+
+        return false;
+    }
+
+    public void Dispose()
+    {
+        _disposed.Cancel();
+        _disposed.Dispose();
+        Disposing();
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Disposing()
+    {
+    }
+}
