@@ -17,7 +17,10 @@ public sealed class OwnershipMatrixTests(AppHostFixture fixture, ITestOutputHelp
 {
     /// <summary>Administration: users get 403.</summary>
     private static readonly HashSet<string> AdminRoutes =
-        ["GET /api/v1/users", "GET /api/v1/users/{id}", "PATCH /api/v1/users/{id}", "PATCH /auth/patch"];
+    [
+        "GET /api/v1/users", "GET /api/v1/users/{id}", "PATCH /api/v1/users/{id}", "PATCH /auth/patch",
+        "GET /api/v1/users/{userId}/api-keys", "DELETE /api/v1/users/{userId}/api-keys/{id}",
+    ];
 
     /// <summary>Open to anyone (they take credentials or create an account).</summary>
     private static readonly HashSet<string> PublicRoutes =
@@ -28,6 +31,8 @@ public sealed class OwnershipMatrixTests(AppHostFixture fixture, ITestOutputHelp
     [
         "GET /api/v1/users/me", "PUT /api/v1/users/me/password", "POST /api/v1/auth/logout", "GET /auth/info",
         "GET /api/v1/transcriptions", "POST /api/v1/transcriptions", "GET /api/v1/transcriptions/search", "GET /transcriptions", "POST /upload-audiofile",
+        "POST /api/v1/users/me/api-keys", "GET /api/v1/users/me/api-keys", "DELETE /api/v1/users/me/api-keys/{id}",
+        "POST /v1/audio/transcriptions", "POST /v1/audio/translations", "GET /v1/models", "GET /v1/models/{model}",
     ];
 
     [Fact]

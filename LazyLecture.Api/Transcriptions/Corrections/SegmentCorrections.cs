@@ -49,6 +49,6 @@ public sealed class SegmentCorrections(LazyLectureDbContext db, ILogger<SegmentC
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Segment {ChunkNo}/{SegmentNo} of transcription {TranscriptionId} corrected by its owner", segment.ChunkNo, segment.SegmentNo, id);
-        return new SegmentResponse(segment.ChunkNo, segment.SegmentNo, segment.StartSecs, segment.EndSecs, segment.Text);
+        return new SegmentResponse(segment.ChunkNo, segment.SegmentNo, segment.StartSecs, segment.EndSecs, segment.Text, segment.Words);
     }
 }

@@ -148,7 +148,7 @@ public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> js
         }
 
         EnsureChunkExists(transcription, chunkNo);
-        var segments = ValidSegments(chunk).Select((s, i) => new SegmentResponse(chunkNo, i, s.Start, s.End, s.Text.Trim())).ToList();
+        var segments = ValidSegments(chunk).Select((s, i) => new SegmentResponse(chunkNo, i, s.Start, s.End, s.Text.Trim(), s.Words ?? [])).ToList();
         if (await db.TranscriptionChunks.AnyAsync(c => c.TranscriptionId == id && c.ChunkNo == chunkNo, cancellationToken))
         {
             return;
