@@ -26,6 +26,13 @@ public sealed class LiveProgressAcrossReplicasTests(TwoApiReplicasFixture replic
     public async Task A_stream_on_one_replica_shows_changes_saved_through_the_other()
     {
         Assert.Equal(2, replicas.ApiReplicas.Count);
+        foreach (var replica in replicas.ApiReplicas)
+        {
+            // Readiness through DCP's proxy says one replica answers; each one is asked here directly.
+            using var probe = new HttpClient { BaseAddress = new Uri(replica) };
+            await Eventually.MatchesAsync(() => ReadyAsync(probe), ready => ready, TimeSpan.FromSeconds(90), $"API replica {replica} ready");
+        }
+
         using var api = new ApiSession(replicas.AsFixture, baseAddress: replicas.ApiReplicas[0]); // uploads and the worker's reports
         using var second = new HttpClient { BaseAddress = new Uri(replicas.ApiReplicas[1]) };
         var (_, tokens) = await api.NewUploaderAsync();
@@ -43,5 +50,18 @@ public sealed class LiveProgressAcrossReplicasTests(TwoApiReplicasFixture replic
         Assert.Equal("Ask not", chunk!.Json["text"]!.GetValue<string>());
         Assert.Equal(("state", "completed", 1), LiveProgressTests.Summary(completed));
         Assert.True(await stream.EndWithinAsync(LiveProgressTests.Soon), "the stream did not end after the final state");
+    }
+
+    private static async Task<bool> ReadyAsync(HttpClient client)
+    {
+        try
+        {
+            using var response = await client.GetAsync("/health/ready", ApiSession.Cancellation);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false; // not listening yet
+        }
     }
 }
