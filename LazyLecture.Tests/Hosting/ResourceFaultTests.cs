@@ -6,12 +6,9 @@ using Xunit;
 
 namespace LazyLecture.Tests.Hosting;
 
-/// <summary>Tests that take shared infrastructure down; they run alone, after the parallel tests.</summary>
-[CollectionDefinition(nameof(FaultTests), DisableParallelization = true)]
-public sealed class FaultTests;
-
 /// <summary>Resources stopped and started through Aspire's own resource commands (the dashboard's Stop and Start buttons).</summary>
-[Collection(nameof(FaultTests))]
+// Takes shared infrastructure down: in the one collection that runs alone, after the parallel tests.
+[Collection(nameof(Transcriptions.SerialTests))]
 public sealed class ResourceFaultTests(AppHostFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace LazyLecture.Tests.Transcriptions;
 
-[Collection(nameof(FaultTests))]
+[Collection(nameof(SerialTests))]
 public sealed class BrokerOutageTests(AppHostFixture fixture)
 {
     [Fact]
