@@ -5,6 +5,10 @@ using LazyLecture.Web.Sessions;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// The framework's scripts (_framework/blazor.web.js) come from the build's static web assets manifest; Aspire starts
+// the app with `dotnet run` from the project folder, where they are only found through that manifest (a no-op once published).
+builder.WebHost.UseStaticWebAssets();
+
 builder.AddServiceDefaults();
 builder.AddWebApp();
 

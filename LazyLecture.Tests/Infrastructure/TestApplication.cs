@@ -129,8 +129,20 @@ public sealed class TestApplication : IAsyncDisposable
         }
     }
 
+    /// <summary>Set to a folder to keep every resource's console log of every test application (for a failure's post-mortem).</summary>
+    public const string LogsFolderSetting = "LAZYLECTURE_TEST_LOGS";
+
     public async ValueTask DisposeAsync()
     {
+        if (Environment.GetEnvironmentVariable(LogsFolderSetting) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            foreach (var resource in ConsoleLogs.Keys)
+            {
+                await File.WriteAllTextAsync(Path.Combine(folder, $"{Path.GetFileName(StateDirectory)}-{resource}.log"), ConsoleLog(resource));
+            }
+        }
+
         await App.StopAsync();
         await App.DisposeAsync();
         await _stopWatching.CancelAsync();

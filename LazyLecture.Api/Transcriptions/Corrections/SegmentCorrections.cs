@@ -18,6 +18,12 @@ public sealed class SegmentCorrections(LazyLectureDbContext db, ILogger<SegmentC
     /// <param name="position">The segment's zero-based position in the transcript, as listed by <c>GET …/segments</c>.</param>
     public async Task<SegmentResponse> CorrectAsync(int userId, int id, int position, SegmentCorrection correction, CancellationToken cancellationToken)
     {
+        // Someone else's transcription is not found, whatever the body says: ownership is checked before the input.
+        if (!await db.Transcriptions.AnyAsync(t => t.Id == id && t.CreatorId == userId, cancellationToken))
+        {
+            throw new NotFoundException($"Transcription {id} was not found.");
+        }
+
         var text = correction.Text?.Trim() ?? "";
         if (text.Length is 0 or > MaxTextLength)
         {
