@@ -18,5 +18,5 @@ export ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="${ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL:
 export ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="${ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL:-http://localhost:18890}"
 export ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
 
-say "Starting the AppHost: the dashboard's login link follows; the API will answer at http://localhost:5080 (docs: /scalar)"
+say "Starting the AppHost: the dashboard's login link follows; the web app will answer at http://localhost:5081, the API at http://localhost:5080 (docs: /scalar)"
 exec LazyLecture.AppHost/bin/Release/net10.0/LazyLecture.AppHost "$@"
