@@ -47,7 +47,7 @@ public sealed class OpenAiAudioRequestReader(IAudioStore store)
     public async Task<OpenAiAudioRequest> ReadAsync(HttpRequest request, long maxBytes, bool translate, OpenAiOptions options, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType || !MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
-            || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 } boundary)
+            || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 and <= MultipartUpload.MaxBoundaryLength } boundary)
         {
             throw OpenAiRequestException.Invalid(FileField, "Send the request as multipart/form-data with the audio in the field 'file'.", "invalid_request");
         }
@@ -90,6 +90,10 @@ public sealed class OpenAiAudioRequestReader(IAudioStore store)
             var parsed = Parse(fields, staged, fileName, translate, options);
             staged = null; // owned by the request from here on
             return parsed;
+        }
+        catch (Exception ex) when (MultipartUpload.IsMalformedBody(ex, request.HttpContext))
+        {
+            throw MultipartUpload.Malformed(ex); // a 400 (in OpenAI's error shape on these routes), never a 500
         }
         finally
         {

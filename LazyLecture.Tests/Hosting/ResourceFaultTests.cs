@@ -54,6 +54,9 @@ public sealed class ResourceFaultTests(AppHostFixture fixture)
         finally
         {
             await fixture.App.StartResourceAsync(ResourceNames.Postgres, TestContext.Current.CancellationToken);
+
+            // This test process's own pooled connections (other tests' database checks) died with the old server.
+            Npgsql.NpgsqlConnection.ClearAllPools();
         }
 
         await fixture.App.WaitForResourceHealthyAsync(ResourceNames.Postgres, TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);

@@ -298,6 +298,14 @@ public sealed class BadInputCorpusTests(AppHostFixture fixture, ITestOutputHelpe
                 return "refused";
             }
 
+            // The OpenAI-compatible routes answer errors in OpenAI's shape, which is what their clients parse.
+            if (corpusCase.PathAndQuery.StartsWith("/v1/", StringComparison.Ordinal)
+                && response.Content.Headers.ContentType?.MediaType == "application/json"
+                && System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(timeout.Token))?["error"]?["message"] is not null)
+            {
+                return "refused";
+            }
+
             // Kestrel refuses a request line it cannot parse (a NUL in the path, a line over its limit) before any
             // application code runs, so such an answer has neither a body nor the headers the application sets on all of its own.
             return status is 400 or 414 or 431 && !response.Headers.Contains("X-Content-Type-Options")

@@ -22,6 +22,9 @@ public static class StateSnapshot
             }
         }
 
+        // An API key's name is free text: the corpus's strings (SQL, paths, look-alike letters) are valid names there and
+        // each creates a key, by design. Creating, listing and revoking keys is ApiKeyTests' subject.
+        tables.Remove("api_keys");
         foreach (var table in tables)
         {
             // Every column of every row, in a stable order: any insert, update or delete changes the digest.
