@@ -22,15 +22,12 @@ speech="$shared/audio/jfk.wav"
 
 work="$(mktemp -d /tmp/lazylecture-bench-XXXXXX)"
 apphost_pid=""
-# Every process the AppHost started (DCP, the servers, the services), found through the process tree.
-descendants() { local pid; for pid in $(ps -o pid= --ppid "$1"); do echo "$pid"; descendants "$pid"; done; }
 cleanup() {
   if [ -n "$apphost_pid" ] && kill -0 "$apphost_pid" 2>/dev/null; then
     say "Stopping the system…"
-    local started; started=$(descendants "$apphost_pid")
-    # SIGTERM: a background process of a script ignores SIGINT.
+    # SIGTERM: a background process of a script ignores SIGINT. The AppHost's orchestrator (DCP) then stops every
+    # resource; the servers also carry a parent-death signal.
     kill -TERM "$apphost_pid"; wait "$apphost_pid" 2>/dev/null || true
-    for pid in $started; do kill -TERM "$pid" 2>/dev/null || true; done
   fi
   chmod -R u+w "$work" 2>/dev/null || true
   rm -rf "$work"
@@ -83,17 +80,18 @@ echo >&2
 wall=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 [ "$state" = completed ] || { echo "The job ended as $state." >&2; exit 1; }
 
-# Peak resident memory (VmHWM) of the worker and the API: their processes among the AppHost's descendants.
+# Peak resident memory (VmHWM) of the worker and the API. DCP detaches from the AppHost, so they are found by their
+# executable and a setting only this run gave them (the API's audio folder, the worker's API address).
 peak_mb() {
   local pid
-  for pid in $(descendants "$apphost_pid"); do
-    if [ "$(readlink -f "/proc/$pid/exe" 2>/dev/null)" = "$PWD/$1/bin/Release/net10.0/$1" ]; then
+  for pid in $(pgrep -f "$PWD/$1/bin/Release/net10.0/$1"); do
+    if tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qF "$2"; then
       awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$pid/status"; return
     fi
   done
   echo "?"
 }
-worker_mb=$(peak_mb LazyLecture.Worker) api_mb=$(peak_mb LazyLecture.Api)
+worker_mb=$(peak_mb LazyLecture.Worker "localhost:$api_port") api_mb=$(peak_mb LazyLecture.Api "$work/state/audio")
 engine_used=${engine:-${AppHost__WhisperModelPath:+whisper}}
 rtf=$(awk -v w="$wall" -v a="$seconds" 'BEGIN { printf "%.3f", w / a }')
 echo "engine: ${engine_used:-unknown}   chunks of ${chunk_secs} s"
