@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using LazyLecture.Media.Ffmpeg;
 
 namespace LazyLecture.Tests.Infrastructure;
 
@@ -28,33 +28,18 @@ public static class TestAudio
         return path;
     }
 
-    /// <summary>Runs ffmpeg with the arguments (quiet, no stdin); fails with its error output, or after a minute.</summary>
+    /// <summary>Runs ffmpeg with the arguments (quiet, no stdin) through the product's runner; fails with its error output, or after a minute.</summary>
     public static async Task RunFfmpegAsync(IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var argument in (string[])["-nostdin", "-v", "error", .. arguments])
+        var result = await MediaTool.RunForTextAsync(MediaTool.Ffmpeg, ["-nostdin", "-v", "error", .. arguments], Timeout, CancellationToken.None);
+        if (result.TimedOut)
         {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var timeout = new CancellationTokenSource(Timeout);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("ffmpeg did not start.");
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var errors = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
             throw new TimeoutException("ffmpeg took over a minute.");
         }
 
-        await output;
-        if (process.ExitCode != 0)
+        if (result.ExitCode != 0)
         {
-            throw new InvalidOperationException($"ffmpeg failed (exit {process.ExitCode}): {await errors}");
+            throw new InvalidOperationException($"ffmpeg failed (exit {result.ExitCode}): {result.Errors}");
         }
     }
 }

@@ -1,3 +1,4 @@
+using LazyLecture.Media.Ffmpeg;
 using LazyLecture.Tests.Infrastructure;
 using LazyLecture.Tests.Whisper.Core;
 using LazyLecture.Tests.Whisper.WhisperNet;
@@ -88,7 +89,7 @@ public class SpeechToTextClientTests
         using ISpeechToTextClient client = CreateWhisper("managed", "synthetic-micro.en.bin");
         using var garbage = new MemoryStream("this is not audio at all"u8.ToArray());
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+        var error = await Assert.ThrowsAsync<AudioDecodeException>(() =>
             client.GetTextAsync(garbage, cancellationToken: TestContext.Current.CancellationToken));
         Assert.StartsWith("ffmpeg could not decode the audio", error.Message, StringComparison.Ordinal);
     }

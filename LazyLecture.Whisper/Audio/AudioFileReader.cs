@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
-using System.Runtime.InteropServices;
+using LazyLecture.Media.Ffmpeg;
 
 namespace LazyLecture.Whisper.Audio;
 
@@ -34,14 +33,14 @@ public static class AudioFileReader
             {
                 return ReadWav(bytes);
             }
-            catch (AudioFormatException e) when (e.OtherEncoding && FfmpegAvailable())
+            catch (AudioFormatException e) when (e.OtherEncoding && MediaTool.IsInstalled())
             {
                 // a WAV we do not decode ourselves (another rate, 24-bit, …): ffmpeg converts it
                 return ReadWithFfmpeg(path, ct);
             }
         }
 
-        if (FfmpegAvailable())
+        if (MediaTool.IsInstalled())
         {
             return ReadWithFfmpeg(path, ct);
         }
@@ -164,59 +163,19 @@ public static class AudioFileReader
         return samples;
     }
 
-    public static bool FfmpegAvailable()
-    {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (File.Exists(Path.Combine(dir, "ffmpeg")) || File.Exists(Path.Combine(dir, "ffmpeg.exe")))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Any format ffmpeg reads, converted to 16 kHz mono float32 on its standard output.</summary>
+    /// <summary>Any format ffmpeg reads, converted to 16 kHz mono float32 by the shared ffmpeg runner.</summary>
     public static float[] ReadWithFfmpeg(string path, CancellationToken ct = default)
     {
-        var start = new ProcessStartInfo("ffmpeg")
+        try
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "-nostdin", "-v", "error", "-i", path, "-f", "f32le", "-ac", "1", "-ar", "16000", "-" })
-        {
-            start.ArgumentList.Add(arg);
+            // The reader's API is synchronous; ffmpeg works in its own process, so this thread only waits for its output.
+            return FfmpegPcm.DecodeFileAsync(path, ct).GetAwaiter().GetResult() is { Length: > 0 } samples
+                ? samples.ToArray()
+                : throw new AudioFormatException($"'{Path.GetFileName(path)}' could not be read as audio: it produced no audio");
         }
-
-        using var process = Process.Start(start) ?? throw new AudioFormatException("ffmpeg could not be started.");
-        using var registration = ct.Register(() =>
+        catch (AudioDecodeException e)
         {
-            try
-            {
-                process.Kill();
-            }
-            catch (InvalidOperationException)
-            {
-                // already exited
-            }
-        });
-        var errorTask = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        using var output = new MemoryStream();
-        process.StandardOutput.BaseStream.CopyTo(output);
-        process.WaitForExit();
-        ct.ThrowIfCancellationRequested();
-        var error = errorTask.GetAwaiter().GetResult().Trim();
-        if (process.ExitCode != 0 || output.Length < sizeof(float))
-        {
-            var reason = string.IsNullOrEmpty(error) ? "it produced no audio" : error.Split('\n')[^1];
-            throw new AudioFormatException($"'{Path.GetFileName(path)}' could not be read as audio: {reason}");
+            throw new AudioFormatException($"'{Path.GetFileName(path)}' could not be read as audio: {e.Message}", e);
         }
-
-        var bytes = output.GetBuffer().AsSpan(0, (int)(output.Length / sizeof(float) * sizeof(float)));
-        return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
     }
 }

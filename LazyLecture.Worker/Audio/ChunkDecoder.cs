@@ -1,3 +1,5 @@
+using LazyLecture.Media.Ffmpeg;
+
 namespace LazyLecture.Worker.Audio;
 
 /// <summary>

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using LazyLecture.Worker.Audio;
+using LazyLecture.Media.Ffmpeg;
 using Microsoft.Extensions.AI;
 
 namespace LazyLecture.Worker.Engines;

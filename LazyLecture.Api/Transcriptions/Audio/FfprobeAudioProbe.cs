@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using LazyLecture.Media.Ffmpeg;
 
 namespace LazyLecture.Api.Transcriptions.Audio;
 
@@ -55,7 +56,7 @@ public sealed class FfprobeAudioProbe(ILogger<FfprobeAudioProbe> logger) : IAudi
 
     private async Task<Track> ProbeTrackAsync(string input, CancellationToken cancellationToken)
     {
-        var result = await MediaToolProcess.RunAsync("ffprobe",
+        var result = await MediaTool.RunForTextAsync(MediaTool.Ffprobe,
             ["-v", "warning", "-protocol_whitelist", "file", "-print_format", "json", "-show_format", "-show_streams", "-select_streams", "a", input],
             ProbeTimeout, cancellationToken);
 
@@ -113,7 +114,7 @@ public sealed class FfprobeAudioProbe(ILogger<FfprobeAudioProbe> logger) : IAudi
         var timeout = declaredDuration is { } seconds
             ? TimeSpan.FromSeconds(Math.Clamp(MinDecodeTimeout.TotalSeconds + seconds * DecodeSecondsPerAudioSecond, MinDecodeTimeout.TotalSeconds, MaxDecodeTimeout.TotalSeconds))
             : MaxDecodeTimeout;
-        var result = await MediaToolProcess.RunAsync("ffmpeg",
+        var result = await MediaTool.RunForTextAsync(MediaTool.Ffmpeg,
             ["-nostdin", "-v", "error", "-xerror", "-nostats", "-protocol_whitelist", "file", "-i", input, "-map", "0:a:0", "-f", "null", "-progress", "pipe:1", "-"],
             timeout, cancellationToken);
 
@@ -203,7 +204,7 @@ public sealed class FfprobeAudioProbe(ILogger<FfprobeAudioProbe> logger) : IAudi
     }
 
     // Only ffmpeg's own last diagnostic, shortened and without the path: enough to tell why, never the file's contents.
-    private void LogToolErrors(string tool, MediaToolResult result, string input)
+    private void LogToolErrors(string tool, MediaToolResult<string> result, string input)
     {
         var lastLine = result.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
         lastLine = lastLine.Replace(input, "<input>", StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using LazyLecture.Media.Ffmpeg;
 using LazyLecture.Tests.Infrastructure;
 using LazyLecture.Whisper.Audio;
 using Xunit;
@@ -57,7 +58,7 @@ public sealed class AudioFileReaderTests : IDisposable
     [Fact]
     public void Wav_at_another_rate_is_resampled_through_ffmpeg_when_available()
     {
-        if (!AudioFileReader.FfmpegAvailable())
+        if (!MediaTool.IsInstalled())
         {
             Assert.Skip("ffmpeg is not on PATH");
         }
