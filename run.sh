@@ -5,10 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source eng/prerequisites.sh
-source eng/whisper-model.sh
 
 say "Building (Release)…"
 dotnet build LazyLecture.AppHost -c Release -nologo -v quiet
+# after the build: the model comes from the worker's own model provider
+source eng/whisper-model.sh
 
 # What Properties/launchSettings.json gives `dotnet run`: the dashboard and its OTLP receiver, on loopback only, over
 # plain http (no development certificate is needed on a machine that only talks to itself).

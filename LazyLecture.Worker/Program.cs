@@ -1,5 +1,14 @@
 using LazyLecture.Contracts;
+using LazyLecture.Worker.Engines.Whisper;
 using LazyLecture.Worker.Extensions;
+
+// ./run.sh provides the model through the worker's own provider before the system starts.
+if (WhisperModelCommand.IsRequested(args))
+{
+    using var interrupted = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; interrupted.Cancel(); };
+    return await WhisperModelCommand.RunAsync(args[1..], Console.Out, Console.Error, interrupted.Token);
+}
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
@@ -12,3 +21,5 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 
 app.Run();
+
+return 0;

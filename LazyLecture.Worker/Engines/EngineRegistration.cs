@@ -9,11 +9,19 @@ public static class EngineRegistration
     /// <summary>The engine named by <c>Worker:Engine</c>, created once when the first job needs it (a model may have to be downloaded).</summary>
     public static IServiceCollection AddTranscriptionEngine(this IServiceCollection services)
     {
-        services.AddOptions<WhisperEngineOptions>().BindConfiguration(WhisperEngineOptions.Section);
+        services.AddWhisperModelProvider();
         services.AddOptions<PocketSphinx.PocketSphinxOptions>().BindConfiguration(PocketSphinx.PocketSphinxOptions.Section);
-        services.AddSingleton<WhisperModelProvider>();
-        services.AddHttpClient(WhisperModelProvider.DownloadClient, http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<EngineHolder>();
+        return services;
+    }
+
+    /// <summary>The one model provider with its settings (<c>Engines:Whisper</c>): the worker's and ./run.sh's (<see cref="WhisperModelCommand"/>).</summary>
+    public static IServiceCollection AddWhisperModelProvider(this IServiceCollection services)
+    {
+        services.AddOptions<WhisperEngineOptions>().BindConfiguration(WhisperEngineOptions.Section);
+        services.AddSingleton<WhisperModelProvider>();
+        // A model is hundreds of MB: the connect time-out (WhisperEngineOptions.ConnectTimeout) guards offline machines instead.
+        services.AddHttpClient(WhisperModelProvider.DownloadClient, http => http.Timeout = Timeout.InfiniteTimeSpan);
         return services;
     }
 }

@@ -4,27 +4,44 @@ using Microsoft.Extensions.Options;
 
 namespace LazyLecture.Worker.Engines.Whisper;
 
+/// <summary>Whether a Whisper model could be had: a configuration that names none is a mistake, a failed download is not.</summary>
+public enum WhisperModelStatus
+{
+    Ready,
+    Misconfigured,
+    Unavailable,
+}
+
+/// <summary>The model's file when <see cref="Status"/> is <see cref="WhisperModelStatus.Ready"/>.</summary>
+public sealed record WhisperModelLocation(WhisperModelStatus Status, string? Path);
+
 /// <summary>
-/// Finds the Whisper model: the configured file, or the official model in the cache (checksum-verified), or downloads it
-/// into the cache with progress and checksum verification. Returns null, having said why once, when none can be had.
+/// The one model provider, for the worker and for ./run.sh (through <see cref="WhisperModelCommand"/>): the configured
+/// file, or the official model in the cache (checksum-verified), or downloads it into the cache with progress and
+/// checksum verification. Says what it did, or why no model can be had, once.
 /// </summary>
 public sealed class WhisperModelProvider(IOptions<WhisperEngineOptions> options, IHttpClientFactory httpClients, ILogger<WhisperModelProvider> logger)
 {
     public const string DownloadClient = "whisper-model-download";
 
-    public async Task<string?> LocateAsync(CancellationToken cancellationToken)
+    /// <summary>The model's file, or null when there is none (the worker then falls back to PocketSphinx).</summary>
+    public async Task<string?> LocateAsync(CancellationToken cancellationToken) => (await ProvideAsync(cancellationToken)).Path;
+
+    public async Task<WhisperModelLocation> ProvideAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         string sha1;
         if (!string.IsNullOrWhiteSpace(settings.ModelPath))
         {
-            if (File.Exists(settings.ModelPath))
+            var configured = Path.GetFullPath(settings.ModelPath);
+            if (File.Exists(configured))
             {
-                return settings.ModelPath;
+                logger.LogInformation("Whisper model: {Path} (configured)", configured);
+                return new(WhisperModelStatus.Ready, configured);
             }
 
             logger.LogWarning("Whisper model {ModelPath} does not exist", settings.ModelPath);
-            return null;
+            return new(WhisperModelStatus.Misconfigured, null);
         }
 
         if (!string.IsNullOrWhiteSpace(settings.ModelSha1))
@@ -33,8 +50,9 @@ public sealed class WhisperModelProvider(IOptions<WhisperEngineOptions> options,
         }
         else if (!WhisperModelCatalog.TryGetSha1(settings.Model, out sha1))
         {
-            logger.LogWarning("Unknown Whisper model '{Model}': set Engines:Whisper:ModelPath to a ggml file, or Engines:Whisper:ModelSha1 to download it", settings.Model);
-            return null;
+            logger.LogWarning("Unknown Whisper model '{Model}' (known: {Known}): set Engines:Whisper:ModelPath to a ggml file, or Engines:Whisper:ModelSha1 to download it",
+                settings.Model, string.Join(' ', WhisperModelCatalog.Models));
+            return new(WhisperModelStatus.Misconfigured, null);
         }
 
         var path = Path.Combine(settings.CacheDirectory, WhisperModelCatalog.FileName(settings.Model));
@@ -42,7 +60,8 @@ public sealed class WhisperModelProvider(IOptions<WhisperEngineOptions> options,
         {
             if (await Sha1Async(path, cancellationToken) == sha1)
             {
-                return path;
+                logger.LogInformation("Whisper model: {Path} (cached, checksum verified)", path);
+                return new(WhisperModelStatus.Ready, path);
             }
 
             logger.LogWarning("Cached Whisper model {Path} fails its checksum; downloading it again", path);
@@ -52,7 +71,7 @@ public sealed class WhisperModelProvider(IOptions<WhisperEngineOptions> options,
         return await DownloadAsync(settings, path, sha1, cancellationToken);
     }
 
-    private async Task<string?> DownloadAsync(WhisperEngineOptions settings, string path, string sha1, CancellationToken cancellationToken)
+    private async Task<WhisperModelLocation> DownloadAsync(WhisperEngineOptions settings, string path, string sha1, CancellationToken cancellationToken)
     {
         var url = $"{settings.DownloadBaseUrl.TrimEnd('/')}/{WhisperModelCatalog.FileName(settings.Model)}";
         var partial = path + ".part";
@@ -89,18 +108,18 @@ public sealed class WhisperModelProvider(IOptions<WhisperEngineOptions> options,
             {
                 logger.LogWarning("Downloaded Whisper model {Model} fails its checksum; not used", settings.Model);
                 File.Delete(partial);
-                return null;
+                return new(WhisperModelStatus.Unavailable, null);
             }
 
             File.Move(partial, path, overwrite: true);
             logger.LogInformation("Whisper model {Model} ready at {Path}", settings.Model, path);
-            return path;
+            return new(WhisperModelStatus.Ready, path);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException && !cancellationToken.IsCancellationRequested)
         {
             File.Delete(partial);
             logger.LogWarning("No Whisper model: the download of {Model} failed ({Message}); offline machines use PocketSphinx", settings.Model, ex.Message);
-            return null;
+            return new(WhisperModelStatus.Unavailable, null);
         }
     }
 

@@ -14,9 +14,11 @@ using Xunit;
 namespace LazyLecture.Tests.Worker.ModelDownload;
 
 /// <summary>
-/// The worker's model download against a local HTTP server standing in for the model repository (no application is
-/// started): progress is reported, a model matching its checksum is kept and reused, a mismatching or cut-off download
-/// is refused and leaves no file behind, and an unreachable repository gives up quickly so the worker falls back.
+/// The one model provider (the worker's, and ./run.sh's through the worker's <c>whisper-model</c> command) against a
+/// local HTTP server standing in for the model repository (no application is started): progress is reported, a model
+/// matching its checksum is kept and reused, a mismatching or cut-off download is refused and leaves no file behind, and
+/// an unreachable repository gives up quickly so the worker falls back; the command prints the path and tells a
+/// configuration mistake from an offline machine by its exit code.
 /// </summary>
 public sealed class WhisperModelProviderTests : IDisposable
 {
@@ -24,10 +26,12 @@ public sealed class WhisperModelProviderTests : IDisposable
 
     private readonly string _cache = Directory.CreateTempSubdirectory("lazylecture-model-cache-").FullName;
 
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
     [Fact]
     public async Task A_download_matching_its_checksum_is_reported_kept_and_reused()
     {
-        var model = await File.ReadAllBytesAsync(SharedAssets.Require("models/synthetic-micro.en.bin"), ApiSession.Cancellation);
+        var model = await File.ReadAllBytesAsync(SharedAssets.Require("models/synthetic-micro.en.bin"), Cancellation);
         var requests = 0;
         await using var server = await ModelServer.StartAsync(async http =>
         {
@@ -36,12 +40,12 @@ public sealed class WhisperModelProviderTests : IDisposable
         });
         var log = new ListLogger();
 
-        var path = await Provider(server.BaseUrl, Sha1(model), log).LocateAsync(ApiSession.Cancellation);
-        var again = await Provider(server.BaseUrl, Sha1(model), log).LocateAsync(ApiSession.Cancellation);
+        var path = await Provider(server.BaseUrl, Sha1(model), log).LocateAsync(Cancellation);
+        var again = await Provider(server.BaseUrl, Sha1(model), log).LocateAsync(Cancellation);
 
         Assert.Equal(Path.Combine(_cache, WhisperModelCatalog.FileName(Model)), path);
         Assert.Equal(path, again);
-        Assert.Equal(model, await File.ReadAllBytesAsync(path!, ApiSession.Cancellation));
+        Assert.Equal(model, await File.ReadAllBytesAsync(path!, Cancellation));
         Assert.Equal(1, requests); // the second call found the verified file in the cache
         Assert.Contains(log.Lines, l => l.StartsWith("Whisper model download: ", StringComparison.Ordinal) && l.EndsWith($"/ {model.Length / 1e6:0} MB", StringComparison.Ordinal));
         Assert.Equal([WhisperModelCatalog.FileName(Model)], CacheFiles());
@@ -50,13 +54,13 @@ public sealed class WhisperModelProviderTests : IDisposable
     [Fact]
     public async Task A_download_failing_its_checksum_is_refused_and_deleted()
     {
-        var model = await File.ReadAllBytesAsync(SharedAssets.Require("models/synthetic-micro.en.bin"), ApiSession.Cancellation);
+        var model = await File.ReadAllBytesAsync(SharedAssets.Require("models/synthetic-micro.en.bin"), Cancellation);
         var corrupt = (byte[])model.Clone();
         corrupt[corrupt.Length / 2] ^= 0xFF;
         await using var server = await ModelServer.StartAsync(http => ServeSlowlyAsync(http, corrupt, corrupt.Length, slices: 1));
         var log = new ListLogger();
 
-        var path = await Provider(server.BaseUrl, Sha1(model), log).LocateAsync(ApiSession.Cancellation);
+        var path = await Provider(server.BaseUrl, Sha1(model), log).LocateAsync(Cancellation);
 
         Assert.Null(path);
         Assert.Empty(CacheFiles());
@@ -66,7 +70,7 @@ public sealed class WhisperModelProviderTests : IDisposable
     [Fact]
     public async Task A_download_cut_off_midway_is_refused_and_deleted()
     {
-        var model = await File.ReadAllBytesAsync(SharedAssets.Require("models/synthetic-micro.en.bin"), ApiSession.Cancellation);
+        var model = await File.ReadAllBytesAsync(SharedAssets.Require("models/synthetic-micro.en.bin"), Cancellation);
         await using var server = await ModelServer.StartAsync(async http =>
         {
             // Announces the whole model, sends half, then drops the connection.
@@ -75,7 +79,7 @@ public sealed class WhisperModelProviderTests : IDisposable
         });
         var log = new ListLogger();
 
-        var path = await Provider(server.BaseUrl, Sha1(model), log).LocateAsync(ApiSession.Cancellation);
+        var path = await Provider(server.BaseUrl, Sha1(model), log).LocateAsync(Cancellation);
 
         Assert.Null(path);
         Assert.Empty(CacheFiles());
@@ -85,24 +89,96 @@ public sealed class WhisperModelProviderTests : IDisposable
     [Fact]
     public async Task An_unreachable_repository_gives_up_and_leaves_the_cache_empty()
     {
-        // A port nothing listens on: what an offline machine sees.
-        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
         var log = new ListLogger();
 
-        var path = await Provider($"http://127.0.0.1:{port}", "0000000000000000000000000000000000000000", log).LocateAsync(ApiSession.Cancellation);
+        var path = await Provider(OfflineUrl(), "0000000000000000000000000000000000000000", log).LocateAsync(Cancellation);
 
         Assert.Null(path);
         Assert.Empty(CacheFiles());
         Assert.Contains(log.Lines, l => l.Contains("offline machines use PocketSphinx", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task The_command_downloads_once_prints_only_the_path_and_says_what_it_did()
+    {
+        var model = await File.ReadAllBytesAsync(SharedAssets.Require("models/synthetic-micro.en.bin"), Cancellation);
+        var requests = 0;
+        await using var server = await ModelServer.StartAsync(async http =>
+        {
+            requests++;
+            await ServeSlowlyAsync(http, model, model.Length, slices: 1);
+        });
+
+        var first = await RunCommandAsync(server.BaseUrl, Sha1(model));
+        var second = await RunCommandAsync(server.BaseUrl, Sha1(model));
+
+        var expected = Path.Combine(_cache, WhisperModelCatalog.FileName(Model));
+        Assert.Equal((WhisperModelCommand.Ready, expected), (first.ExitCode, first.Output.Trim()));
+        Assert.Equal((WhisperModelCommand.Ready, expected), (second.ExitCode, second.Output.Trim()));
+        Assert.Equal(1, requests);
+        Assert.Contains($"Downloading Whisper model {Model} from {server.BaseUrl}/", first.Messages, StringComparison.Ordinal);
+        Assert.Contains($"Whisper model: {expected} (cached, checksum verified)", second.Messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_command_tells_an_offline_machine_from_a_configuration_mistake()
+    {
+
+        var offline = await RunCommandAsync(OfflineUrl(), "0000000000000000000000000000000000000000");
+        var unknown = await RunCommandAsync(OfflineUrl(), sha1: null, model: "no-such-model");
+        var missing = await RunCommandAsync(OfflineUrl(), sha1: null, modelPath: Path.Combine(_cache, "absent.bin"));
+
+        Assert.Equal((WhisperModelCommand.Unavailable, ""), (offline.ExitCode, offline.Output));
+        Assert.Equal((WhisperModelCommand.Misconfigured, ""), (unknown.ExitCode, unknown.Output));
+        Assert.Contains("warning: Unknown Whisper model 'no-such-model' (known: ", unknown.Messages, StringComparison.Ordinal);
+        Assert.Contains("base.en", unknown.Messages, StringComparison.Ordinal);
+        Assert.Equal((WhisperModelCommand.Misconfigured, ""), (missing.ExitCode, missing.Output));
+        Assert.Empty(CacheFiles());
+    }
+
+    [Fact]
+    public async Task The_command_gives_a_configured_file_as_an_absolute_path_without_downloading()
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, SharedAssets.Require("models/synthetic-micro.en.bin"));
+
+        var run = await RunCommandAsync(OfflineUrl(), sha1: null, modelPath: relative);
+
+        Assert.Equal((WhisperModelCommand.Ready, SharedAssets.Require("models/synthetic-micro.en.bin")), (run.ExitCode, run.Output.Trim()));
+        Assert.Contains("(configured)", run.Messages, StringComparison.Ordinal);
+        Assert.Empty(CacheFiles());
+    }
+
+    private async Task<(int ExitCode, string Output, string Messages)> RunCommandAsync(string baseUrl, string? sha1, string model = Model, string? modelPath = null)
+    {
+        string[] arguments =
+        [
+            "--Engines:Whisper:Model", model,
+            "--Engines:Whisper:DownloadBaseUrl", baseUrl,
+            "--Engines:Whisper:CacheDirectory", _cache,
+            "--Engines:Whisper:ConnectTimeout", "00:00:05",
+            .. sha1 is null ? Array.Empty<string>() : ["--Engines:Whisper:ModelSha1", sha1],
+            .. modelPath is null ? Array.Empty<string>() : ["--Engines:Whisper:ModelPath", modelPath],
+        ];
+        using var output = new StringWriter();
+        using var messages = new StringWriter();
+        var exitCode = await WhisperModelCommand.RunAsync(arguments, output, messages, Cancellation);
+        return (exitCode, output.ToString(), messages.ToString());
+    }
+
     private WhisperModelProvider Provider(string baseUrl, string sha1, ListLogger log) => new(
         Options.Create(new WhisperEngineOptions { Model = Model, ModelSha1 = sha1, DownloadBaseUrl = baseUrl, CacheDirectory = _cache, ConnectTimeout = TimeSpan.FromSeconds(5) }),
         new PlainHttpClients(),
         log);
+
+    /// <summary>A port nothing listens on: what an offline machine sees.</summary>
+    private static string OfflineUrl()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return $"http://127.0.0.1:{port}";
+    }
 
     private List<string> CacheFiles() => [.. Directory.EnumerateFiles(_cache).Select(f => Path.GetFileName(f)).Order()];
 
@@ -144,7 +220,7 @@ public sealed class WhisperModelProviderTests : IDisposable
             builder.Logging.ClearProviders();
             var app = builder.Build();
             app.Run(handler);
-            await app.StartAsync(ApiSession.Cancellation);
+            await app.StartAsync(Cancellation);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             return new ModelServer(app, address);
         }
