@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using LazyLecture.Contracts.Jobs;
 using LazyLecture.Whisper;
 using LazyLecture.Whisper.Text;
 using LazyLecture.Whisper.Transcription;
@@ -11,9 +12,11 @@ namespace LazyLecture.Worker.Engines.WhisperNet;
 /// Whisper.net (whisper.cpp in process, its CPU runtime) on the same model file and settings as the managed engine: the
 /// same greedy/best-of decoding with temperature fall-back, previous text as prompt and no-speech threshold, and word
 /// times from whisper.cpp's token timestamps, grouped into words as the managed engine does. The model is loaded once;
-/// every call gets a processor (whisper.cpp state) of its own, so calls may run at once.
+/// every call gets a processor (whisper.cpp state) of its own, so calls may run at once. A call's decoding options
+/// (language, temperature, translation, prompt) override the configuration for that call only.
 /// </summary>
-public sealed class WhisperNetEngine : SpeechToTextEngine
+// ITranscriptionEngine listed again: this class, not its base, implements the decoding-options overload.
+public sealed class WhisperNetEngine : SpeechToTextEngine, ITranscriptionEngine
 {
     public const string RuntimeName = "whispernet";
 
@@ -42,10 +45,20 @@ public sealed class WhisperNetEngine : SpeechToTextEngine
     /// <summary>The language a multilingual model detected in the last call with language <c>auto</c>.</summary>
     public string? LastLanguage { get; private set; }
 
-    public override async IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, string? language, IProgress<double>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public override IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, string? language, IProgress<double>? progress, CancellationToken cancellationToken) =>
+        TranscribeAsync(samples, DecodingOptions.Default with { Language = language }, progress, cancellationToken);
+
+    /// <summary>A chunk with the uploader's decoding choices (language, temperature, translation, prompt), over the configuration.</summary>
+    public async IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, DecodingOptions decoding, IProgress<double>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(decoding);
+        if (decoding.Translate && !_special.IsMultilingual)
+        {
+            throw new NotSupportedException("This Whisper model knows English only and cannot translate.");
+        }
+
         var seconds = samples.Length / 16000.0;
-        await using var processor = Build(language ?? _options.Language, progress, seconds);
+        await using var processor = Build(decoding, progress, seconds);
         await foreach (var segment in processor.ProcessAsync(samples, cancellationToken).ConfigureAwait(false))
         {
             LastLanguage = segment.Language;
@@ -58,7 +71,7 @@ public sealed class WhisperNetEngine : SpeechToTextEngine
     /// <summary>Whisper.net's own segments with every token (timestamp tokens included), for parity checks and the benchmark.</summary>
     public async IAsyncEnumerable<SegmentData> ProcessAsync(ReadOnlyMemory<float> samples, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var processor = Build(_options.Language, null, samples.Length / 16000.0);
+        await using var processor = Build(DecodingOptions.Default, null, samples.Length / 16000.0);
         await foreach (var segment in processor.ProcessAsync(samples, cancellationToken).ConfigureAwait(false))
         {
             yield return segment;
@@ -70,18 +83,18 @@ public sealed class WhisperNetEngine : SpeechToTextEngine
 
     protected override void Dispose(bool disposing) => _factory.Dispose();
 
-    private WhisperProcessor Build(string language, IProgress<double>? progress, double seconds)
+    private WhisperProcessor Build(DecodingOptions decoding, IProgress<double>? progress, double seconds)
     {
         var options = _options;
         var builder = _factory.CreateBuilder()
             .WithThreads(Math.Max(1, options.Threads))
             .WithTokenTimestamps()
-            .WithTemperature(options.Temperature)
+            .WithTemperature(decoding.Temperature ?? options.Temperature)
             .WithNoSpeechThreshold(options.NoSpeechThreshold)
             .WithGreedySamplingStrategy(greedy => greedy.WithBestOf(Math.Max(1, options.BestOf)));
 
         // English-only models always transcribe English (whisper-cli and the managed engine switch to "en").
-        language = _special.IsMultilingual ? language : "en";
+        var language = _special.IsMultilingual ? decoding.Language ?? options.Language : "en";
         builder = string.IsNullOrEmpty(language) || language.Equals("auto", StringComparison.OrdinalIgnoreCase)
             ? builder.WithLanguageDetection()
             : builder.WithLanguage(language);
@@ -93,6 +106,17 @@ public sealed class WhisperNetEngine : SpeechToTextEngine
         if (options.NoContext)
         {
             builder = builder.WithNoContext();
+        }
+
+        if (decoding.Translate)
+        {
+            builder = builder.WithTranslate();
+        }
+
+        // whisper.cpp tokenizes the prompt itself and gives it to the first window as previous text, as OpenAI's prompt.
+        if (!string.IsNullOrWhiteSpace(decoding.Prompt))
+        {
+            builder = builder.WithPrompt(decoding.Prompt.Trim());
         }
 
         if (progress is not null)
