@@ -2,7 +2,7 @@ using LazyLecture.Media.Ffmpeg;
 using LazyLecture.Tests.Infrastructure;
 using LazyLecture.Tests.Whisper.Core;
 using LazyLecture.Tests.Whisper.WhisperNet;
-using LazyLecture.Whisper;
+using LazyLecture.Whisper.Model;
 using LazyLecture.Worker.Engines;
 using LazyLecture.Worker.Engines.PocketSphinx;
 using LazyLecture.Worker.Engines.Whisper;

@@ -1,10 +1,11 @@
 using System.Runtime.CompilerServices;
 using LazyLecture.Whisper.Kernels;
+using LazyLecture.Whisper.Model;
 
-namespace LazyLecture.Whisper;
+namespace LazyLecture.Whisper.Audio;
 
 /// <summary>whisper.cpp's log-mel front end for 16 kHz mono samples (audio.py semantics as whisper.cpp implements them).</summary>
-public static class LogMelSpectrogram
+internal static class LogMelSpectrogram
 {
     public const int SampleRate = 16000;
     public const int FrameSize = 400;

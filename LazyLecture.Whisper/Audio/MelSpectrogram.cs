@@ -1,7 +1,7 @@
-namespace LazyLecture.Whisper;
+namespace LazyLecture.Whisper.Audio;
 
 /// <summary>A log-mel spectrogram laid out bin-major [Bins][Frames].</summary>
-public sealed class MelSpectrogram
+internal sealed class MelSpectrogram
 {
     public MelSpectrogram(int bins, int frames, int framesFromAudio, float[] data)
     {

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace LazyLecture.Whisper.Audio;
 
 /// <summary>Reads RIFF/WAVE 16-bit PCM files as float samples in [-1, 1); multi-channel audio is averaged to mono.</summary>
-public static class WaveFile
+internal static class WaveFile
 {
     public sealed record Audio(int SampleRate, int Channels, float[] Samples);
 

@@ -4,7 +4,7 @@ using System.Text;
 namespace LazyLecture.Whisper.Decoding;
 
 /// <summary>openai/whisper's repetition measure: UTF-8 length / zlib-compressed length of a window's text.</summary>
-public static class CompressionRatio
+internal static class CompressionRatio
 {
     public static double Of(string text)
     {

@@ -4,7 +4,7 @@ using LazyLecture.Whisper.Text;
 namespace LazyLecture.Whisper.Decoding;
 
 /// <summary>Which of whisper.cpp's optional logit filters are on.</summary>
-public sealed record LogitFilterSettings
+internal sealed record LogitFilterSettings
 {
     /// <summary>Suppress end-of-text and the lone space as the first sampled token.</summary>
     public bool SuppressBlank { get; init; } = true;
@@ -26,7 +26,7 @@ public sealed record LogitFilterSettings
 /// whisper.cpp's whisper_process_logits: temperature, token suppression and the timestamp rules, then
 /// log-softmax and probabilities — in the same order and single precision so greedy choices match.
 /// </summary>
-public sealed class LogitFilter
+internal sealed class LogitFilter
 {
     // whisper.cpp's non_speech_tokens list (from openai's tokenizer), each also with a leading space
     private static readonly string[] NonSpeechStrings =

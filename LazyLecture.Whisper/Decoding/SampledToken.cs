@@ -4,7 +4,7 @@ namespace LazyLecture.Whisper.Decoding;
 /// One sampled token as whisper.cpp's whisper_token_data: its probability and log-probability after the
 /// logit filters, and the most likely timestamp token at that step (used for a segment's start time).
 /// </summary>
-public readonly record struct SampledToken(
+internal readonly record struct SampledToken(
     int Id,
     int TimestampId,
     float Probability,

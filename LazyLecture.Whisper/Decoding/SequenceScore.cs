@@ -5,7 +5,7 @@ namespace LazyLecture.Whisper.Decoding;
 /// entropy of the token counts among its last 32 tokens (whisper.cpp's repetition test, in place of openai's
 /// compression ratio).
 /// </summary>
-public readonly record struct SequenceScore(double SumLogProbability, double AverageLogProbability, double Score, double Entropy)
+internal readonly record struct SequenceScore(double SumLogProbability, double AverageLogProbability, double Score, double Entropy)
 {
     private const int EntropyWindow = 32;
 

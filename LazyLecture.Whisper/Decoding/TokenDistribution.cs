@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace LazyLecture.Whisper.Decoding;
 
 /// <summary>Preallocated per-step buffers: filtered logits, their log-softmax and probabilities (length n_vocab).</summary>
-public sealed class TokenDistribution(int vocabularySize)
+internal sealed class TokenDistribution(int vocabularySize)
 {
     public float[] Logits { get; } = new float[vocabularySize];
     public float[] LogProbabilities { get; } = new float[vocabularySize];

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace LazyLecture.Whisper.Decoding;
 
 /// <summary>Picks the next token from a filtered distribution, as whisper.cpp's whisper_sample_token.</summary>
-public static class TokenSampler
+internal static class TokenSampler
 {
     /// <summary>The most probable token (the first one on ties).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot per token: skip the unoptimised first tier

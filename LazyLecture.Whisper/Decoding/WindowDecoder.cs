@@ -3,7 +3,7 @@ using LazyLecture.Whisper.Text;
 namespace LazyLecture.Whisper.Decoding;
 
 /// <summary>The text decoder as the window decoder sees it: feed tokens, read the last position's logits.</summary>
-public interface IDecoderLogitSource
+internal interface IDecoderLogitSource
 {
     int PastTokens { get; }
 
@@ -16,7 +16,7 @@ public interface IDecoderLogitSource
 /// A decoder that can hold several continuations of one prompt and advance them together, one pass over the weights
 /// per step for all of them (whisper.cpp decodes its best-of decoders as one batch).
 /// </summary>
-public interface ICandidateDecoder : IDecoderLogitSource
+internal interface ICandidateDecoder : IDecoderLogitSource
 {
     /// <summary>Sequences 0..count-1 each hold the first <paramref name="promptLength"/> cached tokens of sequence 0.</summary>
     void ForkPrompt(int promptLength, int count);
@@ -26,7 +26,7 @@ public interface ICandidateDecoder : IDecoderLogitSource
 }
 
 /// <summary>Thresholds and limits of one window's decode (whisper.cpp's whisper_full_params subset).</summary>
-public sealed record WindowDecodingSettings
+internal sealed record WindowDecodingSettings
 {
     /// <summary>Temperatures tried in order until one passes the quality checks; the last one is always accepted.</summary>
     public IReadOnlyList<float> Temperatures { get; init; } = [0f];
@@ -56,7 +56,7 @@ public sealed record WindowDecodingSettings
 }
 
 /// <summary>What one window decoded to: whisper.cpp's best decoder after the temperature loop.</summary>
-public sealed record WindowDecodeResult(
+internal sealed record WindowDecodeResult(
     SampledToken[] Tokens,
     int ResultLength,
     int SeekDelta,
@@ -72,7 +72,7 @@ public sealed record WindowDecodeResult(
 /// sampling: timestamp bookkeeping, end conditions, repetition and quality checks, temperature fallback.
 /// Buffers are allocated once; the per-token loop allocates nothing.
 /// </summary>
-public sealed class WindowDecoder
+internal sealed class WindowDecoder
 {
     /// <summary>whisper.cpp's window length in frames (30 s of 10 ms frames).</summary>
     public const int WindowFrames = 3000;

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace LazyLecture.Whisper.Kernels;
 
 /// <summary>Attention pieces for one query: the probability-weighted sum of value rows.</summary>
-public static unsafe class Attention
+internal static unsafe class Attention
 {
     /// <summary>output[c] = Σ_j p[j] · values[j·stride + c] for c in [0, width).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -4,7 +4,7 @@ using LazyLecture.Whisper.Model;
 namespace LazyLecture.Whisper.Kernels;
 
 /// <summary>Converts rows of ggml-typed weights to f32 (block formats as in ggml-quants.c).</summary>
-public static unsafe class Dequantize
+internal static unsafe class Dequantize
 {
     private const int BlockSize = 32;
 

@@ -4,7 +4,7 @@ namespace LazyLecture.Whisper.Kernels;
 /// Complex spectrum of a real sequence whose length is 2^k·m (m odd): radix-2 decimation in time down to odd
 /// lengths, which take a direct DFT (400 = 2^4·25, the structure whisper.cpp uses).
 /// </summary>
-public sealed class Fft
+internal sealed class Fft
 {
     private readonly float[] _cos;
     private readonly float[] _sin;

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace LazyLecture.Whisper.Kernels;
 
 /// <summary>ggml's GELU: tanh approximation looked up in an f16 table by the f16-rounded input, identity ≥ 10, zero ≤ -10.</summary>
-public static class Gelu
+internal static class Gelu
 {
     private const float CoefA = 0.044715f;
     private const float SqrtTwoOverPi = 0.79788456080286535587989211986876f;

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace LazyLecture.Whisper.Kernels;
 
 /// <summary>IEEE binary16 ↔ f32 conversion, vectorised with integer tricks (.NET exposes no F16C intrinsics).</summary>
-public static class HalfConversion
+internal static class HalfConversion
 {
     private const uint MagnitudeMask = 0x7FFF;
     private const uint ExponentMask = 0x7C00;

@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics;
 namespace LazyLecture.Whisper.Kernels;
 
 /// <summary>ggml_norm (subtract the mean, divide by √(variance + eps)) followed by the affine weight and bias.</summary>
-public static class LayerNorm
+internal static class LayerNorm
 {
     public const float Epsilon = 1e-5f;
 

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace LazyLecture.Whisper.Kernels;
 
 /// <summary>C (M × N) = A (M × K, row-major) · B (packed panels), f32 accumulation; register-blocked 6 × 32 micro-kernel.</summary>
-public static unsafe class MatMul
+internal static unsafe class MatMul
 {
     private const int RowsPerTile = 6;
     private const int RowBlock = 48;

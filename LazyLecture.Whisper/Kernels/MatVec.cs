@@ -6,7 +6,7 @@ using LazyLecture.Whisper.Model;
 namespace LazyLecture.Whisper.Kernels;
 
 /// <summary>y = W · x for one activation vector, reading the weight rows (f16 converted on the fly) straight from the mapped file.</summary>
-public static unsafe class MatVec
+internal static unsafe class MatVec
 {
     /// <summary>
     /// Turns x into what <see cref="MultiplyRows"/> expects for this weight type: for f16, rounded to f16 (as ggml

@@ -7,7 +7,7 @@ namespace LazyLecture.Whisper.Kernels;
 /// The right-hand matrix B (K × N) of a product, repacked in column panels of <see cref="PanelWidth"/>:
 /// panel p holds B[k, 32p .. 32p+31] for every k contiguously, zero-padded past N, so the GEMM kernel streams it.
 /// </summary>
-public sealed unsafe class PackedMatrix
+internal sealed unsafe class PackedMatrix
 {
     public const int PanelWidth = 32;
 

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace LazyLecture.Whisper.Kernels;
 
 /// <summary>ggml_soft_max_ext without mask: softmax(scale · x) over a row, in place, with a vectorised expf.</summary>
-public static unsafe class Softmax
+internal static unsafe class Softmax
 {
     private const float Log2E = 1.44269504088896341f;
     private const float Ln2Hi = 0.693359375f;

@@ -4,7 +4,7 @@ namespace LazyLecture.Whisper.Kernels;
 /// A fixed team of worker threads plus the calling thread that run the items of one job at a time. Workers spin
 /// briefly between jobs (decode steps come tens of microseconds apart) and then sleep; dispatching allocates nothing.
 /// </summary>
-public sealed class WorkerTeam : IDisposable
+internal sealed class WorkerTeam : IDisposable
 {
     private const int SpinIterations = 200;
 

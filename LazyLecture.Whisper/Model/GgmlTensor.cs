@@ -3,7 +3,7 @@ using LazyLecture.Whisper.Kernels;
 namespace LazyLecture.Whisper.Model;
 
 /// <summary>A tensor inside the memory-mapped model file; ne[0] is the contiguous (row) dimension as in ggml.</summary>
-public sealed unsafe class GgmlTensor(string name, GgmlType type, int[] shape, byte* data, long byteCount)
+internal sealed unsafe class GgmlTensor(string name, GgmlType type, int[] shape, byte* data, long byteCount)
 {
     public string Name { get; } = name;
 

@@ -1,7 +1,7 @@
 namespace LazyLecture.Whisper.Model;
 
 /// <summary>ggml tensor element types that whisper.cpp model files use (values as stored in the file).</summary>
-public enum GgmlType
+internal enum GgmlType
 {
     F32 = 0,
     F16 = 1,
@@ -13,7 +13,7 @@ public enum GgmlType
 }
 
 /// <summary>Block geometry of each <see cref="GgmlType"/>.</summary>
-public static class GgmlTypeLayout
+internal static class GgmlTypeLayout
 {
     public static bool IsSupported(int type) => type is 0 or 1 or 2 or 3 or 6 or 7 or 8;
 

@@ -1,7 +1,7 @@
-namespace LazyLecture.Whisper;
+namespace LazyLecture.Whisper.Model;
 
 /// <summary>The model file's mel filter bank: <see cref="Bins"/> filters over <see cref="FftBins"/> power-spectrum bins, filter-major.</summary>
-public sealed class MelFilterBank
+internal sealed class MelFilterBank
 {
     public MelFilterBank(int bins, int fftBins, float[] data)
     {

@@ -1,4 +1,4 @@
-namespace LazyLecture.Whisper;
+namespace LazyLecture.Whisper.Model;
 
 /// <summary>The hyper-parameters stored in a whisper.cpp ggml model header, in file order.</summary>
 public sealed record WhisperHyperParameters(

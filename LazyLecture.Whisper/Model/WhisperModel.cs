@@ -2,7 +2,7 @@ using System.IO.MemoryMappedFiles;
 using LazyLecture.Whisper.Kernels;
 using LazyLecture.Whisper.Model;
 
-namespace LazyLecture.Whisper;
+namespace LazyLecture.Whisper.Model;
 
 /// <summary>A whisper.cpp ggml model file, memory-mapped; weights are read-only and shared by concurrent jobs.</summary>
 public sealed unsafe class WhisperModel : IDisposable
@@ -35,14 +35,14 @@ public sealed unsafe class WhisperModel : IDisposable
     public bool IsMultilingual => HyperParameters.NVocab >= 51865;
 
     /// <summary>Raw bytes of each token id stored in the file; ids past the stored count are special tokens.</summary>
-    public IReadOnlyList<byte[]> TokenBytes { get; }
+    internal IReadOnlyList<byte[]> TokenBytes { get; }
 
-    public MelFilterBank MelFilters { get; }
+    internal MelFilterBank MelFilters { get; }
 
     public long FileSizeBytes { get; }
 
     /// <summary>All tensors by their file name.</summary>
-    public IReadOnlyDictionary<string, GgmlTensor> Tensors => _tensors;
+    internal IReadOnlyDictionary<string, GgmlTensor> Tensors => _tensors;
 
     internal EncoderWeights Encoder { get; }
 

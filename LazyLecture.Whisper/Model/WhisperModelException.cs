@@ -1,4 +1,4 @@
-namespace LazyLecture.Whisper;
+namespace LazyLecture.Whisper.Model;
 
 /// <summary>A model file is corrupt, truncated or of an unsupported kind; the message names the field or tensor.</summary>
 public sealed class WhisperModelException : Exception

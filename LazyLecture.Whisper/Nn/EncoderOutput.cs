@@ -1,7 +1,7 @@
-namespace LazyLecture.Whisper;
+namespace LazyLecture.Whisper.Nn;
 
 /// <summary>The encoder's output for one 30 s window, laid out [Positions][State].</summary>
-public sealed class EncoderOutput(int positions, int state, float[] data)
+internal sealed class EncoderOutput(int positions, int state, float[] data)
 {
     public int Positions { get; } = positions;
 

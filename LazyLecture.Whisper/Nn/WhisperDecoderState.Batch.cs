@@ -3,10 +3,10 @@ using LazyLecture.Whisper.Kernels;
 using LazyLecture.Whisper.Model;
 using LazyLecture.Whisper.Nn;
 
-namespace LazyLecture.Whisper;
+namespace LazyLecture.Whisper.Nn;
 
 /// <summary>Batched decoding of several tokens (prompts): projections as packed GEMMs, attention per (token, head).</summary>
-public sealed unsafe partial class WhisperDecoderState
+internal sealed unsafe partial class WhisperDecoderState
 {
     private const int BatchThreshold = 4;
 

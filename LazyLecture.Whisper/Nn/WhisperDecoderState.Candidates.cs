@@ -1,13 +1,13 @@
 using LazyLecture.Whisper.Decoding;
 using LazyLecture.Whisper.Nn;
 
-namespace LazyLecture.Whisper;
+namespace LazyLecture.Whisper.Nn;
 
 /// <summary>
 /// Several continuations of one prompt (whisper.cpp's best-of decoders at a fallback temperature), each with its own
 /// self-attention KV sequence, advanced together: one pass over the weights per step for all of them.
 /// </summary>
-public sealed unsafe partial class WhisperDecoderState : ICandidateDecoder
+internal sealed unsafe partial class WhisperDecoderState : ICandidateDecoder
 {
     private PinnedBuffer[] _sequenceKeys;
     private PinnedBuffer[] _sequenceValues;

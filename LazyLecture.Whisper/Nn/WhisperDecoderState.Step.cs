@@ -3,7 +3,7 @@ using LazyLecture.Whisper.Kernels;
 using LazyLecture.Whisper.Model;
 using LazyLecture.Whisper.Nn;
 
-namespace LazyLecture.Whisper;
+namespace LazyLecture.Whisper.Nn;
 
 /// <summary>
 /// One decode step for one or more lanes: lane i feeds one token into KV sequence _laneSequences[i], all at the same
@@ -11,7 +11,7 @@ namespace LazyLecture.Whisper;
 /// the weights. Each lane's arithmetic is the same whatever the lane count, so batched candidates decode bit for bit
 /// as they would one after another.
 /// </summary>
-public sealed unsafe partial class WhisperDecoderState
+internal sealed unsafe partial class WhisperDecoderState
 {
     private StepBuffers _step;
     private int[] _laneSequences = new int[1];

@@ -4,13 +4,13 @@ using LazyLecture.Whisper.Kernels;
 using LazyLecture.Whisper.Model;
 using LazyLecture.Whisper.Nn;
 
-namespace LazyLecture.Whisper;
+namespace LazyLecture.Whisper.Nn;
 
 /// <summary>
 /// The text decoder for one job: cross-attention K/V of the current window and the self-attention KV cache.
 /// All buffers are allocated up front; decoding a token allocates nothing of its own.
 /// </summary>
-public sealed unsafe partial class WhisperDecoderState : IDisposable
+internal sealed unsafe partial class WhisperDecoderState : IDisposable
 {
     private readonly DecoderWeights _weights;
     private readonly int _threads;

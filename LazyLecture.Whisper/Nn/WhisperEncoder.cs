@@ -1,12 +1,13 @@
 using System.Numerics.Tensors;
+using LazyLecture.Whisper.Audio;
 using LazyLecture.Whisper.Kernels;
 using LazyLecture.Whisper.Model;
 using LazyLecture.Whisper.Nn;
 
-namespace LazyLecture.Whisper;
+namespace LazyLecture.Whisper.Nn;
 
 /// <summary>Runs the audio encoder on one 30 s window; owns its scratch buffers, shares the model's read-only weights.</summary>
-public sealed unsafe class WhisperEncoder
+internal sealed unsafe class WhisperEncoder
 {
     private const int RowBlock = 48;
 

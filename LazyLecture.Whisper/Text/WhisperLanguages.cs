@@ -1,10 +1,10 @@
 namespace LazyLecture.Whisper.Text;
 
 /// <summary>A language the multilingual models know: its code (as in whisper.cpp) and English name.</summary>
-public sealed record WhisperLanguage(string Code, string Name);
+internal sealed record WhisperLanguage(string Code, string Name);
 
 /// <summary>The languages in whisper.cpp's order; language i has the token sot + 1 + i.</summary>
-public static class WhisperLanguages
+internal static class WhisperLanguages
 {
     private static readonly WhisperLanguage[] Table =
     [

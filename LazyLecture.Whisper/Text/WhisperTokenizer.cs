@@ -8,7 +8,7 @@ namespace LazyLecture.Whisper.Text;
 /// Turns token ids back into text. ggml model files store each text token as its raw bytes
 /// (the GPT-2 byte-to-unicode mapping is already undone), so decoding is byte concatenation + UTF-8.
 /// </summary>
-public sealed class WhisperTokenizer
+internal sealed class WhisperTokenizer
 {
     private readonly IReadOnlyList<byte[]> _tokenBytes;
 

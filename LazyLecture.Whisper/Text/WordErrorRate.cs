@@ -3,7 +3,7 @@ using System.Text;
 namespace LazyLecture.Whisper.Text;
 
 /// <summary>Word-level edit distance against a reference, and how many reference words it had.</summary>
-public readonly record struct WordErrorCount(int Errors, int ReferenceWords)
+internal readonly record struct WordErrorCount(int Errors, int ReferenceWords)
 {
     public double Rate => ReferenceWords == 0 ? (Errors == 0 ? 0 : 1) : Errors / (double)ReferenceWords;
 
@@ -15,7 +15,7 @@ public readonly record struct WordErrorCount(int Errors, int ReferenceWords)
 /// Word error rate as the project defines it: lower-case, drop punctuation except apostrophes inside words,
 /// split on whitespace, edit distance over words / reference words; pooled over files by summing both.
 /// </summary>
-public static class WordErrorRate
+internal static class WordErrorRate
 {
     public static double Compute(string reference, string hypothesis) => Count(reference, hypothesis).Rate;
 

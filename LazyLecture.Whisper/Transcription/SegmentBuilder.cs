@@ -8,7 +8,7 @@ namespace LazyLecture.Whisper.Transcription;
 /// likeliest timestamp of its first token, ends at the next timestamp token (or at the window's advance),
 /// and holds the text of the tokens in between.
 /// </summary>
-public static class SegmentBuilder
+internal static class SegmentBuilder
 {
     /// <param name="seek">The window's start in 10 ms frames.</param>
     public static IReadOnlyList<TranscriptSegment> Build(WhisperTokenizer tokenizer, WindowDecodeResult window, int seek, bool singleSegment) =>

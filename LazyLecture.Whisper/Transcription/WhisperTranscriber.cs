@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using LazyLecture.Whisper.Audio;
 using LazyLecture.Whisper.Decoding;
+using LazyLecture.Whisper.Model;
+using LazyLecture.Whisper.Nn;
 using LazyLecture.Whisper.Text;
 
 namespace LazyLecture.Whisper.Transcription;
@@ -60,7 +63,7 @@ public sealed class WhisperTranscriber : IDisposable
         }, _textContext);
     }
 
-    public WhisperTokenizer Tokenizer => _tokenizer;
+    internal WhisperTokenizer Tokenizer => _tokenizer;
 
     /// <summary>The language detected in the last transcription (multilingual models with language "auto").</summary>
     public LanguageDetection? DetectedLanguage { get; private set; }

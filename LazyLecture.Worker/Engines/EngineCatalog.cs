@@ -1,4 +1,4 @@
-using LazyLecture.Whisper;
+using LazyLecture.Whisper.Model;
 using LazyLecture.Worker.Engines.Whisper;
 using Microsoft.Extensions.Options;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using LazyLecture.Whisper;
 using LazyLecture.Whisper.Audio;
+using LazyLecture.Whisper.Model;
 using LazyLecture.Whisper.Text;
 using LazyLecture.Whisper.Transcription;
 using WhisperBench;

@@ -1,6 +1,6 @@
-using LazyLecture.Whisper;
 using LazyLecture.Whisper.Audio;
 using LazyLecture.Whisper.Decoding;
+using LazyLecture.Whisper.Nn;
 using LazyLecture.Whisper.Text;
 using Xunit;
 

@@ -1,4 +1,6 @@
-using LazyLecture.Whisper;
+using LazyLecture.Whisper.Audio;
+using LazyLecture.Whisper.Model;
+using LazyLecture.Whisper.Nn;
 using Xunit;
 
 namespace LazyLecture.Tests.Whisper.Core;

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using LazyLecture.Tests.Infrastructure;
-using LazyLecture.Whisper;
 using LazyLecture.Whisper.Audio;
+using LazyLecture.Whisper.Model;
 using Xunit;
 
 namespace LazyLecture.Tests.Whisper.Core;

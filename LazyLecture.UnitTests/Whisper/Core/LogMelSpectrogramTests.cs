@@ -1,4 +1,4 @@
-using LazyLecture.Whisper;
+using LazyLecture.Whisper.Audio;
 using Xunit;
 
 namespace LazyLecture.Tests.Whisper.Core;

@@ -1,5 +1,4 @@
 using LazyLecture.Tests.Infrastructure;
-using LazyLecture.Whisper;
 using LazyLecture.Whisper.Model;
 using Xunit;
 

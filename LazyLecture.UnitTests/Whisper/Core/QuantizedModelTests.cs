@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
-using LazyLecture.Whisper;
+using LazyLecture.Whisper.Model;
+using LazyLecture.Whisper.Nn;
 using Xunit;
 
 namespace LazyLecture.Tests.Whisper.Core;

@@ -1,7 +1,7 @@
 using LazyLecture.Tests.Infrastructure;
 using LazyLecture.Tests.Whisper.Core;
-using LazyLecture.Whisper;
 using LazyLecture.Whisper.Audio;
+using LazyLecture.Whisper.Model;
 using LazyLecture.Whisper.Transcription;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using LazyLecture.Tests.Infrastructure;
-using LazyLecture.Whisper;
 using LazyLecture.Whisper.Audio;
+using LazyLecture.Whisper.Model;
 using LazyLecture.Whisper.Transcription;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using LazyLecture.Tests.Infrastructure;
-using LazyLecture.Whisper;
+using LazyLecture.Whisper.Model;
 using LazyLecture.Whisper.Text;
 using Xunit;
 

@@ -1,8 +1,8 @@
 using LazyLecture.Contracts.Jobs;
 using LazyLecture.Tests.Infrastructure;
 using LazyLecture.Tests.Whisper.Core;
-using LazyLecture.Whisper;
 using LazyLecture.Whisper.Audio;
+using LazyLecture.Whisper.Model;
 using LazyLecture.Worker.Engines;
 using LazyLecture.Worker.Engines.Whisper;
 using LazyLecture.Worker.Engines.WhisperNet;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using LazyLecture.Contracts.Jobs;
-using LazyLecture.Whisper;
+using LazyLecture.Whisper.Model;
 using LazyLecture.Whisper.Transcription;
 
 namespace LazyLecture.Worker.Engines.Whisper;

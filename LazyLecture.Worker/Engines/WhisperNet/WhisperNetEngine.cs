@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using LazyLecture.Contracts.Jobs;
-using LazyLecture.Whisper;
+using LazyLecture.Whisper.Model;
 using LazyLecture.Whisper.Text;
 using LazyLecture.Whisper.Transcription;
 using LazyLecture.Worker.Engines.Whisper;
