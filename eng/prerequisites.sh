@@ -8,7 +8,7 @@ say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 # postgresql / rabbitmq-server: the AppHost runs them as local processes; ffmpeg: probing and decoding uploads;
 # PocketSphinx (library + English model): the offline transcription engine that needs no model download, and its
 # command-line tool (pocketsphinx), which the engine is compared with in the tests;
-# curl and jq: the model download and the benchmark scripts.
+# curl and jq: the benchmark scripts (the model download is the worker's own, in C#).
 required_packages=(postgresql rabbitmq-server ffmpeg libpocketsphinx3 pocketsphinx-en-us pocketsphinx curl jq)
 # chromium: only the test suite needs it, for the web app's browser tests (Playwright cannot download a browser here).
 if [ "$(basename "$0")" = "test.sh" ]; then
