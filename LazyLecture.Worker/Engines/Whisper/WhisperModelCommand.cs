@@ -23,7 +23,8 @@ public static class WhisperModelCommand
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(arguments).Build();
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
-            .AddLogging(logging => logging.AddProvider(new MessageLoggerProvider(messages)))
+            // HttpClient's own request lines would bury the provider's few messages.
+            .AddLogging(logging => logging.AddProvider(new MessageLoggerProvider(messages)).AddFilter("System.Net.Http", LogLevel.Warning))
             .AddWhisperModelProvider();
         await using var provider = services.BuildServiceProvider();
         var model = await provider.GetRequiredService<WhisperModelProvider>().ProvideAsync(cancellationToken);
