@@ -4,6 +4,8 @@
 # After start_system: $api (the API's address), $admin_password, $apphost_pid, $bench_work (the throw-away folder).
 
 bench_work="$(mktemp -d /tmp/lazylecture-bench-XXXXXX)"
+# Reachable by PostgreSQL's own user when run as root, so the database lives in this folder and goes with it.
+chmod 0711 "$bench_work"
 apphost_pid=""
 
 stop_system() {

@@ -22,8 +22,8 @@ public sealed class BenchAccount(string username, string accessToken)
     public int? AnyTranscription() => Transcriptions.IsEmpty ? null : Transcriptions.ElementAt(Random.Shared.Next(Transcriptions.Count));
 
     /// <summary>
-    /// Registers <paramref name="count"/> users and lets them upload (the administrator's PATCH). Few enough to stay inside
-    /// the API's per-address limit on registrations and logins (30 a minute): every stream slot and job belongs to one of them.
+    /// Registers <paramref name="count"/> users and lets them upload (the administrator's PATCH). The API allows 30
+    /// registrations and logins a minute from one address: past that, this waits as its Retry-After says (setup, untimed).
     /// </summary>
     public static async Task<List<BenchAccount>> CreateAsync(HttpClient http, string adminPassword, int count, CancellationToken cancellationToken)
     {
@@ -34,7 +34,7 @@ public sealed class BenchAccount(string username, string accessToken)
         {
             var username = $"load{run}x{Letters(i)}"; // usernames are Latin letters only
             const string password = "Load-bench-1!";
-            using var created = await http.PostAsJsonAsync("/api/v1/users", new { username, password }, cancellationToken);
+            using var created = await AuthRequestAsync(http, "/api/v1/users", new { username, password }, cancellationToken);
             await UnexpectedResponseException.EnsureAsync(created, cancellationToken);
             var id = (await created.Content.ReadFromJsonAsync<JsonObject>(cancellationToken))!["id"]!.GetValue<int>();
             using var allow = admin.Request(HttpMethod.Patch, $"/api/v1/users/{id}");
@@ -45,6 +45,23 @@ public sealed class BenchAccount(string username, string accessToken)
         }
 
         return accounts;
+    }
+
+    private static async Task<HttpResponseMessage> AuthRequestAsync(HttpClient http, string path, object body, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var response = await http.PostAsJsonAsync(path, body, cancellationToken);
+            if (response.StatusCode != System.Net.HttpStatusCode.TooManyRequests)
+            {
+                return response;
+            }
+
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(5);
+            response.Dispose();
+            Console.Error.WriteLine($"  setup: the API's limit on logins and registrations per address; waiting {wait.TotalSeconds:0} s");
+            await Task.Delay(wait, cancellationToken);
+        }
     }
 
     private static string Letters(long number)
@@ -61,7 +78,7 @@ public sealed class BenchAccount(string username, string accessToken)
 
     private static async Task<BenchAccount> LoginAsync(HttpClient http, string username, string password, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync("/api/v1/auth/login", new { username, password }, cancellationToken);
+        using var response = await AuthRequestAsync(http, "/api/v1/auth/login", new { username, password }, cancellationToken);
         await UnexpectedResponseException.EnsureAsync(response, cancellationToken);
         var token = (await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken))!["access_token"]!.GetValue<string>();
         return new BenchAccount(username, token);

@@ -21,7 +21,7 @@ public sealed record BenchOptions(
     {
         Uri? api = null;
         var duration = TimeSpan.FromSeconds(120);
-        int clients = 200, uploads = 20, accounts = 10;
+        int clients = 200, uploads = 20, accounts = 20;
         List<string> audio = [];
         string? large = null;
         int? apiPid = null, workerPid = null;
@@ -49,6 +49,7 @@ public sealed record BenchOptions(
             throw new ArgumentException($"usage: LoadBench --api URL --audio FILE… [--duration S] [--clients N] [--uploads N] [--accounts N] [--large-upload FILE] [--api-pid PID] [--worker-pid PID], with {AdminPasswordVariable} set");
         }
 
-        return new BenchOptions(api, password, duration, clients, uploads, accounts, audio, large, apiPid, workerPid);
+        // One upload per account: a user has one active job at a time, and the worker may still be on the first.
+        return new BenchOptions(api, password, duration, clients, uploads, Math.Max(accounts, uploads), audio, large, apiPid, workerPid);
     }
 }

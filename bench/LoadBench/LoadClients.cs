@@ -79,6 +79,7 @@ public sealed class LoadClients(HttpClient http, RequestLog log)
         }
     }
 
+    /// <summary>Uploads a recording as the web app does; the transcription that follows is the worker's (and the followers' to watch).</summary>
     public async Task UploadAsync(BenchAccount account, string audioFile, CancellationToken cancellationToken)
     {
         var id = await log.TimeAsync("upload", cancellationToken, async () =>
@@ -90,27 +91,26 @@ public sealed class LoadClients(HttpClient http, RequestLog log)
             await UnexpectedResponseException.EnsureAsync(response, cancellationToken);
             return (await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken))!["id"]!.GetValue<int>();
         });
-        if (id == 0)
+        if (id != 0)
         {
-            return;
+            account.Transcriptions.Enqueue(id);
+        }
+    }
+
+    /// <summary>How many of the accounts' transcriptions have finished (a list request per account; not counted as load).</summary>
+    public async Task<int> FinishedAsync(IEnumerable<BenchAccount> accounts, CancellationToken cancellationToken)
+    {
+        var finished = 0;
+        foreach (var account in accounts)
+        {
+            using var request = account.Request(HttpMethod.Get, "/api/v1/transcriptions?size=100");
+            using var response = await http.SendAsync(request, cancellationToken);
+            await UnexpectedResponseException.EnsureAsync(response, cancellationToken);
+            var page = (await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken))!;
+            finished += page["transcriptions"]!.AsArray().Count(t => FinalStates.Contains(t!["current_state"]!.GetValue<string>()));
         }
 
-        account.Transcriptions.Enqueue(id);
-        while (true)
-        {
-            var detail = await GetAsync(account, "detail", $"/api/v1/transcriptions/{id}", cancellationToken);
-            if (detail?["current_state"]?.GetValue<string>() is { } state && FinalStates.Contains(state))
-            {
-                if (state != "completed")
-                {
-                    log.Fail("upload", $"transcription {id} ended {state}");
-                }
-
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-        }
+        return finished;
     }
 
     private Task<JsonObject?> GetAsync(BenchAccount account, string kind, string path, CancellationToken stop) =>

@@ -13,7 +13,10 @@ using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetim
     Timeout = TimeSpan.FromMinutes(10),
 };
 
-var accounts = await BenchAccount.CreateAsync(http, options.AdminPassword, options.Accounts, CancellationToken.None);
+// One more account for the large upload, which must not find an active job of the load's.
+var accounts = await BenchAccount.CreateAsync(http, options.AdminPassword, options.Accounts + 1, CancellationToken.None);
+var largeUploader = accounts[^1];
+accounts.RemoveAt(accounts.Count - 1);
 Console.WriteLine($"accounts: {accounts.Count} (uploads allowed), clients: {options.Clients}, uploads: {options.Uploads}, duration: {options.Duration.TotalSeconds:0} s");
 
 var log = new RequestLog();
@@ -30,13 +33,11 @@ var load = Enumerable.Range(0, options.Clients).Select(i =>
     return Task.Run(() => follower ? clients.FollowAsync(account, stop.Token) : clients.ReadAsync(account, stop.Token));
 }).ToList();
 
-// Each account uploads its share one after another (a user has one active job at a time); not cut by the duration.
-var uploads = accounts.Select((account, a) => Task.Run(async () =>
+// Uploads spread over the first half of the run, one per account at a time (a user has one active job at a time).
+var uploads = Enumerable.Range(0, options.Uploads).Select(n => Task.Run(async () =>
 {
-    for (var n = a; n < options.Uploads; n += accounts.Count)
-    {
-        await clients.UploadAsync(account, options.AudioFiles[n % options.AudioFiles.Count], CancellationToken.None);
-    }
+    await Task.Delay(options.Duration / 2 * n / Math.Max(1, options.Uploads));
+    await clients.UploadAsync(accounts[n % accounts.Count], options.AudioFiles[n % options.AudioFiles.Count], CancellationToken.None);
 })).ToList();
 
 var progress = Task.Run(async () =>
@@ -54,21 +55,22 @@ var progress = Task.Run(async () =>
 });
 
 await Task.WhenAll(load);
-var loadSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-var readRequests = log.Requests;
 await Task.WhenAll(uploads);
-var uploadsSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+var loadSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+var loadRequests = log.Requests;
 await progress;
+var transcribed = await clients.FinishedAsync(accounts, CancellationToken.None);
 
 LargeUpload.Result? large = null;
 if (options.LargeUpload is { } path)
 {
     Console.Error.WriteLine($"  uploading {new FileInfo(path).Length / (1024.0 * 1024 * 1024):0.00} GiB while sampling the API's memory…");
-    large = await log.TimeAsync("large upload", CancellationToken.None, () => LargeUpload.RunAsync(http, accounts[0], path, options.ApiPid, CancellationToken.None));
+    large = await log.TimeAsync("large upload", CancellationToken.None, () => LargeUpload.RunAsync(http, largeUploader, path, options.ApiPid, CancellationToken.None));
 }
 
 var all = log.Summarise();
-Console.WriteLine($"load: {loadSeconds:0.0} s, {readRequests} requests, {readRequests / loadSeconds:0.0} requests/s; all {options.Uploads} uploads transcribed after {uploadsSeconds:0.0} s");
+Console.WriteLine($"load: {loadSeconds:0.0} s, {loadRequests} requests, {loadRequests / loadSeconds:0.0} requests/s; " +
+    $"uploads accepted {accounts.Sum(a => a.Transcriptions.Count)}/{options.Uploads}, transcribed by the end {transcribed}");
 foreach (var kind in log.Kinds)
 {
     var s = log.Summarise(kind);
