@@ -22,7 +22,7 @@ public sealed class ApiKilledDuringUploadTests(AppHostFixture fixture)
     {
         using var api = new ApiSession(fixture);
         var (userId, tokens) = await api.NewUploaderAsync();
-        var storedBefore = StoredRecordings();
+        var storedBefore = fixture.StoredRecordings();
         var staging = Path.Combine(fixture.AudioDirectory, ".staging");
 
         // The body stops half-way and stays open: the API is mid-upload, with part of the recording on its disk.
@@ -49,18 +49,16 @@ public sealed class ApiKilledDuringUploadTests(AppHostFixture fixture)
         await Eventually.MatchesAsync(async () => (await api.GetAsync("/health/ready")).StatusCode, s => s == HttpStatusCode.OK, Patience, "the restarted API ready");
 
         Assert.Empty(StagedFiles(staging));
-        Assert.Equal(storedBefore, StoredRecordings());
+        Assert.Equal(storedBefore, fixture.StoredRecordings());
         Assert.Equal(0, await ProblemAssert.TranscriptionCountAsync(fixture, userId));
 
         // And the same user uploads normally: exactly one row and one stored file.
         var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
         Assert.Equal(TranscriptionClient.Jfk.Length, new FileInfo(Path.Combine(fixture.AudioDirectory, id.ToString(System.Globalization.CultureInfo.InvariantCulture))).Length);
-        Assert.Equal([.. storedBefore.Append(id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal)], StoredRecordings());
+        Assert.Equal([.. storedBefore.Append(id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal)], fixture.StoredRecordings());
         Assert.Equal(1, await ProblemAssert.TranscriptionCountAsync(fixture, userId));
     }
 
-    private List<string> StoredRecordings() =>
-        [.. Directory.EnumerateFiles(fixture.AudioDirectory).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal)];
 
     private static List<FileInfo> StagedFiles(string staging) =>
         Directory.Exists(staging) ? [.. new DirectoryInfo(staging).EnumerateFiles()] : [];

@@ -35,7 +35,7 @@ public sealed class AudioStoreFaultTests(AppHostFixture fixture)
     {
         using var api = new ApiSession(fixture);
         var (userId, tokens) = await api.NewUploaderAsync();
-        var storedBefore = StoredRecordings();
+        var storedBefore = fixture.StoredRecordings();
         var staging = Path.Combine(fixture.AudioDirectory, ".staging");
         var aside = $"{staging}-aside-{Guid.NewGuid():N}";
         if (Directory.Exists(staging))
@@ -61,14 +61,11 @@ public sealed class AudioStoreFaultTests(AppHostFixture fixture)
             }
         }
 
-        Assert.Equal(storedBefore, StoredRecordings());
+        Assert.Equal(storedBefore, fixture.StoredRecordings());
         Assert.Equal(0, await ProblemAssert.TranscriptionCountAsync(fixture, userId));
 
         // With its disk back, the store takes the same upload without a restart.
         var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
-        Assert.Contains(id.ToString(CultureInfo.InvariantCulture), StoredRecordings());
+        Assert.Contains(id.ToString(CultureInfo.InvariantCulture), fixture.StoredRecordings());
     }
-
-    private List<string> StoredRecordings() =>
-        [.. Directory.EnumerateFiles(fixture.AudioDirectory).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal)];
 }
