@@ -20,45 +20,15 @@ shared="${LAZYLECTURE_SHARED:-../shared}"
 speech="$shared/audio/jfk.wav"
 [ -f "$speech" ] || { echo "Needs $speech (set LAZYLECTURE_SHARED)." >&2; exit 1; }
 
-work="$(mktemp -d /tmp/lazylecture-bench-XXXXXX)"
-apphost_pid=""
-cleanup() {
-  if [ -n "$apphost_pid" ] && kill -0 "$apphost_pid" 2>/dev/null; then
-    say "Stopping the system…"
-    # SIGTERM: a background process of a script ignores SIGINT. The AppHost's orchestrator (DCP) then stops every
-    # resource; the servers also carry a parent-death signal.
-    kill -TERM "$apphost_pid"; wait "$apphost_pid" 2>/dev/null || true
-  fi
-  chmod -R u+w "$work" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source bench/system.sh
+work="$bench_work"
 
 say "Building a ${minutes}-minute recording from $(basename "$speech")…"
 seconds=$((minutes * 60))
 ffmpeg -nostdin -v error -y -stream_loop -1 -i "$speech" -t "$seconds" -ac 1 -ar 16000 -c:a libmp3lame -b:a 32k "$work/lecture.mp3"
 say "Recording: $(du -h "$work/lecture.mp3" | cut -f1), ${seconds} s"
 
-say "Building (Release)…"
-dotnet build LazyLecture.AppHost -c Release -nologo -v quiet >/dev/null
-# Ports nobody listens on (checked against the kernel's table of listening sockets).
-free_port() { local port; while :; do port=$(shuf -i 20000-60000 -n 1); ss -ltn "sport = :$port" | grep -q LISTEN || { echo "$port"; return; }; done; }
-api_port=$(free_port)
-admin_password="Bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')!"
-api="http://localhost:$api_port"
-mkdir -m 0711 "$work/state"
-
-say "Starting the system (AppHost output in $work/apphost.log)…"
-env DOTNET_ENVIRONMENT=Development ASPNETCORE_URLS="http://localhost:$(free_port)" \
-  ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://localhost:$(free_port)" ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://localhost:$(free_port)" \
-  ASPIRE_ALLOW_UNSECURED_TRANSPORT=true "Parameters__admin-password=$admin_password" \
-  LazyLecture.AppHost/bin/Release/net10.0/LazyLecture.AppHost \
-  --state-dir "$work/state" --api-port "$api_port" ${engine:+--engine "$engine"} >"$work/apphost.log" 2>&1 &
-apphost_pid=$!
-until [ "$(curl -s -o /dev/null -w '%{http_code}' "$api/health/ready")" = 200 ]; do
-  kill -0 "$apphost_pid" 2>/dev/null || { tail -30 "$work/apphost.log"; exit 1; }
-  sleep 1
-done
+start_system ${engine:+--engine "$engine"}
 
 json() { jq -r "$1"; }
 curl -sf -X POST "$api/api/v1/users" -H 'Content-Type: application/json' -d '{"username":"benchmark","password":"Bench-mark1!"}' >/dev/null
@@ -80,18 +50,7 @@ echo >&2
 wall=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 [ "$state" = completed ] || { echo "The job ended as $state." >&2; exit 1; }
 
-# Peak resident memory (VmHWM) of the worker and the API. DCP detaches from the AppHost, so they are found by their
-# executable and a setting only this run gave them (the API's audio folder, the worker's API address).
-peak_mb() {
-  local pid
-  for pid in $(pgrep -f "$PWD/$1/bin/Release/net10.0/$1"); do
-    if tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qF "$2"; then
-      awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$pid/status"; return
-    fi
-  done
-  echo "?"
-}
-worker_mb=$(peak_mb LazyLecture.Worker "localhost:$api_port") api_mb=$(peak_mb LazyLecture.Api "$work/state/audio")
+worker_mb=$(peak_mb LazyLecture.Worker) api_mb=$(peak_mb LazyLecture.Api)
 engine_used=${engine:-${AppHost__WhisperModelPath:+whisper}}
 rtf=$(awk -v w="$wall" -v a="$seconds" 'BEGIN { printf "%.3f", w / a }')
 echo "engine: ${engine_used:-unknown}   chunks of ${chunk_secs} s"

@@ -33,6 +33,12 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
                 Detail = "The request contains characters that cannot be stored, such as NUL.",
             },
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
+            _ when DatabaseUnavailable.Is(exception) => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Service unavailable",
+                Detail = "The database cannot be reached at the moment; nothing was changed. Try again shortly.",
+            },
             _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "An unexpected error occurred." },
         };
 
@@ -49,6 +55,11 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
         if (exception is TooManyRequestsException limited)
         {
             httpContext.Response.Headers.RetryAfter = Math.Ceiling(limited.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = DatabaseUnavailable.RetryAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture);
         }
 
         if (exception is UnauthorizedException)

@@ -29,6 +29,7 @@ public static class TranscriptionServiceExtensions
         services.AddScoped<LiveTranscriptions>();
         services.AddSingleton<TranscriptionEventHub>();
         services.AddSingleton<LiveStreamQuota>();
+        services.AddHostedService<AbandonedUploadSweep>();
         services.AddHostedService<OutboxDispatcher>();
         services.AddHostedService<TranscriptionEventListener>();
 

@@ -2,7 +2,7 @@ namespace LazyLecture.AppHost.Infrastructure;
 
 /// <summary>
 /// Short options for people, turned into the AppHost's configuration keys before Aspire reads the command line:
-/// <c>./run.sh --api-port 5090 --workers 2 --state-dir DIR --infrastructure local --engine pocketsphinx</c>.
+/// <c>./run.sh --api-port 5090 --web-port 5091 --workers 2 --state-dir DIR --infrastructure local --engine pocketsphinx</c>.
 /// Anything else passes through unchanged (Aspire's own options, <c>--AppHost:Key=value</c>).
 /// </summary>
 public static class CommandLineOptions
@@ -15,6 +15,7 @@ public static class CommandLineOptions
         ["--state-dir"] = "AppHost:StateDirectory",
         ["--infrastructure"] = InfrastructureModeSelection.SettingKey,
         ["--engine"] = "AppHost:WorkerEngine",
+        ["--web-port"] = "AppHost:WebPort",
     };
 
     public static string[] Expand(string[] args)

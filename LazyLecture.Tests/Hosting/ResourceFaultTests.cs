@@ -48,8 +48,7 @@ public sealed class ResourceFaultTests(AppHostFixture fixture)
         {
             await Eventually.MatchesAsync(() => ReadinessAsync(session.Http), s => s == HttpStatusCode.ServiceUnavailable, Patience, "API readiness 503 with PostgreSQL stopped");
             using var login = await session.PostJsonAsync("/api/v1/auth/login", new { username, password = ApiSession.GoodPassword });
-            Assert.True((int)login.StatusCode >= 500 && login.Content.Headers.ContentType?.MediaType == "application/problem+json",
-                $"a login with the database down answered {(int)login.StatusCode} {login.Content.Headers.ContentType}");
+            await Security.ProblemAssert.IsProblemAsync(login, HttpStatusCode.ServiceUnavailable, "a login with the database down");
         }
         finally
         {

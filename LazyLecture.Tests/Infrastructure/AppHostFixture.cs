@@ -28,6 +28,10 @@ public sealed class AppHostFixture : IAsyncLifetime
     /// <summary>Where the API keeps uploaded recordings in this application.</summary>
     public string AudioDirectory => Application.AudioDirectory;
 
+    /// <summary>The names of the recordings in the audio store: its committed uploads, not the staging area.</summary>
+    public List<string> StoredRecordings() =>
+        [.. Directory.EnumerateFiles(AudioDirectory).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal)];
+
     public async ValueTask InitializeAsync() => _application = await TestApplication.StartAsync();
 
     /// <summary>Points this fixture at an application started elsewhere (a test class's own instance).</summary>

@@ -78,6 +78,30 @@ public sealed class TranscriptionPipelineTests(WorkerPipelineFixture pipeline)
     }
 
     [Fact]
+    public async Task Cancelling_while_a_window_decodes_stops_the_worker_inside_that_chunk()
+    {
+        using var api = new ApiSession(pipeline.AsFixture);
+        var (_, tokens) = await api.NewUploaderAsync();
+        // One chunk of 330 s: whenever the cancel arrives, the engine is inside it.
+        var id = await UploadAsync(api, tokens, await LongRecordingAsync(repeats: 30), chunkSizeSecs: 600);
+        await Eventually.MatchesAsync(() => api.GetTranscriptionAsync(tokens.Access, id),
+            t => t["progress"]!.GetValue<double>() > 0 && t["chunks_done"]!.GetValue<int>() == 0, JobPatience, "the engine decoding chunk 0");
+
+        using var cancel = await api.SendAsync(HttpMethod.Post, $"/api/v1/transcriptions/{id}/cancel", null, tokens.Access);
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+
+        // Proven on the worker's side: its engine was stopped mid-chunk (not left to finish the chunk and have it refused).
+        var stopped = $"Job {id} was cancelled by its owner during chunk 0";
+        var log = await Eventually.MatchesAsync(() => Task.FromResult(WorkerLogs()), l => l.Contains(stopped, StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the worker stopping the job");
+        Assert.DoesNotContain($"Job {id}: chunk 0/", log, StringComparison.Ordinal);
+        Assert.DoesNotContain($"Job {id} finished meanwhile", log, StringComparison.Ordinal);
+        Assert.Empty(await ChunksAsync(api, tokens, id));
+    }
+
+    private string WorkerLogs() =>
+        string.Join('\n', pipeline.Application.Snapshots.Instances(ResourceNames.Worker).Select(w => pipeline.Application.ConsoleLog(w.ResourceId)));
+
+    [Fact]
     public async Task A_malformed_message_goes_to_the_dead_letter_queue_and_the_next_job_still_runs()
     {
         using var api = new ApiSession(pipeline.AsFixture);

@@ -16,16 +16,28 @@ public interface IAudioStore
     string PathOf(string location);
 
     void Delete(string location);
+
+    /// <summary>Deletes staged uploads that no running request holds (left by a crash); returns how many.</summary>
+    int DeleteAbandonedUploads();
 }
 
-/// <summary>An upload written to a staging file; disposing it deletes the file unless it was committed.</summary>
-public sealed class StagedAudio(string path, long length) : IDisposable
+/// <summary>
+/// An upload written to a staging file; disposing it deletes the file unless it was committed. Until then it holds the
+/// file open with an exclusive lock, which tells a starting replica's sweep that this upload is alive.
+/// </summary>
+public sealed class StagedAudio(string path, long length, IDisposable? liveLock = null) : IDisposable
 {
     public string Path { get; } = path;
 
     public long Length { get; } = length;
 
-    internal bool Committed { get; set; }
+    internal bool Committed { get; private set; }
+
+    internal void MarkCommitted()
+    {
+        Committed = true;
+        liveLock?.Dispose(); // the committed file is the worker's to read now
+    }
 
     public void Dispose()
     {
@@ -33,6 +45,8 @@ public sealed class StagedAudio(string path, long length) : IDisposable
         {
             File.Delete(Path);
         }
+
+        liveLock?.Dispose();
     }
 }
 
@@ -63,16 +77,28 @@ public sealed class FileSystemAudioStore(IOptions<AudioStoreOptions> options, IH
 
     public async Task<StagedAudio> StageAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(StagingRoot);
         var path = System.IO.Path.Combine(StagingRoot, Guid.NewGuid().ToString("N"));
+        FileStream? file = null;
         long written = 0;
+        // Which side failed: the request body (the client's problem, reported as such) or the store's disk (ours).
+        var onStore = true;
         try
         {
-            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferSize, useAsync: true);
+            Directory.CreateDirectory(StagingRoot);
+            // FileShare.None takes an exclusive flock on Linux, held until the upload is committed or dropped: a file in
+            // the staging folder that nobody locks belongs to a request that died with its process.
+            file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferSize, useAsync: true);
             var buffer = new byte[CopyBufferSize];
-            int read;
-            while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+            while (true)
             {
+                onStore = false;
+                var read = await content.ReadAsync(buffer, cancellationToken);
+                onStore = true;
+                if (read == 0)
+                {
+                    break;
+                }
+
                 written += read;
                 if (written > maxBytes)
                 {
@@ -81,21 +107,76 @@ public sealed class FileSystemAudioStore(IOptions<AudioStoreOptions> options, IH
 
                 await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             }
+
+            await file.FlushAsync(cancellationToken);
         }
-        catch
+        catch (Exception ex)
         {
-            File.Delete(path);
+            DeletePartial(path, file);
+            if (onStore && ex is IOException or UnauthorizedAccessException)
+            {
+                throw AudioStoreUnavailableException.From(ex);
+            }
+
             throw;
         }
 
-        return new StagedAudio(path, written);
+        return new StagedAudio(path, written, file);
+    }
+
+    public int DeleteAbandonedUploads()
+    {
+        if (!Directory.Exists(StagingRoot))
+        {
+            return 0;
+        }
+
+        var deleted = 0;
+        foreach (var path in Directory.EnumerateFiles(StagingRoot))
+        {
+            try
+            {
+                using var unlocked = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None);
+                File.Delete(path);
+                deleted++;
+            }
+            catch (IOException)
+            {
+                // locked: an upload in progress on another replica (or gone meanwhile)
+            }
+        }
+
+        return deleted;
+    }
+
+    private static void DeletePartial(string path, FileStream? file)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // the store has just failed; the sweep at the next start removes what is left
+        }
+        finally
+        {
+            try
+            {
+                file?.Dispose();
+            }
+            catch (IOException)
+            {
+                // flushing the last buffer to a full disk fails again: the file is already unlinked
+            }
+        }
     }
 
     public string Commit(StagedAudio staged, int transcriptionId)
     {
         var location = transcriptionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         File.Move(staged.Path, PathOf(location), overwrite: true);
-        staged.Committed = true;
+        staged.MarkCommitted();
         return location;
     }
 

@@ -12,6 +12,8 @@ public sealed class TranscriptionEventListener(NpgsqlDataSource dataSource, Tran
     /// <summary>A connection quiet this long gets a round trip, so a silently dead one is noticed and replaced.</summary>
     private static readonly TimeSpan QuietCheck = TimeSpan.FromSeconds(30);
 
+    private const double MaxReconnectDelaySecs = 5;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
@@ -40,7 +42,8 @@ public sealed class TranscriptionEventListener(NpgsqlDataSource dataSource, Tran
             catch (Exception ex)
             {
                 failures++;
-                var delay = TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, failures - 1)));
+                // At most a few seconds: after a database restart, open streams hear of changes again this soon.
+                var delay = TimeSpan.FromSeconds(Math.Min(MaxReconnectDelaySecs, Math.Pow(2, failures - 1)));
                 logger.LogWarning("Listening for transcription events failed ({Message}); reconnecting in {Delay}", ex.Message, delay);
                 await Task.Delay(delay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Json;
+using LazyLecture.Api.Errors;
 using Microsoft.Extensions.Options;
 
 namespace LazyLecture.Api.Transcriptions.Live;
@@ -47,22 +48,39 @@ public sealed class TranscriptionEventStream(StreamCaller caller, int transcript
             await events.StartAsync(cancellationToken);
             var lastRead = Stopwatch.StartNew();
             var changed = true;
+            var databaseDown = false;
             while (true)
             {
-                if (!_firstRead && !await live.IsCallerStillValidAsync(caller, cancellationToken))
+                try
                 {
-                    await events.WriteEventAsync(LiveEventNames.Unauthorized, new LiveUnauthorizedEvent("The access token has expired or was revoked; reconnect with a fresh one."), null, cancellationToken);
-                    break;
-                }
-
-                if (changed || lastRead.Elapsed >= FullRecheckInterval)
-                {
-                    if (!await SendChangesAsync(live, events, cancellationToken))
+                    if (!_firstRead && !await live.IsCallerStillValidAsync(caller, cancellationToken))
                     {
+                        await events.WriteEventAsync(LiveEventNames.Unauthorized, new LiveUnauthorizedEvent("The access token has expired or was revoked; reconnect with a fresh one."), null, cancellationToken);
                         break;
                     }
 
-                    lastRead.Restart();
+                    if (changed || databaseDown || lastRead.Elapsed >= FullRecheckInterval)
+                    {
+                        if (!await SendChangesAsync(live, events, cancellationToken))
+                        {
+                            break;
+                        }
+
+                        lastRead.Restart();
+                    }
+
+                    databaseDown = false;
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && DatabaseUnavailable.Is(ex))
+                {
+                    // The stream outlives a database restart: heartbeats go on, and each wake-up reads again until it answers.
+                    if (!databaseDown)
+                    {
+                        services.GetRequiredService<ILogger<TranscriptionEventStream>>().LogWarning(
+                            "Live stream of transcription {TranscriptionId} waits for the database: {Message}", transcriptionId, ex.Message);
+                    }
+
+                    databaseDown = true;
                 }
 
                 changed = await subscription.WaitAsync(CallerCheckInterval, cancellationToken);
@@ -82,7 +100,6 @@ public sealed class TranscriptionEventStream(StreamCaller caller, int transcript
     private async Task<bool> SendChangesAsync(LiveTranscriptions live, ServerSentEventWriter events, CancellationToken cancellationToken)
     {
         var firstRead = _firstRead;
-        _firstRead = false;
         var state = await live.ReadStateAsync(UserId, transcriptionId, cancellationToken);
         if (state is null)
         {
@@ -108,6 +125,7 @@ public sealed class TranscriptionEventStream(StreamCaller caller, int transcript
             }
         }
 
+        _firstRead = false; // only once both reads have answered: a read that failed is repeated as the first
         var unsent = versions.Where(v => !_chunksSent.TryGetValue(v.Key, out var sentVersion) || sentVersion != v.Value).Select(v => v.Key).ToList();
         if (unsent.Count > 0)
         {
