@@ -56,7 +56,10 @@ public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions optio
             await foreach (var segment in transcriber.TranscribeAsync(samples, windows, cancellationToken))
             {
                 yield return new EngineSegment(segment.Start, segment.End, segment.Text.Trim(),
-                    [.. segment.Words.Select(w => new EngineWord(w.Start, w.End, w.Text, w.Probability))]);
+                    [.. segment.Words.Select(w => new EngineWord(w.Start, w.End, w.Text, w.Probability))],
+                    segment.Window is { } window
+                        ? new SegmentDecoding(segment.DecodedTokens, window.Seek, window.Temperature, window.AverageLogProbability, window.CompressionRatio, window.NoSpeechProbability)
+                        : null);
             }
         }
         finally
