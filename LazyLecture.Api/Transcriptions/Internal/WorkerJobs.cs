@@ -96,7 +96,7 @@ public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> js
         if (segments.Any(s => s.Decoding is { } decoding && !IsValid(decoding)))
         {
             throw ValidationFailedException.For("segments.decoding",
-                "Decoding statistics need token ids >= 0, seek >= 0, a temperature from 0 to 1, avg_logprob <= 0, a compression ratio >= 0 and no_speech_prob from 0 to 1 (each may be null).");
+                "Decoding statistics need token ids >= 0, seek >= 0, a temperature >= 0, avg_logprob <= 0, a compression ratio >= 0 and no_speech_prob from 0 to 1 (each may be null).");
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -193,7 +193,8 @@ public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> js
     private static bool IsValid(SegmentDecoding decoding) =>
         decoding.Tokens is not null && decoding.Tokens.All(t => t >= 0)
         && (decoding.Seek is null or >= 0)
-        && (decoding.Temperature is null || decoding.Temperature is >= 0 and <= 1)
+        // whisper.cpp's fall-back steps (0.2 added up in float) may end a hair above 1
+        && (decoding.Temperature is null || decoding.Temperature >= 0 && float.IsFinite(decoding.Temperature.Value))
         && (decoding.AvgLogprob is null || decoding.AvgLogprob <= 0 && double.IsFinite(decoding.AvgLogprob.Value))
         && (decoding.CompressionRatio is null || decoding.CompressionRatio >= 0 && double.IsFinite(decoding.CompressionRatio.Value))
         && (decoding.NoSpeechProb is null || decoding.NoSpeechProb is >= 0 and <= 1);
