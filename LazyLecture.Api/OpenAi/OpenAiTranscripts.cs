@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json.Serialization;
+using LazyLecture.Contracts.Jobs;
 using LazyLecture.Api.Transcriptions.Export;
 
 namespace LazyLecture.Api.OpenAi;
@@ -20,11 +22,22 @@ public sealed record OpenAiVerboseTranscript(
     OpenAiUsage Usage);
 
 /// <summary>
-/// A segment as OpenAI describes it. <c>seek</c> is where its chunk starts, in 10 ms frames. The decoder's per-segment
-/// statistics (token ids, average log-probability, compression ratio, no-speech probability) are not stored, so
-/// <c>tokens</c> is empty and the others are left out rather than made up.
+/// A segment as OpenAI describes it, with the statistics the engine reported for it (see <see cref="SegmentDecoding"/>):
+/// <c>seek</c> is its window's start in 10 ms frames (its chunk's start when the engine does not tell), <c>temperature</c>
+/// the one its window was accepted at (the requested one when the engine does not tell); a statistic the engine has not
+/// got is left out rather than made up, and <c>tokens</c> is then empty.
 /// </summary>
-public sealed record OpenAiSegment(int Id, int Seek, double Start, double End, string Text, IReadOnlyList<int> Tokens, float Temperature);
+public sealed record OpenAiSegment(
+    int Id,
+    int Seek,
+    double Start,
+    double End,
+    string Text,
+    IReadOnlyList<int> Tokens,
+    float Temperature,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? AvgLogprob,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? CompressionRatio,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? NoSpeechProb);
 
 public sealed record OpenAiWord(string Word, double Start, double End);
 
@@ -62,12 +75,15 @@ public static class OpenAiTranscripts
         var id = 0;
         return [.. document.Chunks.SelectMany(chunk => chunk.Segments.Select(segment => new OpenAiSegment(
             id++,
-            (int)Math.Round(chunk.ChunkNumber * chunkSizeSecs * 100),
+            segment.Decoding?.Seek ?? (int)Math.Round(chunk.ChunkNumber * chunkSizeSecs * 100),
             Math.Round(segment.Start, 3),
             Math.Round(segment.End, 3),
             segment.Text,
-            [],
-            temperature)))];
+            segment.Decoding?.Tokens ?? [],
+            segment.Decoding?.Temperature ?? temperature,
+            segment.Decoding?.AvgLogprob,
+            segment.Decoding?.CompressionRatio,
+            segment.Decoding?.NoSpeechProb)))];
     }
 
     // Whisper's own language names for the most used languages (the process runs with invariant globalization, so .NET's

@@ -44,6 +44,9 @@ public sealed class TranscriptionSegment
     /// <summary>The segment's timed words (empty when the engine gave none), kept as one jsonb value: always read and written with the segment.</summary>
     public IReadOnlyList<SegmentWord> Words { get; init; } = [];
 
+    /// <summary>How Whisper decoded the segment (OpenAI's verbose_json statistics), kept as one jsonb value; null when the engine gave none.</summary>
+    public SegmentDecoding? Decoding { get; init; }
+
     /// <summary>Computed by PostgreSQL from the text (English configuration), indexed for search.</summary>
     public NpgsqlTsVector? SearchVector { get; private set; }
 }
@@ -61,7 +64,7 @@ internal sealed class TranscriptionChunkConfiguration : IEntityTypeConfiguration
 
 internal sealed class TranscriptionSegmentConfiguration : IEntityTypeConfiguration<TranscriptionSegment>
 {
-    // {start, end, text, probability}: the names the API returns, so the stored JSON reads the same.
+    // {start, end, text, probability} and {tokens, avg_logprob, …}: the names the APIs return, so the stored JSON reads the same.
     private static readonly JsonSerializerOptions WordsJson = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public void Configure(EntityTypeBuilder<TranscriptionSegment> builder)
@@ -80,6 +83,15 @@ internal sealed class TranscriptionSegmentConfiguration : IEntityTypeConfigurati
                     (a, b) => a!.SequenceEqual(b!),
                     words => words.Aggregate(0, (hash, word) => HashCode.Combine(hash, word)),
                     words => words.ToList()));
+        builder.Property(s => s.Decoding)
+            .HasColumnType("jsonb")
+            .HasConversion(
+                decoding => JsonSerializer.Serialize(decoding, WordsJson),
+                json => JsonSerializer.Deserialize<SegmentDecoding>(json, WordsJson),
+                new ValueComparer<SegmentDecoding?>(
+                    (a, b) => JsonSerializer.Serialize(a, WordsJson) == JsonSerializer.Serialize(b, WordsJson),
+                    decoding => JsonSerializer.Serialize(decoding, WordsJson).GetHashCode(StringComparison.Ordinal),
+                    decoding => decoding));
         builder.HasGeneratedTsVectorColumn(s => s.SearchVector!, "english", s => new { s.Text })
             .HasIndex(s => s.SearchVector)
             .HasMethod("GIN");

@@ -104,7 +104,7 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
         var byChunk = segments.ToLookup(s => s.ChunkNo);
         var title = transcription.OriginalFileName is { Length: > 0 } name ? name : $"Transcription {id}";
         return new TranscriptDocument(id, title,
-            [.. chunks.Select(c => new TranscriptChunk(c.ChunkNo, c.Text, [.. byChunk[c.ChunkNo].Select(s => new TranscriptSegment(s.StartSecs, s.EndSecs, s.Text) { Words = s.Words })]))]);
+            [.. chunks.Select(c => new TranscriptChunk(c.ChunkNo, c.Text, [.. byChunk[c.ChunkNo].Select(s => new TranscriptSegment(s.StartSecs, s.EndSecs, s.Text) { Words = s.Words, Decoding = s.Decoding })]))]);
     }
 
     /// <summary>The stored recording and a media type for players, guessed from the uploaded file's name (browsers sniff the rest).</summary>

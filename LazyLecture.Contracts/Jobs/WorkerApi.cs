@@ -50,7 +50,25 @@ public sealed record ProgressReport(double Seconds);
 /// <summary>A timed word of a segment: seconds from the start of the recording, its text and the engine's confidence (0–1).</summary>
 public sealed record SegmentWord(double Start, double End, string Text, double Probability);
 
-/// <summary>A segment as the worker saves it; <see cref="Words"/> is null or empty when the engine gave no word times.</summary>
-public sealed record SegmentInput(double Start, double End, string Text, IReadOnlyList<SegmentWord>? Words = null);
+/// <summary>
+/// How Whisper decoded the window a segment came from, as OpenAI's <c>verbose_json</c> reports it: the segment's token ids
+/// (its timestamp tokens included), the window's start in 10 ms frames from the start of the recording, the temperature the
+/// window was accepted at, its average log-probability, the gzip compression ratio of its text and the probability of
+/// no speech. A field the engine cannot tell is null (PocketSphinx has no Whisper tokens, whisper.cpp does not say the
+/// temperature it settled on).
+/// </summary>
+public sealed record SegmentDecoding(
+    IReadOnlyList<int> Tokens,
+    int? Seek,
+    float? Temperature,
+    double? AvgLogprob,
+    double? CompressionRatio,
+    double? NoSpeechProb);
+
+/// <summary>
+/// A segment as the worker saves it; <see cref="Words"/> is null or empty when the engine gave no word times,
+/// <see cref="Decoding"/> null when it gave no decoding statistics.
+/// </summary>
+public sealed record SegmentInput(double Start, double End, string Text, IReadOnlyList<SegmentWord>? Words = null, SegmentDecoding? Decoding = null);
 
 public sealed record ChunkInput(string Text, IReadOnlyList<SegmentInput>? Segments);

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Whisper.Audio;
 using Microsoft.Extensions.AI;
 using OpenAI.Audio;
+using Whisper.net;
 using Xunit;
 
 namespace LazyLecture.Tests.OpenAi;
@@ -23,7 +25,32 @@ public sealed class OpenAiSdkTests(OpenAiPipelineFixture pipeline) : IClassFixtu
         return [.. golden.Select(s => (s!["offsets"]!["from"]!.GetValue<int>() / 1000.0, s["offsets"]!["to"]!.GetValue<int>() / 1000.0, s["text"]!.GetValue<string>().Trim()))];
     }
 
+    /// <summary>whisper.cpp's text token ids of each segment (it lists no timestamp or other special token).</summary>
+    private static async Task<List<int[]>> GoldenTokenIdsAsync(string name)
+    {
+        var golden = JsonNode.Parse(await File.ReadAllTextAsync(SharedAssets.Require($"models/golden/{name}.json"), ApiSession.Cancellation))!["transcription"]!.AsArray();
+        return [.. golden.Select(s => s!["tokens"]!.AsArray().Select(t => t!["id"]!.GetValue<int>()).ToArray())];
+    }
+
+    /// <summary>The multilingual vocabulary's end of text: the ids from here on are special and timestamp tokens.</summary>
+    private const int MultilingualEndOfText = 50257;
+
+    private const int MultilingualFirstTimestamp = 50364;
+
     private static string TextOf(List<(double Start, double End, string Text)> segments) => string.Join(' ', segments.Select(s => s.Text));
+
+    /// <summary>jfk.wav in English as <c>verbose_json</c> through the SDK, with <paramref name="prompt"/> when given.</summary>
+    private static async Task<AudioTranscription> VerboseJfkAsync(ApiSession api, string key, AudioTimestampGranularities granularities, string? prompt = null) =>
+        (await api.OpenAiClient(key).GetAudioClient(OpenAiPipelineFixture.ModelName).TranscribeAudioAsync(
+            new MemoryStream(TranscriptionClient.Jfk), "jfk.wav",
+            new AudioTranscriptionOptions
+            {
+                Language = "en",
+                Prompt = prompt,
+                ResponseFormat = AudioTranscriptionFormat.Verbose,
+                TimestampGranularities = granularities,
+            },
+            ApiSession.Cancellation)).Value;
 
     private async Task<(ApiSession Api, string Key, string Access)> NewCallerAsync()
     {
@@ -53,15 +80,7 @@ public sealed class OpenAiSdkTests(OpenAiPipelineFixture pipeline) : IClassFixtu
         var (api, key, _) = await NewCallerAsync();
         using var _ = api;
 
-        var result = (await api.OpenAiClient(key).GetAudioClient(OpenAiPipelineFixture.ModelName).TranscribeAudioAsync(
-            new MemoryStream(TranscriptionClient.Jfk), "jfk.wav",
-            new AudioTranscriptionOptions
-            {
-                Language = "en",
-                ResponseFormat = AudioTranscriptionFormat.Verbose,
-                TimestampGranularities = AudioTimestampGranularities.Segment | AudioTimestampGranularities.Word,
-            },
-            ApiSession.Cancellation)).Value;
+        var result = await VerboseJfkAsync(api, key, AudioTimestampGranularities.Segment | AudioTimestampGranularities.Word);
 
         Assert.Equal("english", result.Language);
         Assert.Equal(Jfk.TotalSeconds, result.Duration!.Value.TotalSeconds, 0.1);
@@ -75,11 +94,55 @@ public sealed class OpenAiSdkTests(OpenAiPipelineFixture pipeline) : IClassFixtu
             Assert.Equal(golden[i].End, result.Segments[i].EndTime.TotalSeconds, 0.005);
         }
 
+        // The decoder's statistics, as OpenAI gives them: whisper.cpp's text tokens between the segment's timestamp tokens,
+        // and the figures of the one window (jfk is 11 s) at temperature 0. A field left out would read as 0 here.
+        var goldenTokens = await GoldenTokenIdsAsync("micro-ml-jfk-en-greedy");
+        for (var i = 0; i < golden.Count; i++)
+        {
+            var segment = result.Segments[i];
+            var tokens = segment.TokenIds.ToArray();
+            Assert.Equal(goldenTokens[i], tokens.Where(id => id < MultilingualEndOfText));
+            // (this degenerate window, decoded without fall-back, sampled no timestamp token; any other id is a timestamp)
+            Assert.All(tokens.Where(id => id >= MultilingualEndOfText), id => Assert.True(id >= MultilingualFirstTimestamp, $"token {id}"));
+            Assert.Equal(0, segment.SeekOffset);
+            Assert.Equal(0f, segment.Temperature);
+            Assert.InRange(segment.AverageLogProbability, -30, -1e-6);
+            Assert.InRange(segment.CompressionRatio, 0.5, 100);
+            Assert.InRange(segment.NoSpeechProbability, 1e-12, 1);
+        }
+
         // Word timings are the stored segments' words: in order, each inside the span the segments cover.
         Assert.NotEmpty(result.Words);
         var spanEnd = result.Segments.Max(s => s.EndTime) + TimeSpan.FromMilliseconds(10);
         Assert.All(result.Words, w => Assert.True(w.StartTime >= TimeSpan.Zero && w.StartTime <= w.EndTime && w.EndTime <= spanEnd, $"word '{w.Word}' {w.StartTime}-{w.EndTime}"));
         Assert.Equal(result.Words.OrderBy(w => w.StartTime).Select(w => w.StartTime), result.Words.Select(w => w.StartTime));
+    }
+
+    [Fact]
+    public async Task A_prompt_conditions_the_decode_as_whisper_cpps_initial_prompt_does()
+    {
+        const string prompt = "Ask not what your country can do for you; ask what you can do for your country.";
+        var (api, key, _) = await NewCallerAsync();
+        using var _ = api;
+
+        var result = await VerboseJfkAsync(api, key, AudioTimestampGranularities.Segment, prompt);
+
+        // whisper.cpp on the worker's model, audio and decoding settings with the same initial prompt, here through Whisper.net
+        var expected = new List<int>();
+        var samples = AudioFileReader.Read(SharedAssets.Require("audio/jfk.wav"), ApiSession.Cancellation);
+        using (var factory = WhisperFactory.FromPath(SharedAssets.Require("models/synthetic-micro.bin")))
+        await using (var processor = factory.CreateBuilder().WithThreads(2).WithLanguage("en").WithTemperatureInc(0)
+            .WithGreedySamplingStrategy(greedy => greedy.WithBestOf(1)).WithPrompt(prompt).Build())
+        {
+            await foreach (var segment in processor.ProcessAsync(samples, ApiSession.Cancellation))
+            {
+                expected.AddRange(segment.Tokens.Select(t => t.Id));
+            }
+        }
+
+        Assert.Equal(expected, result.Segments.SelectMany(s => s.TokenIds.ToArray()));
+        // without the prompt the worker decodes whisper.cpp's golden text
+        Assert.NotEqual(TextOf(await GoldenAsync("micro-ml-jfk-en-greedy")), result.Text);
     }
 
     [Fact]

@@ -4,7 +4,8 @@ using System.Text;
 namespace LazyLecture.Whisper.Decoding;
 
 /// <summary>openai/whisper's repetition measure: UTF-8 length / zlib-compressed length of a window's text.</summary>
-internal static class CompressionRatio
+/// <remarks>Public because the other Whisper runtime (Whisper.net in the worker) reports the same measure per segment.</remarks>
+public static class CompressionRatio
 {
     public static double Of(string text)
     {

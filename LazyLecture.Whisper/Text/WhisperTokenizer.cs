@@ -5,12 +5,13 @@ using System.Text;
 namespace LazyLecture.Whisper.Text;
 
 /// <summary>
-/// Turns token ids back into text. ggml model files store each text token as its raw bytes
+/// Turns token ids back into text and text into token ids. ggml model files store each text token as its raw bytes
 /// (the GPT-2 byte-to-unicode mapping is already undone), so decoding is byte concatenation + UTF-8.
 /// </summary>
 internal sealed class WhisperTokenizer
 {
     private readonly IReadOnlyList<byte[]> _tokenBytes;
+    private readonly Lazy<Dictionary<string, int>> _tokensByBytes;
 
     public WhisperTokenizer(int vocabularySize, IReadOnlyList<byte[]> tokenBytes)
     {
@@ -18,6 +19,7 @@ internal sealed class WhisperTokenizer
         Special = WhisperSpecialTokens.ForVocabularySize(vocabularySize);
         _tokenBytes = tokenBytes;
         SpaceToken = Find(" "u8);
+        _tokensByBytes = new Lazy<Dictionary<string, int>>(BuildTokenLookup);
     }
 
     public WhisperSpecialTokens Special { get; }
@@ -42,6 +44,58 @@ internal sealed class WhisperTokenizer
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Text to token ids as whisper.cpp's whisper_tokenize (what its initial_prompt goes through): the text's UTF-8 bytes
+    /// split into GPT-2's words (<see cref="PromptWordSplitter"/>), then each word covered from the left by the longest
+    /// stored token that matches; a byte no token covers is skipped, as whisper.cpp does (GPT-2's vocabulary has every byte).
+    /// </summary>
+    public IReadOnlyList<int> Encode(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var tokens = new List<int>();
+        var lookup = _tokensByBytes.Value;
+        foreach (var word in PromptWordSplitter.Split(bytes))
+        {
+            var (start, length) = word.GetOffsetAndLength(bytes.Length);
+            var end = start + length;
+            while (start < end)
+            {
+                var found = false;
+                for (var stop = end; stop > start; stop--)
+                {
+                    if (lookup.TryGetValue(Encoding.Latin1.GetString(bytes, start, stop - start), out var token))
+                    {
+                        tokens.Add(token);
+                        start = stop;
+                        found = true;
+                        break;
+                    }
+                }
+
+                if (!found)
+                {
+                    start++;
+                }
+            }
+        }
+
+        return tokens;
+    }
+
+    // Token bytes as Latin-1 strings (one char per byte, so equal strings are equal bytes) to ids; a repeated entry
+    // keeps its last id, as whisper.cpp's token_to_id map does. Built on first use: only prompts need it.
+    private Dictionary<string, int> BuildTokenLookup()
+    {
+        var lookup = new Dictionary<string, int>(_tokenBytes.Count, StringComparer.Ordinal);
+        for (var i = 0; i < _tokenBytes.Count; i++)
+        {
+            lookup[Encoding.Latin1.GetString(_tokenBytes[i])] = i;
+        }
+
+        return lookup;
     }
 
     /// <summary>Id of the token whose stored bytes equal <paramref name="bytes"/>, or -1.</summary>

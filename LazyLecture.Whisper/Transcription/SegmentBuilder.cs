@@ -26,6 +26,7 @@ internal static class SegmentBuilder
             return segments;
         }
 
+        var statistics = Statistics(tokenizer, window, seek);
         var special = tokenizer.Special;
         var beg = special.TimestampBegin;
         var t0 = seek + 2 * (tokens[0].TimestampId - beg);
@@ -39,7 +40,7 @@ internal static class SegmentBuilder
                 var t1 = seek + 2 * (tokens[i].TimestampId - beg);
                 if (hasText)
                 {
-                    segments.Add(Create(tokenizer, window, tokens.AsSpan(i0, i + 1 - i0), t0, t1, timestamps));
+                    segments.Add(Create(tokenizer, statistics, tokens.AsSpan(i0, i + 1 - i0), t0, t1, timestamps));
                 }
 
                 hasText = false;
@@ -56,18 +57,46 @@ internal static class SegmentBuilder
 
         if (hasText)
         {
-            segments.Add(Create(tokenizer, window, tokens.AsSpan(i0), t0, seek + window.SeekDelta, timestamps));
+            segments.Add(Create(tokenizer, statistics, tokens.AsSpan(i0), t0, seek + window.SeekDelta, timestamps));
         }
 
         return segments;
     }
 
-    private static TranscriptSegment Create(WhisperTokenizer tokenizer, WindowDecodeResult window, ReadOnlySpan<SampledToken> tokens, int t0, int t1, TokenTimestamps? timestamps)
+    /// <summary>The window's figures, shared by its segments; the compression ratio is of the text its segments are made of.</summary>
+    private static WindowStatistics Statistics(WhisperTokenizer tokenizer, WindowDecodeResult window, int seek)
+    {
+        var ids = new int[window.Tokens.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = window.Tokens[i].Id;
+        }
+
+        // a window that failed every check has no score (-infinity): its tokens' own mean is what it decoded with
+        var average = window.AverageLogProbability;
+        if (!double.IsFinite(average))
+        {
+            double sum = 0;
+            foreach (var token in window.Tokens)
+            {
+                sum += token.LogProbability;
+            }
+
+            average = window.Tokens.Length == 0 ? 0 : sum / window.Tokens.Length;
+        }
+
+        return new WindowStatistics(seek, window.Temperature, average, CompressionRatio.Of(tokenizer.Decode(ids)), window.NoSpeechProbability);
+    }
+
+    private static TranscriptSegment Create(WhisperTokenizer tokenizer, WindowStatistics statistics, ReadOnlySpan<SampledToken> tokens, int t0, int t1, TokenTimestamps? timestamps)
     {
         var ids = new List<int>(tokens.Length);
         var probabilities = new List<float>(tokens.Length);
-        foreach (var token in tokens)
+        var decoded = new int[tokens.Length];
+        for (var i = 0; i < tokens.Length; i++)
         {
+            var token = tokens[i];
+            decoded[i] = token.Id;
             if (tokenizer.Special.IsText(token.Id))
             {
                 ids.Add(token.Id);
@@ -77,7 +106,12 @@ internal static class SegmentBuilder
 
         var text = tokenizer.Decode(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids));
         var words = timestamps is null ? [] : Words(tokenizer, tokens, t0, t1, timestamps);
-        return new TranscriptSegment(t0 / 100.0, t1 / 100.0, text, ids, probabilities, window.NoSpeechProbability) { Words = words };
+        return new TranscriptSegment(t0 / 100.0, t1 / 100.0, text, ids, probabilities, statistics.NoSpeechProbability)
+        {
+            Words = words,
+            DecodedTokens = decoded,
+            Window = statistics,
+        };
     }
 
     /// <summary>Times all of the segment's tokens (timestamp tokens take part, as in whisper.cpp), then groups the text tokens.</summary>

@@ -11,7 +11,22 @@ public sealed record TranscriptSegment(
 {
     /// <summary>The words with their times (whisper.cpp's token-level timestamps); empty when word timestamps are off.</summary>
     public IReadOnlyList<TranscriptWord> Words { get; init; } = [];
+
+    /// <summary>Every token id the segment was decoded from, its timestamp tokens included (openai/whisper's segment tokens).</summary>
+    public IReadOnlyList<int> DecodedTokens { get; init; } = [];
+
+    /// <summary>How the window this segment came from was decoded; every segment of a window shares it.</summary>
+    public WindowStatistics? Window { get; init; }
 }
+
+/// <summary>
+/// One window's decoding figures, the ones openai/whisper reports per segment: where the window starts (10 ms frames from
+/// the start of the samples), the temperature its result was accepted at, the average log-probability of its tokens
+/// (whisper.cpp's sum / length, the value the fall-back compares with its threshold; for a window that failed every
+/// temperature, the mean over all its sampled tokens), the zlib compression ratio of its text
+/// (openai/whisper's repetition measure) and the probability of no speech from the prompt's logits.
+/// </summary>
+public sealed record WindowStatistics(int Seek, float Temperature, double AverageLogProbability, double CompressionRatio, float NoSpeechProbability);
 
 /// <summary>How far a transcription has come, in seconds of audio.</summary>
 public sealed record TranscriptionProgress(double ProcessedSeconds, double TotalSeconds, int WindowsDone)

@@ -75,10 +75,10 @@ public sealed class WhisperTranscriber : IDisposable
     public TranscriptionStatistics Statistics { get; private set; } = new();
 
     /// <summary>Transcribes and collects everything; see <see cref="TranscribeAsync"/>.</summary>
-    public async Task<TranscriptionResult> TranscribeAllAsync(ReadOnlyMemory<float> samples16kMono, IProgress<TranscriptionProgress>? progress = null, CancellationToken ct = default)
+    public async Task<TranscriptionResult> TranscribeAllAsync(ReadOnlyMemory<float> samples16kMono, IProgress<TranscriptionProgress>? progress = null, CancellationToken ct = default, string? initialPrompt = null)
     {
         var segments = new List<TranscriptSegment>();
-        await foreach (var segment in TranscribeAsync(samples16kMono, progress, ct).ConfigureAwait(false))
+        await foreach (var segment in TranscribeAsync(samples16kMono, progress, ct, initialPrompt).ConfigureAwait(false))
         {
             segments.Add(segment);
         }
@@ -90,7 +90,12 @@ public sealed class WhisperTranscriber : IDisposable
     /// Segments as each window finishes. Progress is reported after every window; cancellation is checked
     /// between windows and between tokens. The compute runs on the thread pool.
     /// </summary>
-    public async IAsyncEnumerable<TranscriptSegment> TranscribeAsync(ReadOnlyMemory<float> samples16kMono, IProgress<TranscriptionProgress>? progress = null, [EnumeratorCancellation] CancellationToken ct = default)
+    /// <param name="initialPrompt">
+    /// Text that conditions the first window as if it had been said before, as whisper.cpp's initial_prompt: encoded with the
+    /// model's vocabulary (<see cref="WhisperTokenizer.Encode"/>) and used in place of <see cref="WhisperOptions.PromptTokens"/>.
+    /// A per-call argument, so that one transcriber (and its buffers) serves every prompt.
+    /// </param>
+    public async IAsyncEnumerable<TranscriptSegment> TranscribeAsync(ReadOnlyMemory<float> samples16kMono, IProgress<TranscriptionProgress>? progress = null, [EnumeratorCancellation] CancellationToken ct = default, string? initialPrompt = null)
     {
         if (Interlocked.Exchange(ref _running, 1) == 1)
         {
@@ -99,7 +104,7 @@ public sealed class WhisperTranscriber : IDisposable
 
         try
         {
-            var run = await Task.Run(() => Begin(samples16kMono, ct), ct).ConfigureAwait(false);
+            var run = await Task.Run(() => Begin(samples16kMono, initialPrompt, ct), ct).ConfigureAwait(false);
             progress?.Report(run.Progress());
             while (!run.Finished)
             {
@@ -122,7 +127,7 @@ public sealed class WhisperTranscriber : IDisposable
 
     public void Dispose() => _decoder.Inner.Dispose();
 
-    private TranscriptionRun Begin(ReadOnlyMemory<float> samples, CancellationToken ct)
+    private TranscriptionRun Begin(ReadOnlyMemory<float> samples, string? initialPrompt, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         _decoder.ResetTimings();
@@ -134,7 +139,8 @@ public sealed class WhisperTranscriber : IDisposable
             : LogMelSpectrogram.Compute(samples.Span, _model.MelFilters, Math.Max(1, _options.Threads));
         var melTime = Stopwatch.GetElapsedTime(started);
         var timestamps = _options.WordTimestamps ? new TokenTimestamps(_tokenizer, samples.Span, _options.WordEnergyAlignment) : null;
-        var run = new TranscriptionRun(this, mel, samples.Length / 16000.0, started, melTime, timestamps);
+        var promptTokens = string.IsNullOrEmpty(initialPrompt) ? _options.PromptTokens : _tokenizer.Encode(initialPrompt);
+        var run = new TranscriptionRun(this, mel, samples.Length / 16000.0, started, melTime, timestamps, promptTokens);
         run.ChooseLanguage(ct);
         return run;
     }
@@ -158,7 +164,7 @@ public sealed class WhisperTranscriber : IDisposable
         private TimeSpan _languageTime;
         private TimeSpan _sampleTime;
 
-        public TranscriptionRun(WhisperTranscriber owner, MelSpectrogram mel, double audioSeconds, long started, TimeSpan melTime, TokenTimestamps? timestamps)
+        public TranscriptionRun(WhisperTranscriber owner, MelSpectrogram mel, double audioSeconds, long started, TimeSpan melTime, TokenTimestamps? timestamps, IReadOnlyList<int> promptTokens)
         {
             _timestamps = timestamps;
             _owner = owner;
@@ -169,7 +175,7 @@ public sealed class WhisperTranscriber : IDisposable
             _seekEnd = mel.FramesFromAudio;
             if (!owner._options.NoContext)
             {
-                _promptPast.AddRange(owner._options.PromptTokens);
+                _promptPast.AddRange(promptTokens);
             }
         }
 

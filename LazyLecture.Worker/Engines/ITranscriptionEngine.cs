@@ -6,8 +6,12 @@ namespace LazyLecture.Worker.Engines;
 /// <summary>A timed word; seconds from the start of the samples given to the engine, probability 0–1.</summary>
 public sealed record EngineWord(double Start, double End, string Text, double Probability);
 
-/// <summary>A piece of transcribed speech; times are seconds from the start of the samples given to the engine.</summary>
-public sealed record EngineSegment(double Start, double End, string Text, IReadOnlyList<EngineWord> Words);
+/// <summary>
+/// A piece of transcribed speech; times are seconds from the start of the samples given to the engine, and so is the
+/// <see cref="SegmentDecoding.Seek"/> of its <see cref="Decoding"/> (in 10 ms frames). <see cref="Decoding"/> is null when the
+/// engine has no decoding statistics.
+/// </summary>
+public sealed record EngineSegment(double Start, double End, string Text, IReadOnlyList<EngineWord> Words, SegmentDecoding? Decoding = null);
 
 /// <summary>
 /// A speech-to-text engine run in process by the worker (Whisper, PocketSphinx). One instance may serve several jobs at

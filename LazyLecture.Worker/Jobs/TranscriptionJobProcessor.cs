@@ -114,8 +114,11 @@ public sealed class TranscriptionJobProcessor(
                         break;
                     }
 
-                    segments.Add(new SegmentInput(chunkStart + results.Current.Start, chunkStart + results.Current.End, results.Current.Text,
-                        [.. results.Current.Words.Select(w => new SegmentWord(chunkStart + w.Start, chunkStart + w.End, w.Text, w.Probability))]));
+                    var segment = results.Current;
+                    segments.Add(new SegmentInput(chunkStart + segment.Start, chunkStart + segment.End, segment.Text,
+                        [.. segment.Words.Select(w => new SegmentWord(chunkStart + w.Start, chunkStart + w.End, w.Text, w.Probability))],
+                        // the engine counts its window's seek from the chunk's samples; the recording's frames are saved
+                        segment.Decoding is { Seek: { } seek } decoding ? decoding with { Seek = seek + (int)Math.Round(chunkStart * 100) } : segment.Decoding));
                 }
             }
             catch (OperationCanceledException) when (!stopping.IsCancellationRequested)

@@ -348,6 +348,10 @@ namespace LazyLecture.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("chunk_no");
 
+                    b.Property<string>("Decoding")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("decoding");
+
                     b.Property<double>("EndSecs")
                         .HasColumnType("double precision")
                         .HasColumnName("end_secs");

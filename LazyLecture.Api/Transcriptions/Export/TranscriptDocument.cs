@@ -16,6 +16,9 @@ public sealed record TranscriptSegment(double Start, double End, string Text)
 {
     /// <summary>Its timed words, when the engine gave them.</summary>
     public IReadOnlyList<SegmentWord> Words { get; init; } = [];
+
+    /// <summary>How the engine decoded it, when it told (the OpenAI-compatible verbose_json reports it).</summary>
+    public SegmentDecoding? Decoding { get; init; }
 }
 
 /// <summary>One transcribed chunk: its whole text and the segments it was made of.</summary>

@@ -93,6 +93,12 @@ public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> js
             throw ValidationFailedException.For("segments.words", "Each word needs 0 <= start <= end, a text and a probability from 0 to 1.");
         }
 
+        if (segments.Any(s => s.Decoding is { } decoding && !IsValid(decoding)))
+        {
+            throw ValidationFailedException.For("segments.decoding",
+                "Decoding statistics need token ids >= 0, seek >= 0, a temperature >= 0, avg_logprob <= 0, a compression ratio >= 0 and no_speech_prob from 0 to 1 (each may be null).");
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
         // Locked and re-read inside the transaction: a completion or cancellation committed since the check above must
@@ -126,6 +132,7 @@ public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> js
             EndSecs = s.End,
             Text = s.Text.Trim(),
             Words = s.Words is null ? [] : [.. s.Words.Select(w => w with { Text = w.Text.Trim() })],
+            Decoding = s.Decoding,
         }));
         // The saved chunk supersedes what was reported of it while it ran.
         await db.TranscriptionPartials.Where(p => p.TranscriptionId == id && p.ChunkNo == chunkNo).ExecuteDeleteAsync(cancellationToken);
@@ -181,6 +188,16 @@ public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> js
             throw ValidationFailedException.For("chunk_no", $"Chunk {chunkNo} is beyond the audio: chunks run from 0 to {transcription.MaxChunkNumber}.");
         }
     }
+
+    // the comparisons are false for NaN, so a NaN fails them too
+    private static bool IsValid(SegmentDecoding decoding) =>
+        decoding.Tokens is not null && decoding.Tokens.All(t => t >= 0)
+        && (decoding.Seek is null or >= 0)
+        // whisper.cpp's fall-back steps (0.2 added up in float) may end a hair above 1
+        && (decoding.Temperature is null || decoding.Temperature >= 0 && float.IsFinite(decoding.Temperature.Value))
+        && (decoding.AvgLogprob is null || decoding.AvgLogprob <= 0 && double.IsFinite(decoding.AvgLogprob.Value))
+        && (decoding.CompressionRatio is null || decoding.CompressionRatio >= 0 && double.IsFinite(decoding.CompressionRatio.Value))
+        && (decoding.NoSpeechProb is null || decoding.NoSpeechProb is >= 0 and <= 1);
 
     private static IReadOnlyList<SegmentInput> ValidSegments(ChunkInput chunk)
     {

@@ -45,6 +45,30 @@ public class TranscriberTests
     }
 
     [Fact]
+    public async Task Segments_of_a_real_decode_carry_their_tokens_and_plausible_window_statistics()
+    {
+        using var model = WhisperModel.Load(SharedAssets.Require("models/synthetic-micro.en.bin"));
+        var jfk = AudioFileReader.Read(SharedAssets.Require("audio/jfk.wav"), TestContext.Current.CancellationToken);
+        using var transcriber = new WhisperTranscriber(model, Greedy);
+
+        var result = await transcriber.TranscribeAllAsync(jfk, ct: TestContext.Current.CancellationToken);
+
+        Assert.NotEmpty(result.Segments);
+        var special = transcriber.Tokenizer.Special;
+        foreach (var segment in result.Segments)
+        {
+            var window = Assert.IsType<WindowStatistics>(segment.Window);
+            Assert.Equal(0, window.Seek); // 11 s: one window
+            Assert.Equal(0f, window.Temperature);
+            Assert.InRange(window.AverageLogProbability, -30, 0);
+            Assert.InRange(window.NoSpeechProbability, 0f, 1f);
+            Assert.True(window.CompressionRatio > 0);
+            Assert.True(double.IsFinite(window.AverageLogProbability));
+            Assert.Equal(segment.Tokens, segment.DecodedTokens.Where(special.IsText));
+        }
+    }
+
+    [Fact]
     public async Task Already_cancelled_token_starts_no_work()
     {
         using var model = WhisperModel.Load(SharedAssets.Require("models/synthetic-micro.en.bin"));

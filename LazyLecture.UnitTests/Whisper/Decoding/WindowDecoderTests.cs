@@ -53,6 +53,47 @@ public class WindowDecoderTests
     }
 
     [Fact]
+    public void Each_segment_carries_its_tokens_with_their_timestamps_and_its_windows_statistics()
+    {
+        var decoder = Script(1, Beg, 400, 401, Beg + 150, Beg + 150, 402, Beg + 250);
+        var tokenizer = SyntheticVocabulary.English();
+        var result = Create(new WindowDecodingSettings()).Decode(decoder, [Sot], [Sot], 0, 2000, CancellationToken.None);
+
+        var segments = SegmentBuilder.Build(tokenizer, result, seek: 3000, singleSegment: false);
+
+        Assert.Equal([Beg, 400, 401, Beg + 150], segments[0].DecodedTokens);
+        // whisper.cpp starts the next segment after the whole timestamp pair
+        Assert.Equal([402, Beg + 250], segments[1].DecodedTokens);
+        // whisper.cpp's average: the log-probabilities of every token of the window's result, timestamps included
+        var average = result.Tokens.Take(result.ResultLength).Average(t => (double)t.LogProbability);
+        Assert.All(segments, segment =>
+        {
+            var window = Assert.IsType<WindowStatistics>(segment.Window);
+            Assert.Equal(3000, window.Seek);
+            Assert.Equal(0f, window.Temperature);
+            Assert.Equal(average, window.AverageLogProbability, 1e-9);
+            Assert.InRange(window.AverageLogProbability, double.MinValue, 0);
+            Assert.Equal(CompressionRatio.Of(" w400 w401 w402"), window.CompressionRatio);
+            Assert.Equal(result.NoSpeechProbability, window.NoSpeechProbability);
+            Assert.InRange(window.NoSpeechProbability, 0f, 1f);
+        });
+    }
+
+    [Fact]
+    public void Compression_ratio_is_the_text_length_over_its_zlib_length()
+    {
+        var text = string.Concat(Enumerable.Repeat(" lap", 100));
+        using var compressed = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Optimal))
+        {
+            zlib.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        }
+
+        Assert.Equal(400.0 / compressed.ToArray().Length, CompressionRatio.Of(text), 1e-12);
+        Assert.Equal(0, CompressionRatio.Of(""));
+    }
+
+    [Fact]
     public void Repetition_without_timestamps_fails_and_falls_back_to_a_higher_temperature()
     {
         // always the same word at temperature 0; with temperature the rule's flat tail lets the sampler escape

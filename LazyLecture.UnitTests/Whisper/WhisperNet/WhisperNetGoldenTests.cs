@@ -66,6 +66,37 @@ public class WhisperNetGoldenTests
         }
     }
 
+    [Fact]
+    public async Task Engine_segments_carry_whisper_cpp_tokens_log_probabilities_and_no_speech_probability()
+    {
+        using var engine = new WhisperNetEngine(SharedAssets.Require("models/synthetic-micro.en.bin"), GoldenOptions());
+        var samples = AudioFileReader.Read(SharedAssets.Require("audio/jfk.wav"), ct: TestContext.Current.CancellationToken);
+        var raw = new List<SegmentData>();
+        await foreach (var segment in engine.ProcessAsync(samples, TestContext.Current.CancellationToken))
+        {
+            raw.Add(segment);
+        }
+
+        var segments = new List<LazyLecture.Worker.Engines.EngineSegment>();
+        await foreach (var segment in engine.TranscribeAsync(samples, progress: null, TestContext.Current.CancellationToken))
+        {
+            segments.Add(segment);
+        }
+
+        Assert.Equal(raw.Count, segments.Count);
+        for (var i = 0; i < raw.Count; i++)
+        {
+            var decoding = segments[i].Decoding!;
+            Assert.Equal(raw[i].Tokens.Select(t => t.Id), decoding.Tokens);
+            Assert.Equal(raw[i].Tokens.Average(t => (double)t.ProbabilityLog), decoding.AvgLogprob!.Value, 1e-6);
+            Assert.InRange(decoding.AvgLogprob.Value, -30, 0);
+            Assert.InRange(decoding.NoSpeechProb!.Value, 0, 1);
+            Assert.True(decoding.CompressionRatio > 0);
+            Assert.Null(decoding.Seek); // whisper.cpp does not tell the window or the temperature
+            Assert.Null(decoding.Temperature);
+        }
+    }
+
     internal static async Task<(List<SegmentData> Segments, WhisperNetEngine Engine)> Transcribe(string model, string audio, WhisperEngineOptions options)
     {
         var engine = new WhisperNetEngine(SharedAssets.Require("models/" + model), options);

@@ -3,6 +3,7 @@ using LazyLecture.Whisper.Text;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Contracts.Jobs;
 using LazyLecture.Worker.Engines;
 using LazyLecture.Worker.Engines.PocketSphinx;
 using Microsoft.Extensions.Options;
@@ -99,6 +100,29 @@ public sealed class PocketSphinxEngineTests
 
         // The first words ("and so my fellow americans") start within the first second of speech.
         Assert.InRange(segments[0].Start, 0, 1);
+    }
+
+    [Fact]
+    public async Task Segments_report_only_the_statistics_pocketsphinx_has()
+    {
+        var audio = ReadMono16kHz("audio/jfk.wav");
+        using var engine = CreateEngine();
+
+        var segments = await TranscribeAsync(engine, audio.Samples, null, TestContext.Current.CancellationToken);
+
+        Assert.NotEmpty(segments);
+        foreach (var segment in segments)
+        {
+            var decoding = Assert.IsType<SegmentDecoding>(segment.Decoding);
+            Assert.Empty(decoding.Tokens); // no Whisper vocabulary
+            Assert.Null(decoding.Seek);
+            Assert.Null(decoding.Temperature);
+            Assert.Null(decoding.NoSpeechProb);
+            var average = segment.Words.Average(w => Math.Log(Math.Max(w.Probability, Math.Exp(-20))));
+            Assert.Equal(average, decoding.AvgLogprob!.Value, 1e-9);
+            Assert.InRange(decoding.AvgLogprob.Value, -20, 0);
+            Assert.True(decoding.CompressionRatio > 0);
+        }
     }
 
     [Fact]

@@ -1,3 +1,6 @@
+using LazyLecture.Contracts.Jobs;
+using LazyLecture.Whisper.Decoding;
+
 namespace LazyLecture.Worker.Engines.PocketSphinx;
 
 /// <summary>
@@ -67,8 +70,28 @@ internal sealed class PocketSphinxSegmenter(PocketSphinxOptions options)
             var (wordStart, wordEnd) = Span(w.StartFrame - firstFrame, w.EndFrame - firstFrame, audioSecs);
             return new EngineWord(wordStart, wordEnd, w.Word, w.Probability);
         });
-        return new EngineSegment(start, end, string.Join(' ', words.Select(w => w.Word)), [.. timed]);
+        var text = string.Join(' ', words.Select(w => w.Word));
+        return new EngineSegment(start, end, text, [.. timed], Decoding(words, text));
     }
+
+    /// <summary>
+    /// What PocketSphinx can honestly tell in Whisper's terms: no Whisper tokens, window, temperature or no-speech
+    /// probability (it has none of them), an average log-probability over its words' posteriors (per word, not per token)
+    /// and the compression ratio of the segment's text.
+    /// </summary>
+    private static SegmentDecoding Decoding(List<RecognizedWord> words, string text)
+    {
+        var sum = 0.0;
+        foreach (var word in words)
+        {
+            // a posterior that underflowed to 0 would make the mean -infinity; e^-20 is already "not this word"
+            sum += Math.Log(Math.Max(word.Probability, MinimumPosterior));
+        }
+
+        return new SegmentDecoding([], Seek: null, Temperature: null, sum / words.Count, CompressionRatio.Of(text), NoSpeechProb: null);
+    }
+
+    private static readonly double MinimumPosterior = Math.Exp(-20);
 
     /// <summary>Seconds of a frame range; the end frame is inclusive, so it ends where the frame after it starts.</summary>
     private static (double Start, double End) Span(int startFrame, int endFrame, double limitSecs)

@@ -28,7 +28,7 @@ public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions optio
     public override IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, string? language, IProgress<double>? progress, CancellationToken cancellationToken) =>
         TranscribeAsync(samples, DecodingOptions.Default with { Language = language }, progress, cancellationToken);
 
-    /// <summary>A chunk with the uploader's decoding choices (language, temperature, translation), over the configuration.</summary>
+    /// <summary>A chunk with the uploader's decoding choices (language, prompt, temperature, translation), over the configuration.</summary>
     public async IAsyncEnumerable<EngineSegment> TranscribeAsync(ReadOnlyMemory<float> samples, DecodingOptions decoding, IProgress<double>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (decoding.Translate && !model.IsMultilingual)
@@ -36,7 +36,6 @@ public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions optio
             throw new NotSupportedException("This Whisper model knows English only and cannot translate.");
         }
 
-        // The prompt is not applied: the engine has no text encoder to turn it into tokens (it decodes, it does not encode).
         var configured = options.ToManagedOptions();
         var whisperOptions = configured with
         {
@@ -53,10 +52,14 @@ public sealed class WhisperEngine(WhisperModel model, WhisperEngineOptions optio
         try
         {
             var windows = progress is null ? null : new Progress<TranscriptionProgress>(p => progress.Report(p.ProcessedSeconds));
-            await foreach (var segment in transcriber.TranscribeAsync(samples, windows, cancellationToken))
+            // the prompt goes with the call, not the options: the idle transcribers are kept by options
+            await foreach (var segment in transcriber.TranscribeAsync(samples, windows, cancellationToken, decoding.Prompt))
             {
                 yield return new EngineSegment(segment.Start, segment.End, segment.Text.Trim(),
-                    [.. segment.Words.Select(w => new EngineWord(w.Start, w.End, w.Text, w.Probability))]);
+                    [.. segment.Words.Select(w => new EngineWord(w.Start, w.End, w.Text, w.Probability))],
+                    segment.Window is { } window
+                        ? new SegmentDecoding(segment.DecodedTokens, window.Seek, window.Temperature, window.AverageLogProbability, window.CompressionRatio, window.NoSpeechProbability)
+                        : null);
             }
         }
         finally

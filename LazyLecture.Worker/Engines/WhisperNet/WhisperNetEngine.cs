@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using LazyLecture.Contracts.Jobs;
+using LazyLecture.Whisper.Decoding;
 using LazyLecture.Whisper.Model;
 using LazyLecture.Whisper.Text;
 using LazyLecture.Whisper.Transcription;
@@ -133,6 +134,24 @@ public sealed class WhisperNetEngine : SpeechToTextEngine, ITranscriptionEngine
             .Where(t => _special.IsText(t.Id))
             .Select(t => new TimedTokenText(t.Text ?? string.Empty, t.Start / 100.0, t.End / 100.0, t.Probability)));
         return new EngineSegment(segment.Start.TotalSeconds, segment.End.TotalSeconds, segment.Text.Trim(),
-            [.. words.Select(w => new EngineWord(w.Start, w.End, w.Text, w.Probability))]);
+            [.. words.Select(w => new EngineWord(w.Start, w.End, w.Text, w.Probability))], Decoding(segment));
+    }
+
+    /// <summary>
+    /// What whisper.cpp tells of a segment: its tokens with their log-probabilities and the window's no-speech probability.
+    /// It does not tell the window's start or the temperature it settled on (null), so the average log-probability and the
+    /// compression ratio are the segment's own, not its window's as in the managed engine.
+    /// </summary>
+    private static SegmentDecoding Decoding(SegmentData segment)
+    {
+        var tokens = segment.Tokens;
+        var sum = 0.0;
+        foreach (var token in tokens)
+        {
+            sum += token.ProbabilityLog;
+        }
+
+        return new SegmentDecoding([.. tokens.Select(t => t.Id)], Seek: null, Temperature: null,
+            tokens.Length == 0 || !double.IsFinite(sum) ? null : sum / tokens.Length, CompressionRatio.Of(segment.Text), segment.NoSpeechProbability);
     }
 }
