@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using LazyLecture.Tests.Infrastructure;
-using LazyLecture.Whisper;
+using LazyLecture.Whisper.Model;
 using LazyLecture.Whisper.Audio;
 using LazyLecture.Whisper.Text;
 using LazyLecture.Whisper.Transcription;
