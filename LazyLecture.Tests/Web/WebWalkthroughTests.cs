@@ -227,8 +227,8 @@ public sealed partial class WebWalkthroughTests(WebPipelineFixture pipeline, Bro
     /// </summary>
     private static async Task CheckPhoneScreenAsync(IPage page, string name, string navigation)
     {
-        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        Assert.True(overflow <= 0, $"'{name}' scrolls sideways by {overflow} px on a {Phone.Width} px wide screen");
+        var overflow = await page.EvaluateAsync<string>(SidewaysOverflowScript);
+        Assert.True(overflow.Length == 0, $"'{name}' scrolls sideways on a {Phone.Width} px wide screen: {overflow}");
         var links = page.GetByRole(AriaRole.Navigation, new() { Name = navigation }).GetByRole(AriaRole.Link);
         Assert.True(await links.CountAsync() >= 2, $"'{name}' has no {navigation} navigation");
         foreach (var link in await links.AllAsync())
@@ -240,6 +240,18 @@ public sealed partial class WebWalkthroughTests(WebPipelineFixture pipeline, Bro
 
         await BrowserFixture.CheckScreenAsync(page, "phone-" + name);
     }
+
+    /// <summary>Empty when the page is no wider than the screen; otherwise by how much, and the first elements that stick out.</summary>
+    private const string SidewaysOverflowScript = """
+        () => {
+            const root = document.documentElement;
+            if (root.scrollWidth <= root.clientWidth) {
+                return "";
+            }
+            const out = [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > root.clientWidth + 0.5);
+            return `${root.scrollWidth - root.clientWidth} px; ` + out.slice(0, 5).map(e => e.outerHTML.slice(0, 120)).join(" | ");
+        }
+        """;
 
     /// <summary>
     /// Installed before any page script: notes each change of what the transcript page shows (state, saved segments,
