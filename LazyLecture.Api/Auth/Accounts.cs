@@ -203,11 +203,25 @@ public sealed class Accounts(
         await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken)
         ?? throw new NotFoundException($"User {userId} was not found.");
 
-    public async Task<UserPage> ListAsync(int page, int size, CancellationToken cancellationToken)
+    /// <summary>Users oldest first; with <paramref name="username"/>, only those whose name contains it, ignoring case.</summary>
+    public async Task<UserPage> ListAsync(int page, int size, string? username, CancellationToken cancellationToken)
     {
         var paging = Paging.Validate(page, size);
-        var total = await db.Users.CountAsync(cancellationToken);
-        var users = await db.Users.OrderBy(u => u.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(cancellationToken);
+        var matching = db.Users.AsQueryable();
+        if (!string.IsNullOrEmpty(username))
+        {
+            // Only what a username can hold: letters need no escaping in LIKE, and anything else can match no one.
+            if (!CredentialRules.IsUsernamePart(username))
+            {
+                throw ValidationFailedException.For("username", "username must be 1–64 Latin letters: part of the usernames to list.");
+            }
+
+            var part = User.Normalize(username);
+            matching = matching.Where(u => u.NormalizedUsername.Contains(part));
+        }
+
+        var total = await matching.CountAsync(cancellationToken);
+        var users = await matching.OrderBy(u => u.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(cancellationToken);
         return new UserPage(paging.Page, paging.Size, total, paging.PageCount(total), [.. users.Select(u => u.ToResponse())]);
     }
 

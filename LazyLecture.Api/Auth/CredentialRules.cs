@@ -21,6 +21,9 @@ public static partial class CredentialRules
         return broken;
     }
 
+    /// <summary>Whether a search text could be part of a username (1–64 Latin letters).</summary>
+    public static bool IsUsernamePart(string text) => text.Length <= 64 && LatinLetters().IsMatch(text);
+
     public static List<string> CheckPassword(string? password)
     {
         password ??= "";

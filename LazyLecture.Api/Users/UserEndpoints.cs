@@ -42,9 +42,10 @@ public static class UserEndpoints
 
         var admin = users.MapGroup("").RequireAuthorization(AuthenticationSetup.AdminPolicy);
 
-        admin.MapGet("/", async Task<Ok<UserPage>> (int? page, int? size, Accounts accounts, CancellationToken ct) =>
-                TypedResults.Ok(await accounts.ListAsync(page ?? 1, size ?? Data.Paging.DefaultSize, ct)))
+        admin.MapGet("/", async Task<Ok<UserPage>> (int? page, int? size, string? username, Accounts accounts, CancellationToken ct) =>
+                TypedResults.Ok(await accounts.ListAsync(page ?? 1, size ?? Data.Paging.DefaultSize, username, ct)))
             .WithSummary("List users (admin)")
+            .WithDescription("Oldest first. `username` (Latin letters) lists only the users whose name contains it, ignoring case.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);

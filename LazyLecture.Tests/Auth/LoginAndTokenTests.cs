@@ -181,6 +181,24 @@ public sealed class LoginAndTokenTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task Admin_finds_users_by_part_of_their_name_ignoring_case()
+    {
+        using var api = new ApiSession(fixture);
+        var (id, username, _) = await api.NewUserAsync();
+        var admin = await api.LoginAsAdminAsync();
+
+        using var found = await api.GetAsync($"/api/v1/users?username={username[4..].ToUpperInvariant()}", admin.Access);
+        using var notLetters = await api.GetAsync("/api/v1/users?username=us%25r", admin.Access); // % would be a LIKE wildcard
+        using var tooLong = await api.GetAsync($"/api/v1/users?username={new string('u', 65)}", admin.Access);
+
+        var body = await ApiSession.ReadObjectAsync(found);
+        Assert.Equal(1, body["total"]!.GetValue<int>());
+        Assert.Equal(id, Assert.Single(body["users"]!.AsArray())!["id"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, notLetters.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tooLong.StatusCode);
+    }
+
+    [Fact]
     public async Task Admin_lists_users_in_pages_and_grants_upload_rights()
     {
         using var api = new ApiSession(fixture);

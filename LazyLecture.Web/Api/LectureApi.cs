@@ -155,8 +155,9 @@ public sealed class LectureApi(IHttpClientFactory clients, SessionContext curren
 
     // Administration
 
-    public Task<UserList> UsersAsync(int page, CancellationToken cancellationToken) =>
-        GetAsync<UserList>($"/api/v1/users?page={page}&size=50", cancellationToken);
+    /// <summary>A page of users; with <paramref name="username"/>, only those whose name contains it.</summary>
+    public Task<UserList> UsersAsync(int page, string? username, CancellationToken cancellationToken) =>
+        GetAsync<UserList>($"/api/v1/users?page={page}&size=50" + (string.IsNullOrWhiteSpace(username) ? "" : "&username=" + Uri.EscapeDataString(username.Trim())), cancellationToken);
 
     public async Task UpdateUserAsync(int id, object change, CancellationToken cancellationToken)
     {

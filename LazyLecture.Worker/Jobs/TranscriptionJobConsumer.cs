@@ -5,6 +5,7 @@ using LazyLecture.Contracts.Messaging;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
 
 namespace LazyLecture.Worker.Jobs;
 
@@ -34,14 +35,45 @@ public sealed class TranscriptionJobConsumer(
         }
 
         var connection = await ConnectAsync(stoppingToken);
+        var delay = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                _channel = await StartConsumingAsync(connection, stoppingToken);
+                return;
+            }
+            catch (OperationInterruptedException ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A broker that waited too long for the handshake (a machine under heavy load) closes the new connection;
+                // the client's automatic recovery reopens it, so the channel is set up again rather than ending the worker.
+                logger.LogWarning("RabbitMQ closed the connection before consuming began ({Message}); retrying in {Delay}", ex.Message, delay);
+                await Task.Delay(delay, stoppingToken);
+                delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2));
+            }
+        }
+    }
+
+    private async Task<IChannel> StartConsumingAsync(IConnection connection, CancellationToken stoppingToken)
+    {
         // Confirms, because a job retried at the tail of the queue is acknowledged only once the broker holds its copy.
-        _channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), stoppingToken);
-        await _channel.DeclareQueueWithDeadLetterAsync(TranscriptionJobQueue.Name, TranscriptionJobQueue.DeadLetterName, stoppingToken);
-        await _channel.BasicQosAsync(0, options.Value.Prefetch, global: false, stoppingToken);
-        var consumer = new AsyncEventingBasicConsumer(_channel);
-        consumer.ReceivedAsync += (_, delivery) => HandleAsync(_channel, delivery, stoppingToken);
-        await _channel.BasicConsumeAsync(TranscriptionJobQueue.Name, autoAck: false, consumer, stoppingToken);
+        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), stoppingToken);
+        try
+        {
+            await channel.DeclareQueueWithDeadLetterAsync(TranscriptionJobQueue.Name, TranscriptionJobQueue.DeadLetterName, stoppingToken);
+            await channel.BasicQosAsync(0, options.Value.Prefetch, global: false, stoppingToken);
+            var consumer = new AsyncEventingBasicConsumer(channel);
+            consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, delivery, stoppingToken);
+            await channel.BasicConsumeAsync(TranscriptionJobQueue.Name, autoAck: false, consumer, stoppingToken);
+        }
+        catch
+        {
+            await channel.DisposeAsync();
+            throw;
+        }
+
         logger.LogInformation("Consuming {Queue} (prefetch {Prefetch})", TranscriptionJobQueue.Name, options.Value.Prefetch);
+        return channel;
     }
 
     /// <summary>
