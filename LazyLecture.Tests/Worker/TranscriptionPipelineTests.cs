@@ -14,7 +14,9 @@ namespace LazyLecture.Tests.Worker;
 [Collection(nameof(WorkerPipeline))]
 public sealed class TranscriptionPipelineTests(WorkerPipelineFixture pipeline)
 {
-    private static readonly TimeSpan JobPatience = TimeSpan.FromMinutes(4);
+    // Patience, not a speed target (that is bench/lecture.sh's job): two PocketSphinx workers share two cores with the
+    // rest of the suite's applications, so a job may take several times its quiet length.
+    private static readonly TimeSpan JobPatience = TimeSpan.FromMinutes(8);
 
     [Fact]
     public async Task Uploaded_speech_is_transcribed_by_pocketsphinx_within_the_accuracy_bar()
@@ -130,7 +132,7 @@ public sealed class TranscriptionPipelineTests(WorkerPipelineFixture pipeline)
         using var api = new ApiSession(pipeline.AsFixture);
         var (_, first) = await api.NewUploaderAsync();
         var (_, second) = await api.NewUploaderAsync();
-        var recording = await LongRecordingAsync(repeats: 10);
+        var recording = await LongRecordingAsync(repeats: 6); // 66 s: seven chunks each, enough to overlap
 
         var firstId = await UploadAsync(api, first, recording, chunkSizeSecs: 10);
         var secondId = await UploadAsync(api, second, recording, chunkSizeSecs: 10);
