@@ -72,12 +72,12 @@ public sealed class WebAppTests(AppHostFixture fixture, BrowserFixture browser) 
 
         try
         {
-            await page.SetInputFilesAsync("#audiofile", notAudio);
+            await WebSteps.ChooseRecordingAsync(page, notAudio);
             await Expect(page.Locator(".upload .problem")).ToBeVisibleAsync();
             await Expect(page.Locator(".upload .problem")).Not.ToContainTextAsync("The service answered"); // the API's reason, not a status code
             await BrowserFixture.CheckScreenAsync(page, "upload-refused");
             await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
-            await page.SetInputFilesAsync("#audiofile", SharedAssets.Require("audio/jfk.wav"));
+            await WebSteps.ChooseRecordingAsync(page, SharedAssets.Require("audio/jfk.wav"));
             await Expect(page.Locator(".upload .problem")).ToContainTextAsync("Cancel it or wait for it to finish");
             Assert.EndsWith("/", page.Url, StringComparison.Ordinal); // still on the list: nothing was created
         }

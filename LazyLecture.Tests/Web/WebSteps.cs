@@ -17,6 +17,20 @@ public static partial class WebSteps
     public static readonly (string Format, string Description, string Magic)[] Exports =
         [("txt", "plain text", ""), ("docx", "a Word document", "PK"), ("srt", "SRT subtitles", "1"), ("vtt", "WebVTT subtitles", "WEBVTT"), ("json", "JSON", "{")];
 
+    /// <summary>
+    /// Blazor's InputFile listens for the file input's change only once its script has run on the element (it then sets
+    /// <c>_blazorInputFileNextFileId</c>); a file chosen before that is lost, which a busy machine made happen. Wait for it.
+    /// </summary>
+    public static Task UploadInputReadyAsync(IPage page) =>
+        page.WaitForFunctionAsync("() => document.querySelector('#audiofile')?._blazorInputFileNextFileId !== undefined");
+
+    /// <summary>Chooses <paramref name="path"/> in the upload panel's file input once it is listening.</summary>
+    public static async Task ChooseRecordingAsync(IPage page, string path)
+    {
+        await UploadInputReadyAsync(page);
+        await page.SetInputFilesAsync("#audiofile", path);
+    }
+
     public static async Task SignInThroughFormAsync(IPage page, string username, string button)
     {
         await page.GetByLabel("Username").FillAsync(username);

@@ -53,7 +53,7 @@ public sealed partial class WebWalkthroughTests(WebPipelineFixture pipeline, Bro
         await page.ReloadAsync();
         await BrowserFixture.WaitUntilInteractiveAsync(page);
         await BrowserFixture.CheckScreenAsync(page, "my-transcriptions-empty");
-        await page.SetInputFilesAsync("#audiofile", recording);
+        await WebSteps.ChooseRecordingAsync(page, recording);
         await page.WaitForURLAsync(WebSteps.TranscriptUrl());
         var id = WebSteps.TranscriptionIdOf(page);
         await BrowserFixture.WaitUntilInteractiveAsync(page);
@@ -133,6 +133,7 @@ public sealed partial class WebWalkthroughTests(WebPipelineFixture pipeline, Bro
         await BrowserFixture.WaitUntilInteractiveAsync(page);
 
         // Upload: the file input opens the file chooser from the keyboard.
+        await WebSteps.UploadInputReadyAsync(page);
         await keyboard.TabToAsync(page.Locator("#audiofile"));
         var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Space"));
         await chooser.SetFilesAsync(SharedAssets.Require("audio/jfk.wav"));
