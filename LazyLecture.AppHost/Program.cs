@@ -8,8 +8,9 @@ var builder = DistributedApplication.CreateBuilder(CommandLineOptions.Expand(arg
 const string ReadinessPath = "/health/ready";
 
 // Secrets: generated on first run and kept in the AppHost's user secrets (Aspire's persisted parameters); set
-// Parameters:<name> to choose them. The dashboard shows them masked; none is ever logged.
-var adminUsername = builder.AddParameter(ResourceNames.AdminUsername, "admin", publishValueAsDefault: true);
+// Parameters:<name> to choose them (the administrator's name too). The dashboard shows them masked; none is ever logged.
+builder.AnnounceAdministratorOnFirstStart();
+var adminUsername = builder.AddParameter(ResourceNames.AdminUsername, new ValueParameterDefault(AdministratorUsername.Default));
 var adminPassword = builder.AddParameter(ResourceNames.AdminPassword, new AdministratorPasswordDefault(), secret: true, persist: true);
 var jwtSigningKey = builder.AddParameter(ResourceNames.JwtSigningKey, new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
 var workerApiKey = builder.AddParameter(ResourceNames.WorkerApiKey, new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);

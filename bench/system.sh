@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Shared by the end-to-end benchmarks (sourced): starts the whole system from the built AppHost in the background on
-# ports nobody uses, in a throw-away state folder, and stops it with SIGTERM when the sourcing script exits.
+# ports nobody uses, in a throw-away state folder, and stops it when the sourcing script exits, returning only once every
+# process of the run has gone.
 # After start_system: $api (the API's address), $admin_password, $apphost_pid, $bench_work (the throw-away folder).
+
+source eng/process-tree.sh
 
 bench_work="$(mktemp -d /tmp/lazylecture-bench-XXXXXX)"
 # Reachable by PostgreSQL's own user when run as root, so the database lives in this folder and goes with it.
@@ -11,9 +14,10 @@ apphost_pid=""
 stop_system() {
   if [ -n "$apphost_pid" ] && kill -0 "$apphost_pid" 2>/dev/null; then
     say "Stopping the system…" >&2 # stdout ends with the script's own summary line
-    # SIGTERM: a background process of a script ignores SIGINT. The AppHost's orchestrator (DCP) then stops every
-    # resource; the servers also carry a parent-death signal.
-    kill -TERM "$apphost_pid"; wait "$apphost_pid" 2>/dev/null || true
+    # SIGTERM, not SIGINT: a background process of a script ignores SIGINT.
+    stop_apphost "$apphost_pid"
+    wait "$apphost_pid" 2>/dev/null || true
+    say "Stopped: no process of this run is left." >&2
   fi
   chmod -R u+w "$bench_work" 2>/dev/null || true
   rm -rf "$bench_work"

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
@@ -42,6 +43,12 @@ public sealed class TestApplication : IAsyncDisposable
     /// Starts a complete, independent instance: the suite's settings (a small upload cap; workers that stay connected but
     /// take no jobs, so API tests drive the job state machine themselves), then <paramref name="configure"/>'s changes.
     /// </summary>
+    /// <summary>The administrator's name every test application is given (not the default <c>admin</c>).</summary>
+    public const string AdministratorUsername = "lecturehall";
+
+    /// <summary>The administrator's password every test application is given, new for each test run.</summary>
+    public static readonly string AdministratorPassword = $"Adm1n-{Convert.ToHexString(RandomNumberGenerator.GetBytes(12))}!";
+
     public static async Task<TestApplication> StartAsync(Action<IDistributedApplicationTestingBuilder>? configure = null)
     {
         // Readable by PostgreSQL's own user when the suite runs as root, so its data stays inside this folder.
@@ -55,6 +62,10 @@ public sealed class TestApplication : IAsyncDisposable
                 "--AppHost:EphemeralData=true",
                 // Random ports: several applications (and a developer's own) run side by side.
                 "--AppHost:ApiPort=0",
+                // The two administrator parameters the README documents, chosen as an operator would: every test that signs
+                // in as the administrator proves them, and AdministratorParameterTests checks them by name.
+                $"--Parameters:{ResourceNames.AdminUsername}={AdministratorUsername}",
+                $"--Parameters:{ResourceNames.AdminPassword}={AdministratorPassword}",
             ],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
