@@ -293,6 +293,11 @@ namespace WhisperBench
             }
 
             var reported = arguments.Repeat > 1 ? PrintAcrossPasses(passes) : passes[0];
+            if (whisperNet is not null)
+            {
+                // the peak above includes the timer's second copy of the model
+                Console.WriteLine($"peak RSS of Whisper.net's decodes alone: {whisperNet.PeakRssMegabytes:F1} MB");
+            }
             if (arguments.JsonPath is not null)
             {
                 WriteJson(arguments.JsonPath, outcomes, reported.EncodePerWindow, reported.DecodePerToken, reported.Rtf, whisperNet?.PeakRssMegabytes ?? PeakRssMegabytes());
