@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Transcribes audio files with the managed Whisper engine and prints whisper.cpp-style timings.
 # usage: bench/whisper.sh --model FILE [--threads N] [--no-fallback] [--language CODE|auto] [--warmup] [--repeat N] [--json OUT] AUDIO [--reference TXT] ...
+#        bench/whisper.sh --side-by-side [--sizes tiny,base,large-v3-turbo] [--types f16,q8_0,q5_0] [--repeat N] [--threads N] [AUDIO ...]
+#        bench/whisper.sh --make-models [--sizes ...] [--types ...]
+# Without --model, synthetic models of real sizes (tiny, base, small, medium, large-v3, large-v3-turbo) and weight types
+# (f16, q8_0, q5_1, q5_0, q4_1, q4_0) are made from the shared folder's templates and cached in
+# ${XDG_CACHE_HOME:-~/.cache}/lazylecture/bench-models; AUDIO defaults to the shared jfk.wav.
 # --warmup transcribes the first file once, untimed, so the figures are the JIT-compiled steady state.
 # --repeat N transcribes everything N times and reports the median (and best) per-window and per-token figures.
 set -euo pipefail
@@ -22,4 +27,6 @@ if [[ ! -f "$dll" ]] || [[ -n "$(find "$here/WhisperBench" "$here/../LazyLecture
   rm -f "$log"
 fi
 
+# the shared folder (template models, audio), found as the tests find it
+export LAZYLECTURE_SHARED="${LAZYLECTURE_SHARED:-$here/../../shared}"
 exec dotnet "$dll" "$@"

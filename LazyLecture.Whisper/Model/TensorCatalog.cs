@@ -17,7 +17,19 @@ internal static class TensorCatalog
     public static Dictionary<string, ExpectedTensor> For(WhisperHyperParameters h)
     {
         var expected = new Dictionary<string, ExpectedTensor>(StringComparer.Ordinal);
-        void Add(string name, TensorRole role, params int[] shape) => expected.Add(name, new ExpectedTensor(name, shape, role));
+        foreach (var tensor in InFileOrder(h))
+        {
+            expected.Add(tensor.Name, tensor);
+        }
+
+        return expected;
+    }
+
+    /// <summary>The tensors in the order whisper.cpp's conversion script writes them (the order of real model files).</summary>
+    public static List<ExpectedTensor> InFileOrder(WhisperHyperParameters h)
+    {
+        var expected = new List<ExpectedTensor>();
+        void Add(string name, TensorRole role, params int[] shape) => expected.Add(new ExpectedTensor(name, shape, role));
 
         var a = h.NAudioState;
         Add("encoder.positional_embedding", TensorRole.Positional, a, h.NAudioCtx);
@@ -25,38 +37,40 @@ internal static class TensorCatalog
         Add("encoder.conv1.bias", TensorRole.Vector, 1, a);
         Add("encoder.conv2.weight", TensorRole.Convolution, 3, a, a);
         Add("encoder.conv2.bias", TensorRole.Vector, 1, a);
-        Add("encoder.ln_post.weight", TensorRole.Vector, a);
-        Add("encoder.ln_post.bias", TensorRole.Vector, a);
         for (var i = 0; i < h.NAudioLayer; i++)
         {
             AddBlock($"encoder.blocks.{i}.", a, cross: false);
         }
 
+        Add("encoder.ln_post.weight", TensorRole.Vector, a);
+        Add("encoder.ln_post.bias", TensorRole.Vector, a);
+
         var t = h.NTextState;
         Add("decoder.positional_embedding", TensorRole.Positional, t, h.NTextCtx);
         Add("decoder.token_embedding.weight", TensorRole.Matrix, t, h.NVocab);
-        Add("decoder.ln.weight", TensorRole.Vector, t);
-        Add("decoder.ln.bias", TensorRole.Vector, t);
         for (var i = 0; i < h.NTextLayer; i++)
         {
             AddBlock($"decoder.blocks.{i}.", t, cross: true);
         }
 
+        Add("decoder.ln.weight", TensorRole.Vector, t);
+        Add("decoder.ln.bias", TensorRole.Vector, t);
         return expected;
 
         void AddBlock(string prefix, int n, bool cross)
         {
+            AddAttention(prefix + "attn_ln", prefix + "attn.", n);
+            if (cross)
+            {
+                AddAttention(prefix + "cross_attn_ln", prefix + "cross_attn.", n);
+            }
+
             Add(prefix + "mlp_ln.weight", TensorRole.Vector, n);
             Add(prefix + "mlp_ln.bias", TensorRole.Vector, n);
             Add(prefix + "mlp.0.weight", TensorRole.Matrix, n, 4 * n);
             Add(prefix + "mlp.0.bias", TensorRole.Vector, 4 * n);
             Add(prefix + "mlp.2.weight", TensorRole.Matrix, 4 * n, n);
             Add(prefix + "mlp.2.bias", TensorRole.Vector, n);
-            AddAttention(prefix + "attn_ln", prefix + "attn.", n);
-            if (cross)
-            {
-                AddAttention(prefix + "cross_attn_ln", prefix + "cross_attn.", n);
-            }
         }
 
         void AddAttention(string ln, string attn, int n)

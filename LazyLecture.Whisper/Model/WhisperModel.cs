@@ -25,6 +25,9 @@ public sealed unsafe class WhisperModel : IDisposable
         MelFilters = melFilters;
         TokenBytes = tokenBytes;
         _tensors = tensors;
+        var inFileOrder = tensors.Values.ToList();
+        inFileOrder.Sort((x, y) => ((nint)x.Data).CompareTo((nint)y.Data));
+        TensorsInFileOrder = inFileOrder;
         Encoder = BuildEncoderWeights();
         Decoder = BuildDecoderWeights();
     }
@@ -43,6 +46,12 @@ public sealed unsafe class WhisperModel : IDisposable
 
     /// <summary>All tensors by their file name.</summary>
     internal IReadOnlyDictionary<string, GgmlTensor> Tensors => _tensors;
+
+    /// <summary>The tensors in the order the file stores them (a quantizer writes them back in this order).</summary>
+    internal IReadOnlyList<GgmlTensor> TensorsInFileOrder { get; }
+
+    /// <summary>The type of the weight matrices, as the header announces it.</summary>
+    public WhisperWeightType WeightType => (WhisperWeightType)GgmlFileType.MatrixType(HyperParameters.FType)!.Value;
 
     internal EncoderWeights Encoder { get; }
 
@@ -87,6 +96,27 @@ public sealed unsafe class WhisperModel : IDisposable
 
             file.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The weight type announced by a model file's header, read without mapping the file (so a runtime can be chosen
+    /// before either engine loads it); the header is validated as <see cref="Load"/> validates it.
+    /// </summary>
+    public static WhisperWeightType ReadWeightType(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Span<byte> header = stackalloc byte[4 + 11 * 4];
+        int length;
+        using (var stream = File.OpenRead(path))
+        {
+            length = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        }
+
+        fixed (byte* start = header)
+        {
+            var hyper = ReadHeader(new GgmlReader(start, length));
+            return (WhisperWeightType)GgmlFileType.MatrixType(hyper.FType)!.Value;
         }
     }
 
@@ -142,7 +172,7 @@ public sealed unsafe class WhisperModel : IDisposable
                 $"Invalid hyper-parameters: state sizes ({hyper.NAudioState}, {hyper.NTextState}) must be multiples of the head counts ({hyper.NAudioHead}, {hyper.NTextHead}).");
         }
 
-        if (hyper.FType is < 0 or > 9)
+        if (GgmlFileType.MatrixType(hyper.FType) is null)
         {
             throw new WhisperModelException($"Unsupported ftype {hyper.FType}: expected 0 (f32), 1 (f16) or a q4_0/q4_1/q5_0/q5_1/q8_0 file type.");
         }

@@ -16,7 +16,7 @@ public static class EngineCatalog
                 if (path is not null)
                 {
                     var options = services.GetRequiredService<IOptions<WhisperEngineOptions>>().Value;
-                    return WhisperRuntimeChoice.Resolve(options.Runtime) == WhisperRuntime.WhisperNet
+                    return WhisperRuntimeChoice.Resolve(options.Runtime, path) == WhisperRuntime.WhisperNet
                         ? new WhisperNet.WhisperNetEngine(path, options)
                         : new WhisperEngine(WhisperModel.Load(path), options, Path.GetFileName(path));
                 }

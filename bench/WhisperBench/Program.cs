@@ -31,9 +31,39 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    return arguments.SideBySide
-        ? await SideBySide.RunAsync(arguments, cancel.Token)
-        : await new Bench(arguments).RunAsync(cancel.Token);
+    if (arguments.MakeModels)
+    {
+        foreach (var model in arguments.SyntheticModels())
+        {
+            Console.WriteLine($"{model.Label,-24} {BenchModels.Ensure(model)}");
+        }
+
+        return 0;
+    }
+
+    if (arguments.SideBySide)
+    {
+        return await SideBySide.RunAsync(arguments, cancel.Token);
+    }
+
+    if (arguments.Model.Length == 0)
+    {
+        // one synthetic model: made (or found in the cache), then benchmarked as a given file would be
+        var models = arguments.SyntheticModels();
+        if (models.Count != 1)
+        {
+            throw new ArgumentException("one engine runs one model: give one --sizes and one --types value, or --side-by-side for several");
+        }
+
+        arguments = arguments.ForSyntheticModel(BenchModels.Ensure(models[0]));
+    }
+
+    return await new Bench(arguments).RunAsync(cancel.Token);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"whisper.sh: {e.Message}");
+    return 2;
 }
 catch (OperationCanceledException)
 {
@@ -54,7 +84,16 @@ namespace WhisperBench
     internal sealed record BenchArguments(string Model, int Threads, bool NoFallback, string Language, string? JsonPath, bool Warmup, int Repeat, IReadOnlyList<BenchInput> Inputs)
     {
         public const string Usage =
-            "usage: bench/whisper.sh --model FILE [--engine managed|whispernet | --side-by-side] [--threads N] [--no-fallback] [--language CODE|auto] [--warmup] [--repeat N] [--json OUT] AUDIO [--reference TXT] [AUDIO [--reference TXT] ...]";
+            "usage: bench/whisper.sh (--model FILE | [--sizes S,S,...] [--types T,T,...]) [--engine managed|whispernet | --side-by-side] [--threads N] [--no-fallback] [--language CODE|auto] [--warmup] [--repeat N] [--json OUT] [AUDIO [--reference TXT] ...]\n"
+            + "       bench/whisper.sh --make-models [--sizes S,S,...] [--types T,T,...]\n"
+            + "sizes: tiny, base, small, medium, large-v3, large-v3-turbo; types: f16, q8_0, q5_1, q5_0, q4_1, q4_0. Without --model the\n"
+            + "synthetic models of those sizes and types are made (cached under ~/.cache/lazylecture/bench-models) and decoded greedily\n"
+            + "without fall-back; --side-by-side defaults to tiny,base,large-v3-turbo and f16,q8_0,q5_0. AUDIO defaults to the shared jfk.wav.";
+
+        /// <summary>The side-by-side's sizes and types when none are given: the sizes and weight types people run.</summary>
+        public static readonly string[] DefaultSizes = ["tiny", "base", "large-v3-turbo"];
+
+        public static readonly string[] DefaultTypes = ["f16", "q8_0", "q5_0"];
 
         public const string Managed = "managed";
         public const string WhisperNet = "whispernet";
@@ -68,6 +107,28 @@ namespace WhisperBench
         /// <summary>The arguments as given, for the side-by-side mode's child runs.</summary>
         public IReadOnlyList<string> Raw { get; init; } = [];
 
+        /// <summary>Synthetic model sizes (<c>--sizes</c>) and weight types (<c>--types</c>), when given.</summary>
+        public IReadOnlyList<string>? Sizes { get; init; }
+
+        public IReadOnlyList<string>? Types { get; init; }
+
+        /// <summary>Only make (or find) the synthetic models and print their paths.</summary>
+        public bool MakeModels { get; init; }
+
+        /// <summary>Every requested size in every requested type, defaults filled in.</summary>
+        public List<BenchModel> SyntheticModels()
+        {
+            var types = (Types ?? DefaultTypes).Select(BenchModel.ParseType).ToList();
+            return [.. (Sizes ?? DefaultSizes).Select(SyntheticModelSize.Parse).SelectMany(size => types.Select(type => new BenchModel(size, type)))];
+        }
+
+        /// <summary>The arguments for one synthetic model: its file, decoded greedily without fall-back.</summary>
+        /// <remarks>
+        /// Random weights decode into repetition, which fails whisper.cpp's compression check, so the fall-back would
+        /// decode every window again at five temperatures with five candidates each: the figures would measure that.
+        /// </remarks>
+        public BenchArguments ForSyntheticModel(string path) => this with { Model = path, NoFallback = true };
+
         public static BenchArguments Parse(string[] args)
         {
             string? model = null;
@@ -79,6 +140,9 @@ namespace WhisperBench
             var language = "en";
             var engine = Managed;
             var sideBySide = false;
+            var makeModels = false;
+            string[]? sizes = null;
+            string[]? types = null;
             var inputs = new List<BenchInput>();
             for (var i = 0; i < args.Length; i++)
             {
@@ -105,6 +169,17 @@ namespace WhisperBench
                         break;
                     case "--side-by-side":
                         sideBySide = true;
+                        break;
+                    case "--sizes":
+                        sizes = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                        sizes.ToList().ForEach(size => SyntheticModelSize.Parse(size));
+                        break;
+                    case "--types":
+                        types = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                        types.ToList().ForEach(type => BenchModel.ParseType(type));
+                        break;
+                    case "--make-models":
+                        makeModels = true;
                         break;
                     case "--repeat":
                         repeat = int.TryParse(Next(), CultureInfo.InvariantCulture, out var r) && r > 0 ? r : throw new ArgumentException("--repeat needs a positive number");
@@ -133,17 +208,26 @@ namespace WhisperBench
                 }
             }
 
-            if (model is null)
+            var synthetic = sizes is not null || types is not null || sideBySide || makeModels;
+            if (model is null && !synthetic)
             {
-                throw new ArgumentException("--model is required");
+                throw new ArgumentException("--model is required (or --sizes/--types for synthetic models of real sizes)");
+            }
+
+            if (model is not null && (sizes is not null || types is not null))
+            {
+                throw new ArgumentException("--model and --sizes/--types exclude each other");
             }
 
             if (inputs.Count == 0)
             {
-                throw new ArgumentException("no audio file given");
+                inputs.Add(new BenchInput(Path.Combine(BenchModels.SharedDirectory, "audio", "jfk.wav"), null));
             }
 
-            return new BenchArguments(model, threads, noFallback, language, json, warmup, repeat, inputs) { Engine = engine, SideBySide = sideBySide, Raw = args };
+            return new BenchArguments(model ?? string.Empty, threads, noFallback, language, json, warmup, repeat, inputs)
+            {
+                Engine = engine, SideBySide = sideBySide, Raw = args, Sizes = sizes, Types = types, MakeModels = makeModels,
+            };
         }
     }
 
@@ -209,9 +293,14 @@ namespace WhisperBench
             }
 
             var reported = arguments.Repeat > 1 ? PrintAcrossPasses(passes) : passes[0];
+            if (whisperNet is not null)
+            {
+                // the peak above includes the timer's second copy of the model
+                Console.WriteLine($"peak RSS of Whisper.net's decodes alone: {whisperNet.PeakRssMegabytes:F1} MB");
+            }
             if (arguments.JsonPath is not null)
             {
-                WriteJson(arguments.JsonPath, outcomes, reported.EncodePerWindow, reported.DecodePerToken, reported.Rtf, PeakRssMegabytes());
+                WriteJson(arguments.JsonPath, outcomes, reported.EncodePerWindow, reported.DecodePerToken, reported.Rtf, whisperNet?.PeakRssMegabytes ?? PeakRssMegabytes());
                 Console.WriteLine($"json: {arguments.JsonPath}");
             }
 

@@ -8,22 +8,25 @@ namespace WhisperBench;
 /// <summary>
 /// The whispernet engine's decode (Whisper.net, greedy with the same options and token timestamps on, as the worker runs
 /// it), timed as a whole; its encoder and decoder are then timed by <see cref="WhisperCppTimer"/> on the same windows and
-/// token count, since Whisper.net reports no timings of its own.
+/// token count, since Whisper.net reports no timings of its own. That timer loads the model a second time, so it starts only
+/// after Whisper.net's first decode, and <see cref="PeakRssMegabytes"/> is the process's peak before it: Whisper.net's own.
 /// </summary>
 internal sealed class WhisperNetTranscriber : IDisposable
 {
     private readonly BenchArguments _arguments;
     private readonly WhisperFactory _factory;
-    private readonly WhisperCppTimer _timer;
     private readonly bool _multilingual;
+    private WhisperCppTimer? _timer;
 
     public WhisperNetTranscriber(BenchArguments arguments, bool multilingual)
     {
         _arguments = arguments;
         _multilingual = multilingual;
         _factory = WhisperFactory.FromPath(arguments.Model);
-        _timer = new WhisperCppTimer(arguments.Model);
     }
+
+    /// <summary>The process's peak resident memory through Whisper.net's decodes, before the timer's second copy of the model.</summary>
+    public double PeakRssMegabytes { get; private set; }
 
     public async Task<(List<TranscriptSegment> Segments, TranscriptionStatistics Statistics)> TranscribeAsync(float[] samples, CancellationToken ct)
     {
@@ -60,6 +63,12 @@ internal sealed class WhisperNetTranscriber : IDisposable
         }
 
         var total = Stopwatch.GetElapsedTime(started);
+        if (_timer is null)
+        {
+            PeakRssMegabytes = Bench.PeakRssMegabytes();
+            _timer = new WhisperCppTimer(_arguments.Model);
+        }
+
         var (encode, decode) = _timer.Time(samples, Math.Max(1, windows), tokens, _arguments.Threads);
         return (segments, new TranscriptionStatistics
         {
@@ -74,7 +83,7 @@ internal sealed class WhisperNetTranscriber : IDisposable
 
     public void Dispose()
     {
-        _timer.Dispose();
+        _timer?.Dispose();
         _factory.Dispose();
     }
 }
