@@ -12,6 +12,9 @@ internal sealed unsafe partial class WhisperDecoderState : ICandidateDecoder
     private PinnedBuffer[] _sequenceKeys;
     private PinnedBuffer[] _sequenceValues;
     private int[] _sequenceLengths; // tokens cached per sequence; sequence 0 is the one Decode extends
+    private PinnedBuffer?[] _reorderKeys = [];
+    private PinnedBuffer?[] _reorderValues = [];
+    private bool[] _reorderTaken = [];
 
     private long SequenceCacheLength => (long)_layers * _textCtx * _state;
 
@@ -108,6 +111,100 @@ internal sealed unsafe partial class WhisperDecoderState : ICandidateDecoder
         foreach (var sequence in sequences)
         {
             _sequenceLengths[sequence] = position + 1;
+        }
+    }
+
+    /// <summary>
+    /// Sequence targets[i] continues from sequence sources[i]'s cache. The caches move rather than copy where they can: a
+    /// source's cache goes to the first target that continues it (itself first); only a source continued by several
+    /// targets is copied, into the caches no target continues. whisper.cpp tags cache cells with several sequences instead.
+    /// </summary>
+    public void ReorderSequences(ReadOnlySpan<int> targets, ReadOnlySpan<int> sources)
+    {
+        var count = targets.Length;
+        if (sources.Length != count)
+        {
+            throw new ArgumentException($"Got {count} targets for {sources.Length} sources.", nameof(sources));
+        }
+
+        var sequences = _sequenceKeys.Length;
+        for (var i = 0; i < count; i++)
+        {
+            if ((uint)targets[i] >= (uint)sequences || (uint)sources[i] >= (uint)sequences || targets[..i].Contains(targets[i]))
+            {
+                throw new ArgumentException($"Target {targets[i]} from source {sources[i]}: each target must be a distinct forked sequence, each source a forked sequence.", nameof(targets));
+            }
+        }
+
+        if (_reorderTaken.Length < sequences)
+        {
+            _reorderKeys = new PinnedBuffer?[sequences];
+            _reorderValues = new PinnedBuffer?[sequences];
+            _reorderTaken = new bool[sequences];
+        }
+
+        var keys = _reorderKeys.AsSpan(0, count);
+        var values = _reorderValues.AsSpan(0, count);
+        var taken = _reorderTaken.AsSpan(0, sequences);
+        keys.Clear();
+        values.Clear();
+        taken.Clear();
+
+        // A source keeps its own cache when it continues itself; otherwise its first continuing target takes the cache over.
+        for (var pass = 0; pass < 2; pass++)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var source = sources[i];
+                var continuesItself = source == targets[i];
+                if (keys[i] is null && !taken[source] && (pass == 1 || continuesItself) && (continuesItself || targets.Contains(source)))
+                {
+                    keys[i] = _sequenceKeys[source];
+                    values[i] = _sequenceValues[source];
+                    taken[source] = true;
+                }
+            }
+        }
+
+        // The others copy their source into a target's cache that no target continues.
+        var free = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (keys[i] is not null)
+            {
+                continue;
+            }
+
+            while (taken[targets[free]])
+            {
+                free++;
+            }
+
+            var spare = targets[free++];
+            var source = sources[i];
+            var rows = _sequenceLengths[source] * _state;
+            for (var layer = 0; layer < _layers; layer++)
+            {
+                var start = (long)layer * _textCtx * _state;
+                _sequenceKeys[source].Slice(start, rows).CopyTo(_sequenceKeys[spare].Slice(start, rows));
+                _sequenceValues[source].Slice(start, rows).CopyTo(_sequenceValues[spare].Slice(start, rows));
+            }
+
+            keys[i] = _sequenceKeys[spare];
+            values[i] = _sequenceValues[spare];
+        }
+
+        Span<int> lengths = stackalloc int[count];
+        for (var i = 0; i < count; i++)
+        {
+            lengths[i] = _sequenceLengths[sources[i]];
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            _sequenceKeys[targets[i]] = keys[i]!;
+            _sequenceValues[targets[i]] = values[i]!;
+            _sequenceLengths[targets[i]] = lengths[i];
         }
     }
 }

@@ -53,6 +53,7 @@ public sealed class WhisperTranscriber : IDisposable
         {
             Temperatures = _options.Temperatures(),
             BestOf = _options.BestOf,
+            BeamSize = _options.BeamSize,
             EntropyThreshold = _options.EntropyThreshold,
             LogProbabilityThreshold = _options.LogProbabilityThreshold,
             NoSpeechThreshold = _options.NoSpeechThreshold,
@@ -425,6 +426,13 @@ public sealed class WhisperTranscriber : IDisposable
             Inner.DecodeCandidates(tokens, sequences, position, logits);
             BatchTime += Stopwatch.GetElapsedTime(started);
             BatchTokens += tokens.Length;
+        }
+
+        public void ReorderSequences(ReadOnlySpan<int> targets, ReadOnlySpan<int> sources)
+        {
+            var started = Stopwatch.GetTimestamp();
+            Inner.ReorderSequences(targets, sources);
+            BatchTime += Stopwatch.GetElapsedTime(started);
         }
 
         public void ResetTimings()
