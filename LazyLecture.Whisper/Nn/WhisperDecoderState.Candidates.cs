@@ -4,63 +4,30 @@ using LazyLecture.Whisper.Nn;
 namespace LazyLecture.Whisper.Nn;
 
 /// <summary>
-/// Several continuations of one prompt (whisper.cpp's best-of decoders at a fallback temperature), each with its own
-/// self-attention KV sequence, advanced together: one pass over the weights per step for all of them.
+/// Several continuations of one prompt (whisper.cpp's best-of decoders at a fallback temperature, or its beams), each
+/// with its own self-attention KV sequence, advanced together: one pass over the weights per step for all of them.
 /// </summary>
 internal sealed unsafe partial class WhisperDecoderState : ICandidateDecoder
 {
-    private PinnedBuffer[] _sequenceKeys;
-    private PinnedBuffer[] _sequenceValues;
-    private int[] _sequenceLengths; // tokens cached per sequence; sequence 0 is the one Decode extends
-    private PinnedBuffer?[] _reorderKeys = [];
-    private PinnedBuffer?[] _reorderValues = [];
-    private bool[] _reorderTaken = [];
-
-    private long SequenceCacheLength => (long)_layers * _textCtx * _state;
+    private readonly KeyValueCache _cache;
 
     /// <summary>
-    /// Makes sequences 0..<paramref name="count"/>-1 hold sequence 0's first <paramref name="promptLength"/> tokens,
-    /// so each candidate continues the same prompt. Caches for extra sequences are allocated on first use.
+    /// Makes sequences 0..<paramref name="count"/>-1 hold sequence 0's first <paramref name="promptLength"/> tokens (its
+    /// cache rows, shared), so each candidate continues the same prompt; other sequences are emptied.
     /// </summary>
     public void ForkPrompt(int promptLength, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         ArgumentOutOfRangeException.ThrowIfNegative(promptLength);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(promptLength, PastTokens);
-        if (_sequenceKeys.Length < count)
-        {
-            var keys = _sequenceKeys;
-            var values = _sequenceValues;
-            Array.Resize(ref keys, count);
-            Array.Resize(ref values, count);
-            Array.Resize(ref _sequenceLengths, count);
-            for (var s = _sequenceKeys.Length; s < count; s++)
-            {
-                keys[s] = new PinnedBuffer(SequenceCacheLength);
-                values[s] = new PinnedBuffer(SequenceCacheLength);
-            }
-
-            _sequenceKeys = keys;
-            _sequenceValues = values;
-        }
-
+        _cache.EnsureSequences(count);
         EnsureLanes(count);
-        PastTokens = promptLength;
-        var rows = promptLength * _state;
-        for (var s = 1; s < count; s++)
+        _cache.Truncate(0, promptLength);
+        for (var s = 1; s < _cache.Sequences; s++)
         {
-            for (var layer = 0; layer < _layers; layer++)
-            {
-                var start = (long)layer * _textCtx * _state;
-                _sequenceKeys[0].Slice(start, rows).CopyTo(_sequenceKeys[s].Slice(start, rows));
-                _sequenceValues[0].Slice(start, rows).CopyTo(_sequenceValues[s].Slice(start, rows));
-            }
-
-            _sequenceLengths[s] = promptLength;
+            // sequences of an earlier, larger fork hold nothing of this prompt: DecodeCandidates must not accept them
+            _cache.SharePrefix(s, 0, s < count ? promptLength : 0);
         }
-
-        // Sequences of an earlier, larger fork hold nothing of this prompt: DecodeCandidates must not accept them.
-        Array.Clear(_sequenceLengths, count, _sequenceLengths.Length - count);
     }
 
     /// <summary>
@@ -93,7 +60,7 @@ internal sealed unsafe partial class WhisperDecoderState : ICandidateDecoder
         for (var i = 0; i < lanes; i++)
         {
             var sequence = sequences[i];
-            if ((uint)sequence >= (uint)_sequenceKeys.Length || _sequenceLengths[sequence] != position || sequences[..i].Contains(sequence))
+            if ((uint)sequence >= (uint)_cache.Sequences || _cache.Length(sequence) != position || sequences[..i].Contains(sequence))
             {
                 throw new ArgumentException($"Sequence {sequence} is not a distinct forked sequence holding {position} tokens.", nameof(sequences));
             }
@@ -108,103 +75,27 @@ internal sealed unsafe partial class WhisperDecoderState : ICandidateDecoder
         sequences.CopyTo(_laneSequences);
         Step(tokens, position);
         Logits(lanes, logits[..(lanes * _vocab)]);
-        foreach (var sequence in sequences)
-        {
-            _sequenceLengths[sequence] = position + 1;
-        }
     }
 
     /// <summary>
-    /// Sequence targets[i] continues from sequence sources[i]'s cache. The caches move rather than copy where they can: a
-    /// source's cache goes to the first target that continues it (itself first); only a source continued by several
-    /// targets is copied, into the caches no target continues. whisper.cpp tags cache cells with several sequences instead.
+    /// Sequence targets[i] continues from sequence sources[i]'s cache: the targets take over the sources' cache rows (shared,
+    /// not copied), as whisper.cpp tags its cache cells with the sequences of the beams that continue them.
     /// </summary>
     public void ReorderSequences(ReadOnlySpan<int> targets, ReadOnlySpan<int> sources)
     {
-        var count = targets.Length;
-        if (sources.Length != count)
+        if (sources.Length != targets.Length)
         {
-            throw new ArgumentException($"Got {count} targets for {sources.Length} sources.", nameof(sources));
+            throw new ArgumentException($"Got {targets.Length} targets for {sources.Length} sources.", nameof(sources));
         }
 
-        var sequences = _sequenceKeys.Length;
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < targets.Length; i++)
         {
-            if ((uint)targets[i] >= (uint)sequences || (uint)sources[i] >= (uint)sequences || targets[..i].Contains(targets[i]))
+            if ((uint)targets[i] >= (uint)_cache.Sequences || (uint)sources[i] >= (uint)_cache.Sequences || targets[..i].Contains(targets[i]))
             {
                 throw new ArgumentException($"Target {targets[i]} from source {sources[i]}: each target must be a distinct forked sequence, each source a forked sequence.", nameof(targets));
             }
         }
 
-        if (_reorderTaken.Length < sequences)
-        {
-            _reorderKeys = new PinnedBuffer?[sequences];
-            _reorderValues = new PinnedBuffer?[sequences];
-            _reorderTaken = new bool[sequences];
-        }
-
-        var keys = _reorderKeys.AsSpan(0, count);
-        var values = _reorderValues.AsSpan(0, count);
-        var taken = _reorderTaken.AsSpan(0, sequences);
-        keys.Clear();
-        values.Clear();
-        taken.Clear();
-
-        // A source keeps its own cache when it continues itself; otherwise its first continuing target takes the cache over.
-        for (var pass = 0; pass < 2; pass++)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var source = sources[i];
-                var continuesItself = source == targets[i];
-                if (keys[i] is null && !taken[source] && (pass == 1 || continuesItself) && (continuesItself || targets.Contains(source)))
-                {
-                    keys[i] = _sequenceKeys[source];
-                    values[i] = _sequenceValues[source];
-                    taken[source] = true;
-                }
-            }
-        }
-
-        // The others copy their source into a target's cache that no target continues.
-        var free = 0;
-        for (var i = 0; i < count; i++)
-        {
-            if (keys[i] is not null)
-            {
-                continue;
-            }
-
-            while (taken[targets[free]])
-            {
-                free++;
-            }
-
-            var spare = targets[free++];
-            var source = sources[i];
-            var rows = _sequenceLengths[source] * _state;
-            for (var layer = 0; layer < _layers; layer++)
-            {
-                var start = (long)layer * _textCtx * _state;
-                _sequenceKeys[source].Slice(start, rows).CopyTo(_sequenceKeys[spare].Slice(start, rows));
-                _sequenceValues[source].Slice(start, rows).CopyTo(_sequenceValues[spare].Slice(start, rows));
-            }
-
-            keys[i] = _sequenceKeys[spare];
-            values[i] = _sequenceValues[spare];
-        }
-
-        Span<int> lengths = stackalloc int[count];
-        for (var i = 0; i < count; i++)
-        {
-            lengths[i] = _sequenceLengths[sources[i]];
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            _sequenceKeys[targets[i]] = keys[i]!;
-            _sequenceValues[targets[i]] = values[i]!;
-            _sequenceLengths[targets[i]] = lengths[i];
-        }
+        _cache.Reorder(targets, sources);
     }
 }

@@ -285,6 +285,7 @@ public sealed class WhisperTranscriber : IDisposable
                 DecodedTokens = decoder.Tokens,
                 BatchTime = decoder.BatchTime,
                 BatchTokens = decoder.BatchTokens,
+                BatchSteps = decoder.BatchSteps,
                 LanguageDetectionTime = _languageTime,
                 SampleTime = _sampleTime,
                 TotalTime = Stopwatch.GetElapsedTime(_started),
@@ -388,6 +389,8 @@ public sealed class WhisperTranscriber : IDisposable
         public int Tokens { get; private set; }
         public TimeSpan BatchTime { get; private set; }
         public int BatchTokens { get; private set; }
+        public int BatchSteps { get; private set; }
+        public static TimeSpan ReorderProbe;
 
         /// <summary>All time spent in the decoder.</summary>
         public TimeSpan Elapsed => PromptTime + TokenTime + BatchTime;
@@ -426,6 +429,7 @@ public sealed class WhisperTranscriber : IDisposable
             Inner.DecodeCandidates(tokens, sequences, position, logits);
             BatchTime += Stopwatch.GetElapsedTime(started);
             BatchTokens += tokens.Length;
+            BatchSteps++;
         }
 
         public void ReorderSequences(ReadOnlySpan<int> targets, ReadOnlySpan<int> sources)
@@ -433,6 +437,7 @@ public sealed class WhisperTranscriber : IDisposable
             var started = Stopwatch.GetTimestamp();
             Inner.ReorderSequences(targets, sources);
             BatchTime += Stopwatch.GetElapsedTime(started);
+            ReorderProbe += Stopwatch.GetElapsedTime(started);
         }
 
         public void ResetTimings()
@@ -443,6 +448,7 @@ public sealed class WhisperTranscriber : IDisposable
             PromptTokens = 0;
             Tokens = 0;
             BatchTokens = 0;
+            BatchSteps = 0;
         }
     }
 }
