@@ -390,7 +390,6 @@ public sealed class WhisperTranscriber : IDisposable
         public TimeSpan BatchTime { get; private set; }
         public int BatchTokens { get; private set; }
         public int BatchSteps { get; private set; }
-        public static TimeSpan ReorderProbe;
 
         /// <summary>All time spent in the decoder.</summary>
         public TimeSpan Elapsed => PromptTime + TokenTime + BatchTime;
@@ -437,7 +436,6 @@ public sealed class WhisperTranscriber : IDisposable
             var started = Stopwatch.GetTimestamp();
             Inner.ReorderSequences(targets, sources);
             BatchTime += Stopwatch.GetElapsedTime(started);
-            ReorderProbe += Stopwatch.GetElapsedTime(started);
         }
 
         public void ResetTimings()
