@@ -21,8 +21,9 @@ public abstract class WhisperPipelineFixtureBase : OwnApplicationFixture
         worker.WithEnvironment("Worker__Engine", "whisper");
         worker.WithEnvironment("Engines__Whisper__Runtime", Runtime);
         worker.WithEnvironment("Engines__Whisper__ModelPath", SharedAssets.PathOf("models/synthetic-micro.en.bin"));
-        // whisper-cli's -nf -bo 1: the golden output was decoded greedily without temperature fall-back.
+        // whisper-cli's -nf -bs 1 -bo 1: the golden output was decoded greedily without temperature fall-back.
         worker.WithEnvironment("Engines__Whisper__NoFallback", "true");
+        worker.WithEnvironment("Engines__Whisper__BeamSize", "1");
         worker.WithEnvironment("Engines__Whisper__BestOf", "1");
         worker.WithEnvironment("Engines__Whisper__Threads", "2");
     }

@@ -21,6 +21,8 @@ public class SpeechToTextClientTests
 {
     public static TheoryData<string> WhisperRuntimes => ["managed", "whispernet"];
 
+    private const int Eot = 50256; // the English-only vocabulary's end of text: text tokens lie below it
+
     [Theory]
     [MemberData(nameof(WhisperRuntimes))]
     public async Task A_whisper_engine_transcribes_a_wav_stream_into_the_golden_text_with_words(string runtime)
@@ -37,6 +39,23 @@ public class SpeechToTextClientTests
         var segments = Assert.IsType<List<EngineSegment>>(response.RawRepresentation);
         Assert.All(segments, s => Assert.Equal(s.Text, string.Join(' ', s.Words.Select(w => w.Text))));
         Assert.Equal("lazylecture-" + ((ITranscriptionEngine)client).Name, client.GetService<SpeechToTextClientMetadata>()?.ProviderName);
+    }
+
+    [Theory]
+    [MemberData(nameof(WhisperRuntimes))]
+    public async Task By_default_a_whisper_engine_decodes_with_five_beams_as_whisper_cli(string runtime)
+    {
+        // the worker's defaults, without fall-back as the golden: five beams, best of five
+        var options = new WhisperEngineOptions { Threads = 2, NoFallback = true };
+        using ISpeechToTextClient client = CreateWhisper(runtime, "synthetic-micro.en.bin", options);
+        await using var audio = File.OpenRead(SharedAssets.Require("audio/jfk.wav"));
+
+        var response = await client.GetTextAsync(audio, cancellationToken: TestContext.Current.CancellationToken);
+
+        var golden = GoldenSegment.Load("micro-jfk-beam5.json");
+        Assert.Equal(string.Join(' ', golden.Select(s => s.Text.Trim())), response.Text);
+        var segments = Assert.IsType<List<EngineSegment>>(response.RawRepresentation);
+        Assert.Equal(golden.SelectMany(s => s.Tokens), segments.SelectMany(s => s.Decoding!.Tokens.Where(t => t < Eot)));
     }
 
     [Theory]
@@ -94,10 +113,10 @@ public class SpeechToTextClientTests
         Assert.StartsWith("ffmpeg could not decode the audio", error.Message, StringComparison.Ordinal);
     }
 
-    private static SpeechToTextEngine CreateWhisper(string runtime, string model)
+    private static SpeechToTextEngine CreateWhisper(string runtime, string model, WhisperEngineOptions? options = null)
     {
         var path = SharedAssets.Require("models/" + model);
-        var options = WhisperNetGoldenTests.GoldenOptions();
+        options ??= WhisperNetGoldenTests.GoldenOptions();
         return runtime == "managed"
             ? new WhisperEngine(WhisperModel.Load(path), options, Path.GetFileName(path))
             : new WhisperNetEngine(path, options);

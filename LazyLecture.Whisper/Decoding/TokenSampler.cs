@@ -14,16 +14,33 @@ internal static class TokenSampler
         return Complete(distribution, timestampBegin, Math.Max(0, id));
     }
 
-    /// <summary>A token drawn in proportion to its probability.</summary>
+    /// <summary>A token drawn in proportion to its probability (std::discrete_distribution over whisper.cpp's mt19937).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot per token at temperatures above zero
-    public static SampledToken Draw(TokenDistribution distribution, int timestampBegin, Random random)
+    public static SampledToken Draw(TokenDistribution distribution, int timestampBegin, Mt19937 random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        var probabilities = distribution.Probabilities;
-        var total = (double)DistributionMath.Sum(probabilities);
-        var id = DistributionMath.IndexOfCumulative(probabilities, random.NextDouble() * total);
-        return Complete(distribution, timestampBegin, id);
+        var total = (double)DistributionMath.Sum(distribution.Probabilities);
+        return Complete(distribution, timestampBegin, DrawId(distribution, total, random));
     }
+
+    /// <summary>
+    /// <paramref name="drawn"/>.Length tokens drawn one after another from the same distribution, as whisper.cpp's beam
+    /// search takes its candidates (whisper_sample_token_topk samples them; it does not take the k most likely).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot per beam and step
+    public static void DrawSeveral(TokenDistribution distribution, int timestampBegin, Mt19937 random, Span<SampledToken> drawn)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var total = (double)DistributionMath.Sum(distribution.Probabilities);
+        for (var k = 0; k < drawn.Length; k++)
+        {
+            drawn[k] = Complete(distribution, timestampBegin, DrawId(distribution, total, random));
+        }
+    }
+
+    // The first token whose cumulative probability reaches a uniform draw in [0, 1): std::discrete_distribution's lower_bound.
+    private static int DrawId(TokenDistribution distribution, double total, Mt19937 random) =>
+        DistributionMath.IndexOfCumulative(distribution.Probabilities, random.NextCanonical() * total);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot per token: skip the unoptimised first tier
     private static SampledToken Complete(TokenDistribution distribution, int timestampBegin, int id)

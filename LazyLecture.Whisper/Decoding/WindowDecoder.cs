@@ -23,6 +23,12 @@ internal interface ICandidateDecoder : IDecoderLogitSource
 
     /// <summary>Feeds tokens[i] to sequence sequences[i], all at <paramref name="position"/>; lane i's logits go to logits[i·vocab ..].</summary>
     void DecodeCandidates(ReadOnlySpan<int> tokens, ReadOnlySpan<int> sequences, int position, Span<float> logits);
+
+    /// <summary>
+    /// Sequence targets[i] continues from what sequence sources[i] holds now (whisper.cpp copies a beam's KV cache to the
+    /// decoders that take its candidates); every source is read before any target changes.
+    /// </summary>
+    void ReorderSequences(ReadOnlySpan<int> targets, ReadOnlySpan<int> sources);
 }
 
 /// <summary>Thresholds and limits of one window's decode (whisper.cpp's whisper_full_params subset).</summary>
@@ -33,6 +39,9 @@ internal sealed record WindowDecodingSettings
 
     /// <summary>Candidates sampled at a temperature above zero; the best-scoring one wins.</summary>
     public int BestOf { get; init; } = 5;
+
+    /// <summary>Beams at temperature 0 (whisper.cpp's beam search when above 1); 1 decodes greedily.</summary>
+    public int BeamSize { get; init; } = 1;
 
     /// <summary>A sequence longer than 32 tokens whose last 32 tokens have less entropy than this failed (repetition).</summary>
     public float EntropyThreshold { get; init; } = 2.4f;
@@ -68,8 +77,8 @@ internal sealed record WindowDecodeResult(
     int DecodedTokenCount);
 
 /// <summary>
-/// Decodes one 30 s window from its prompt as whisper.cpp's whisper_full_with_state does for greedy/best-of
-/// sampling: timestamp bookkeeping, end conditions, repetition and quality checks, temperature fallback.
+/// Decodes one 30 s window from its prompt as whisper.cpp's whisper_full_with_state does, greedy/best-of sampling or
+/// beam search: timestamp bookkeeping, end conditions, repetition and quality checks, temperature fallback.
 /// Buffers are allocated once; the per-token loop allocates nothing.
 /// </summary>
 internal sealed class WindowDecoder
@@ -85,10 +94,14 @@ internal sealed class WindowDecoder
     private readonly float[] _promptLogits;
     private readonly TokenDistribution _noSpeechScratch;
     private readonly Candidate[] _candidates;
-    private readonly Random[] _random;
+    private readonly Candidate[] _parents; // the beams' sequences before a step's candidates are handed out
+    private readonly Mt19937[] _random;
     private readonly int[] _laneTokens;
     private readonly int[] _laneCandidates;
+    private readonly int[] _laneSources;
     private readonly float[] _laneLogits;
+    private readonly SampledToken[] _drawn;
+    private readonly BeamCandidate[] _beamCandidates;
     private int[] _lastPrompt = [];
     private int _bestCandidate;
 
@@ -104,20 +117,35 @@ internal sealed class WindowDecoder
         _rawLogits = new float[n];
         _promptLogits = new float[n];
         _noSpeechScratch = new TokenDistribution(n);
-        var candidates = Math.Max(1, settings.BestOf);
+
+        // whisper.cpp keeps max(best_of, beam_size) decoders
+        var beams = IsBeamSearch ? settings.BeamSize : 1;
+        var candidates = Math.Max(1, Math.Max(settings.BestOf, beams));
         _candidates = new Candidate[candidates];
-        _random = new Random[candidates];
+        _parents = new Candidate[IsBeamSearch ? candidates : 0];
+        _random = new Mt19937[candidates];
         for (var j = 0; j < candidates; j++)
         {
             _candidates[j] = new Candidate(_maxSampled, n);
+        }
+
+        for (var j = 0; j < _parents.Length; j++)
+        {
+            _parents[j] = new Candidate(_maxSampled, 0);
         }
 
         ResetSampling();
 
         _laneTokens = new int[candidates];
         _laneCandidates = new int[candidates];
+        _laneSources = new int[candidates];
         _laneLogits = candidates > 1 ? new float[candidates * n] : [];
+        _drawn = new SampledToken[beams];
+        _beamCandidates = new BeamCandidate[IsBeamSearch ? candidates * beams : 0];
     }
+
+    /// <summary>whisper.cpp's strategy: beam search when the beam size is above 1.</summary>
+    private bool IsBeamSearch => _settings.BeamSize > 1;
 
     /// <summary>
     /// Re-seeds the candidates' random streams, as whisper.cpp does at the start of each transcription, so sampling at
@@ -127,7 +155,7 @@ internal sealed class WindowDecoder
     {
         for (var j = 0; j < _random.Length; j++)
         {
-            _random[j] = new Random(j); // whisper.cpp seeds decoder j with j
+            _random[j] = new Mt19937((uint)j); // whisper.cpp seeds decoder j with j
         }
     }
 
@@ -151,7 +179,7 @@ internal sealed class WindowDecoder
         for (var it = 0; it < temperatures.Count; it++)
         {
             temperature = temperatures[it];
-            var candidates = temperature > 0f ? Math.Max(1, Math.Min(_settings.BestOf, _candidates.Length)) : 1;
+            var candidates = DecoderCount(temperature);
             var prompt = temperature < 0.5f ? promptWithPast : promptWithoutPast;
 
             if (!prompt.SequenceEqual(_lastPrompt))
@@ -164,7 +192,13 @@ internal sealed class WindowDecoder
 
             noSpeechProbability = NoSpeechProbability(_promptLogits);
 
-            if (candidates > 1 && decoder is ICandidateDecoder together)
+            if (IsBeamSearch)
+            {
+                var beams = decoder as ICandidateDecoder
+                    ?? throw new NotSupportedException("Beam search needs a decoder that holds several sequences.");
+                decoded += RunBeams(beams, candidates, prompt.Length, temperature, seek, seekEnd, ct);
+            }
+            else if (candidates > 1 && decoder is ICandidateDecoder together)
             {
                 decoded += RunCandidatesTogether(together, candidates, prompt.Length, temperature, seek, seekEnd, ct);
             }
@@ -236,6 +270,131 @@ internal sealed class WindowDecoder
             temperature,
             isNoSpeech,
             decoded);
+    }
+
+    // whisper.cpp's decoders per temperature: best_of above zero, else the beam size (beam search) or one (greedy).
+    private int DecoderCount(float temperature)
+    {
+        var count = temperature > 0f ? _settings.BestOf : IsBeamSearch ? _settings.BeamSize : 1;
+        return Math.Clamp(count, 1, _candidates.Length);
+    }
+
+    // Beam search as whisper.cpp v1.7.5 runs it: each running decoder draws beam-size tokens from its distribution with
+    // its own random stream; all draws are ranked by the sequence's summed log-probability, and the running decoders, in
+    // order, take the best ones (a sequence already taken is skipped after the first step), each continuing in the KV
+    // cache of the decoder its candidate came from. Finished decoders keep their sequence. All running decoders then
+    // decode their new token as one batch: one pass over the weights per step.
+    private int RunBeams(ICandidateDecoder decoder, int count, int promptLength, float temperature, int seek, int seekEnd, CancellationToken ct)
+    {
+        decoder.ForkPrompt(promptLength, count);
+        for (var j = 0; j < count; j++)
+        {
+            Begin(_candidates[j], temperature);
+        }
+
+        var vocabulary = _rawLogits.Length;
+        var beg = _filter.Special.TimestampBegin;
+        var decoded = 0;
+        for (var i = 0; i < _maxSampled; i++)
+        {
+            var drawnCount = 0;
+            for (var j = 0; j < count; j++)
+            {
+                var c = _candidates[j];
+                if (!c.Running)
+                {
+                    continue;
+                }
+
+                TokenSampler.DrawSeveral(c.Distribution, beg, _random[j], _drawn);
+                foreach (var token in _drawn)
+                {
+                    _beamCandidates[drawnCount] = new BeamCandidate(j, drawnCount, token, c.SumLogProbability + token.LogProbability);
+                    drawnCount++;
+                }
+
+                _parents[j].CopySequenceFrom(c);
+            }
+
+            var ranked = _beamCandidates.AsSpan(0, drawnCount);
+            ranked.Sort(BeamCandidate.Ranking);
+
+            var lanes = 0;
+            var next = 0;
+            for (var j = 0; j < count; j++)
+            {
+                var c = _candidates[j];
+                if (!c.Running)
+                {
+                    continue;
+                }
+
+                next = next < ranked.Length ? next : 0;
+                var chosen = ranked[next++];
+                while (i > 0 && next < ranked.Length && SameSequence(ranked[next], chosen))
+                {
+                    next++;
+                }
+
+                c.CopySequenceFrom(_parents[chosen.Decoder]);
+                c.Append(chosen.Token);
+                _laneCandidates[lanes] = j;
+                _laneSources[lanes] = chosen.Decoder;
+                lanes++;
+            }
+
+            decoder.ReorderSequences(_laneCandidates.AsSpan(0, lanes), _laneSources.AsSpan(0, lanes));
+
+            lanes = 0;
+            for (var j = 0; j < count; j++)
+            {
+                var c = _candidates[j];
+                if (c.Running && Advance(c, i, seek, seekEnd))
+                {
+                    _laneTokens[lanes] = c.Ids[c.Count - 1];
+                    _laneCandidates[lanes] = j;
+                    lanes++;
+                }
+                else
+                {
+                    c.Running = false;
+                }
+            }
+
+            if (lanes == 0)
+            {
+                break;
+            }
+
+            ct.ThrowIfCancellationRequested();
+            decoder.DecodeCandidates(_laneTokens.AsSpan(0, lanes), _laneCandidates.AsSpan(0, lanes), promptLength + i, _laneLogits);
+            decoded += lanes;
+            for (var lane = 0; lane < lanes; lane++)
+            {
+                var c = _candidates[_laneCandidates[lane]];
+                _filter.Apply(_laneLogits.AsSpan(lane * vocabulary, vocabulary), c.Ids.AsSpan(0, c.Count), c.HasTimestamp, c.SeekDelta, temperature, c.Distribution);
+            }
+        }
+
+        return decoded;
+    }
+
+    // whisper_sequence_tokens_equal of two candidates: the same token after the same parent sequence.
+    private bool SameSequence(BeamCandidate a, BeamCandidate b)
+    {
+        if (a.Token.Id != b.Token.Id)
+        {
+            return false;
+        }
+
+        if (a.Decoder == b.Decoder)
+        {
+            return true;
+        }
+
+        var x = _parents[a.Decoder];
+        var y = _parents[b.Decoder];
+        return x.Ids.AsSpan(0, x.Count).SequenceEqual(y.Ids.AsSpan(0, y.Count));
     }
 
     // Candidate j alone: rewind to the prompt, then sample and decode token by token.
@@ -316,14 +475,22 @@ internal sealed class WindowDecoder
     /// Samples the candidate's token <paramref name="i"/> and applies whisper.cpp's end rules; true when the window goes on
     /// and the token must be fed to the decoder.
     /// </summary>
-    private bool SampleNext(Candidate c, int i, float temperature, Random random, int seek, int seekEnd)
+    private bool SampleNext(Candidate c, int i, float temperature, Mt19937 random, int seek, int seekEnd)
+    {
+        var beg = _filter.Special.TimestampBegin;
+        c.Append(temperature < 1e-6f ? TokenSampler.Best(c.Distribution, beg) : TokenSampler.Draw(c.Distribution, beg, random));
+        return Advance(c, i, seek, seekEnd);
+    }
+
+    /// <summary>
+    /// whisper.cpp's update of a decoder after its token <paramref name="i"/> (the last one appended): the window's end
+    /// moves with timestamps, the decoder completes or fails; true when it goes on.
+    /// </summary>
+    private bool Advance(Candidate c, int i, int seek, int seekEnd)
     {
         var special = _filter.Special;
         var beg = special.TimestampBegin;
-        var token = temperature < 1e-6f ? TokenSampler.Best(c.Distribution, beg) : TokenSampler.Draw(c.Distribution, beg, random);
-        c.Tokens[c.Count] = token;
-        c.Ids[c.Count] = token.Id;
-        c.Count++;
+        var token = c.Tokens[c.Count - 1];
 
         // a timestamp token moves the window's end; <|0.00|> itself does not count
         if (token.Id > beg)
@@ -403,9 +570,33 @@ internal sealed class WindowDecoder
         public bool Failed { get; set; }
         public SequenceScore Score { get; set; }
 
+        /// <summary>whisper.cpp's sum_logprobs_all: every sampled token's log-probability, the rank of a beam.</summary>
+        public double SumLogProbability { get; set; }
+
+        public void Append(SampledToken token)
+        {
+            Tokens[Count] = token;
+            Ids[Count] = token.Id;
+            Count++;
+            SumLogProbability += token.LogProbability;
+        }
+
+        /// <summary>Takes over another decoder's sequence and window state (a beam's candidate), not its distribution.</summary>
+        public void CopySequenceFrom(Candidate other)
+        {
+            other.Tokens.AsSpan(0, other.Count).CopyTo(Tokens);
+            other.Ids.AsSpan(0, other.Count).CopyTo(Ids);
+            Count = other.Count;
+            ResultLength = other.ResultLength;
+            SeekDelta = other.SeekDelta;
+            HasTimestamp = other.HasTimestamp;
+            SumLogProbability = other.SumLogProbability;
+        }
+
         public void Reset()
         {
             Count = 0;
+            SumLogProbability = 0;
             ResultLength = 0;
             SeekDelta = WindowFrames;
             HasTimestamp = false;
@@ -414,4 +605,17 @@ internal sealed class WindowDecoder
             Score = new SequenceScore(double.NegativeInfinity, double.NegativeInfinity, double.NegativeInfinity, 0);
         }
     }
+}
+
+/// <summary>A drawn continuation of a beam: the decoder it came from, its place among the step's draws, the token, and the sequence's summed log-probability with it.</summary>
+internal readonly record struct BeamCandidate(int Decoder, int Draw, SampledToken Token, double SumLogProbability)
+{
+    /// <summary>
+    /// whisper.cpp's order: higher sum first, then the lower decoder; draws that tie on both (the same token drawn twice)
+    /// keep their drawing order, so the ranking is the same on every run.
+    /// </summary>
+    public static Comparison<BeamCandidate> Ranking { get; } = static (a, b) =>
+        a.SumLogProbability != b.SumLogProbability ? b.SumLogProbability.CompareTo(a.SumLogProbability)
+        : a.Decoder != b.Decoder ? a.Decoder.CompareTo(b.Decoder)
+        : a.Draw.CompareTo(b.Draw);
 }

@@ -7,8 +7,13 @@ namespace LazyLecture.Whisper.Kernels;
 internal static unsafe class Attention
 {
     /// <summary>output[c] = Σ_j p[j] · values[j·stride + c] for c in [0, width).</summary>
+    public static void WeightedSum(ReadOnlySpan<float> p, float* values, int stride, int width, float* output) =>
+        WeightedSum(p, new StridedRows(values, stride), width, output);
+
+    /// <summary>output[c] = Σ_j p[j] · rows.Row(j)[c] for c in [0, width): the same sums, in the same order, wherever the rows lie.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void WeightedSum(ReadOnlySpan<float> p, float* values, int stride, int width, float* output)
+    public static void WeightedSum<TRows>(ReadOnlySpan<float> p, TRows rows, int width, float* output)
+        where TRows : struct, IValueRows
     {
         var c = 0;
         fixed (float* weights = p)
@@ -18,9 +23,9 @@ internal static unsafe class Attention
                 for (; c + 64 <= width; c += 64)
                 {
                     Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                    var row = values + c;
-                    for (var j = 0; j < p.Length; j++, row += stride)
+                    for (var j = 0; j < p.Length; j++)
                     {
+                        var row = rows.Row(j) + c;
                         var w = Vector512.Create(weights[j]);
                         a0 = Vector512.FusedMultiplyAdd(w, Vector512.Load(row), a0);
                         a1 = Vector512.FusedMultiplyAdd(w, Vector512.Load(row + 16), a1);
@@ -37,9 +42,9 @@ internal static unsafe class Attention
                 for (; c + 16 <= width; c += 16)
                 {
                     Vector512<float> a0 = default;
-                    var row = values + c;
-                    for (var j = 0; j < p.Length; j++, row += stride)
+                    for (var j = 0; j < p.Length; j++)
                     {
+                        var row = rows.Row(j) + c;
                         a0 = Vector512.FusedMultiplyAdd(Vector512.Create(weights[j]), Vector512.Load(row), a0);
                     }
 
@@ -51,9 +56,9 @@ internal static unsafe class Attention
                 for (; c + 32 <= width; c += 32)
                 {
                     Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                    var row = values + c;
-                    for (var j = 0; j < p.Length; j++, row += stride)
+                    for (var j = 0; j < p.Length; j++)
                     {
+                        var row = rows.Row(j) + c;
                         var w = Vector256.Create(weights[j]);
                         a0 = Vector256.FusedMultiplyAdd(w, Vector256.Load(row), a0);
                         a1 = Vector256.FusedMultiplyAdd(w, Vector256.Load(row + 8), a1);
@@ -73,7 +78,7 @@ internal static unsafe class Attention
                 var sum = 0f;
                 for (var j = 0; j < p.Length; j++)
                 {
-                    sum = MathF.FusedMultiplyAdd(weights[j], values[(long)j * stride + c], sum);
+                    sum = MathF.FusedMultiplyAdd(weights[j], rows.Row(j)[c], sum);
                 }
 
                 output[c] = sum;
@@ -256,4 +261,22 @@ internal static unsafe class Attention
             }
         }
     }
+}
+
+/// <summary>Where value row j of an attention's weighted sum starts.</summary>
+internal unsafe interface IValueRows
+{
+    float* Row(int j);
+}
+
+/// <summary>Rows one after another, <c>stride</c> floats apart.</summary>
+internal readonly unsafe struct StridedRows(float* values, int stride) : IValueRows
+{
+    public float* Row(int j) => values + (long)j * stride;
+}
+
+/// <summary>Rows picked from a pool by number: row j is pool + rows[j]·rowLength.</summary>
+internal readonly unsafe struct PooledRows(float* pool, int* rows, long rowLength) : IValueRows
+{
+    public float* Row(int j) => pool + rows[j] * rowLength;
 }

@@ -38,6 +38,11 @@ internal sealed unsafe partial class WhisperDecoderState
         _batchCrossAttention ??= BatchCrossAttentionItem;
         var b = _batch;
         var n = m * _state;
+        for (var i = 0; i < m; i++)
+        {
+            _cache.Append(0);
+        }
+
         var x = b.X.Slice(0, n);
         for (var i = 0; i < m; i++)
         {
@@ -60,11 +65,13 @@ internal sealed unsafe partial class WhisperDecoderState
             var q = b.Query.Slice(0, n);
             TensorPrimitives.Multiply(q, _qkScale, q);
             HalfConversion.RoundToHalfPrecision(q);
-            var cache = ((long)layer * _textCtx + start) * _state;
-            var keys = _sequenceKeys[0].Slice(cache, n);
-            TensorPrimitives.Multiply(b.Key.Slice(0, n), _qkScale, keys);
-            HalfConversion.RoundToHalfPrecision(keys);
-            HalfConversion.RoundToHalfPrecision(b.Value.Slice(0, n), _sequenceValues[0].Slice(cache, n));
+            for (var i = 0; i < m; i++)
+            {
+                var keys = new Span<float>(_cache.KeyRow(0, start + i, layer), _state);
+                TensorPrimitives.Multiply(b.Key.Slice((long)i * _state, _state), _qkScale, keys);
+                HalfConversion.RoundToHalfPrecision(keys);
+                HalfConversion.RoundToHalfPrecision(b.Value.Slice((long)i * _state, _state), new Span<float>(_cache.ValueRow(0, start + i, layer), _state));
+            }
             _team.Run(m * _heads, _batchSelfAttention);
             Linear.Forward(b.Attention.Pointer, m, block.OutWeight, block.OutBias, b.Query.Pointer, b.Packed, _threads);
             TensorPrimitives.Add(x, b.Query.Slice(0, n), x);

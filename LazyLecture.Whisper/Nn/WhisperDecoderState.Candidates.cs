@@ -4,60 +4,30 @@ using LazyLecture.Whisper.Nn;
 namespace LazyLecture.Whisper.Nn;
 
 /// <summary>
-/// Several continuations of one prompt (whisper.cpp's best-of decoders at a fallback temperature), each with its own
-/// self-attention KV sequence, advanced together: one pass over the weights per step for all of them.
+/// Several continuations of one prompt (whisper.cpp's best-of decoders at a fallback temperature, or its beams), each
+/// with its own self-attention KV sequence, advanced together: one pass over the weights per step for all of them.
 /// </summary>
 internal sealed unsafe partial class WhisperDecoderState : ICandidateDecoder
 {
-    private PinnedBuffer[] _sequenceKeys;
-    private PinnedBuffer[] _sequenceValues;
-    private int[] _sequenceLengths; // tokens cached per sequence; sequence 0 is the one Decode extends
-
-    private long SequenceCacheLength => (long)_layers * _textCtx * _state;
+    private readonly KeyValueCache _cache;
 
     /// <summary>
-    /// Makes sequences 0..<paramref name="count"/>-1 hold sequence 0's first <paramref name="promptLength"/> tokens,
-    /// so each candidate continues the same prompt. Caches for extra sequences are allocated on first use.
+    /// Makes sequences 0..<paramref name="count"/>-1 hold sequence 0's first <paramref name="promptLength"/> tokens (its
+    /// cache rows, shared), so each candidate continues the same prompt; other sequences are emptied.
     /// </summary>
     public void ForkPrompt(int promptLength, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         ArgumentOutOfRangeException.ThrowIfNegative(promptLength);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(promptLength, PastTokens);
-        if (_sequenceKeys.Length < count)
-        {
-            var keys = _sequenceKeys;
-            var values = _sequenceValues;
-            Array.Resize(ref keys, count);
-            Array.Resize(ref values, count);
-            Array.Resize(ref _sequenceLengths, count);
-            for (var s = _sequenceKeys.Length; s < count; s++)
-            {
-                keys[s] = new PinnedBuffer(SequenceCacheLength);
-                values[s] = new PinnedBuffer(SequenceCacheLength);
-            }
-
-            _sequenceKeys = keys;
-            _sequenceValues = values;
-        }
-
+        _cache.EnsureSequences(count);
         EnsureLanes(count);
-        PastTokens = promptLength;
-        var rows = promptLength * _state;
-        for (var s = 1; s < count; s++)
+        _cache.Truncate(0, promptLength);
+        for (var s = 1; s < _cache.Sequences; s++)
         {
-            for (var layer = 0; layer < _layers; layer++)
-            {
-                var start = (long)layer * _textCtx * _state;
-                _sequenceKeys[0].Slice(start, rows).CopyTo(_sequenceKeys[s].Slice(start, rows));
-                _sequenceValues[0].Slice(start, rows).CopyTo(_sequenceValues[s].Slice(start, rows));
-            }
-
-            _sequenceLengths[s] = promptLength;
+            // sequences of an earlier, larger fork hold nothing of this prompt: DecodeCandidates must not accept them
+            _cache.SharePrefix(s, 0, s < count ? promptLength : 0);
         }
-
-        // Sequences of an earlier, larger fork hold nothing of this prompt: DecodeCandidates must not accept them.
-        Array.Clear(_sequenceLengths, count, _sequenceLengths.Length - count);
     }
 
     /// <summary>
@@ -90,7 +60,7 @@ internal sealed unsafe partial class WhisperDecoderState : ICandidateDecoder
         for (var i = 0; i < lanes; i++)
         {
             var sequence = sequences[i];
-            if ((uint)sequence >= (uint)_sequenceKeys.Length || _sequenceLengths[sequence] != position || sequences[..i].Contains(sequence))
+            if ((uint)sequence >= (uint)_cache.Sequences || _cache.Length(sequence) != position || sequences[..i].Contains(sequence))
             {
                 throw new ArgumentException($"Sequence {sequence} is not a distinct forked sequence holding {position} tokens.", nameof(sequences));
             }
@@ -105,9 +75,27 @@ internal sealed unsafe partial class WhisperDecoderState : ICandidateDecoder
         sequences.CopyTo(_laneSequences);
         Step(tokens, position);
         Logits(lanes, logits[..(lanes * _vocab)]);
-        foreach (var sequence in sequences)
+    }
+
+    /// <summary>
+    /// Sequence targets[i] continues from sequence sources[i]'s cache: the targets take over the sources' cache rows (shared,
+    /// not copied), as whisper.cpp tags its cache cells with the sequences of the beams that continue them.
+    /// </summary>
+    public void ReorderSequences(ReadOnlySpan<int> targets, ReadOnlySpan<int> sources)
+    {
+        if (sources.Length != targets.Length)
         {
-            _sequenceLengths[sequence] = position + 1;
+            throw new ArgumentException($"Got {targets.Length} targets for {sources.Length} sources.", nameof(sources));
         }
+
+        for (var i = 0; i < targets.Length; i++)
+        {
+            if ((uint)targets[i] >= (uint)_cache.Sequences || (uint)sources[i] >= (uint)_cache.Sequences || targets[..i].Contains(targets[i]))
+            {
+                throw new ArgumentException($"Target {targets[i]} from source {sources[i]}: each target must be a distinct forked sequence, each source a forked sequence.", nameof(targets));
+            }
+        }
+
+        _cache.Reorder(targets, sources);
     }
 }

@@ -58,6 +58,7 @@ internal sealed unsafe partial class WhisperDecoderState
         _position = position;
         for (var i = 0; i < lanes; i++)
         {
+            _cache.Append(_laneSequences[i]);
             var x = b.X.Slice((long)i * _state, _state);
             _weights.TokenEmbedding.ReadRow(tokens[i], x);
             TensorPrimitives.Add(x, _weights.PositionalEmbedding.AsSingles().Slice(position * _state, _state), x);
@@ -193,30 +194,31 @@ internal sealed unsafe partial class WhisperDecoderState
             AddBiasSlice(block.ValueBias, v, offset);
             TensorPrimitives.Multiply(q, _qkScale, q);
             HalfConversion.RoundToHalfPrecision(q);
-            var cacheRow = ((long)_layer * _textCtx + _position) * _state + offset;
-            var k = _sequenceKeys[sequence].Slice(cacheRow, _headSize);
+            var k = new Span<float>(_cache.KeyRow(sequence, _position, _layer) + offset, _headSize);
             TensorPrimitives.Multiply(b.Key.Slice(lane, _headSize), _qkScale, k);
             HalfConversion.RoundToHalfPrecision(k);
-            HalfConversion.RoundToHalfPrecision(v, _sequenceValues[sequence].Slice(cacheRow, _headSize));
+            HalfConversion.RoundToHalfPrecision(v, new Span<float>(_cache.ValueRow(sequence, _position, _layer) + offset, _headSize));
             SelfAttentionHead(sequence, _layer, _position + 1, b.Query.Pointer + lane, b.Attention.Pointer + lane, head, scores);
         }
     }
 
     private void SelfAttentionHead(int sequence, int layer, int length, float* query, float* output, int head, float* scratch)
     {
-        var offset = (long)layer * _textCtx * _state + head * _headSize;
-        var keys = _sequenceKeys[sequence].Pointer + offset;
-        var values = _sequenceValues[sequence].Pointer + offset;
+        // the sequence's positions are rows of the shared cache: one token's layers per row
+        var offset = (long)layer * _state + head * _headSize;
+        var rows = _cache.Rows(sequence);
+        var rowLength = _cache.RowLength;
+        var keys = _cache.Keys + offset;
         var q = new ReadOnlySpan<float>(query, _headSize);
         var p = new Span<float>(scratch, length);
         for (var j = 0; j < length; j++)
         {
-            p[j] = TensorPrimitives.Dot(q, new ReadOnlySpan<float>(keys + (long)j * _state, _headSize));
+            p[j] = TensorPrimitives.Dot(q, new ReadOnlySpan<float>(keys + rows[j] * rowLength, _headSize));
         }
 
         Softmax.Apply(p, 1f);
         HalfConversion.RoundToHalfPrecision(p);
-        Attention.WeightedSum(p, values, _state, _headSize, output);
+        Attention.WeightedSum(p, new PooledRows(_cache.Values + offset, rows, rowLength), _headSize, output);
     }
 
     // One head for every lane: the lane's slice of the cross-attention query, then attention over the window's K/V.

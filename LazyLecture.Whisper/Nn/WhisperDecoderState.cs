@@ -59,9 +59,7 @@ internal sealed unsafe partial class WhisperDecoderState : IDisposable
         _scoresPerHead = Math.Max(_textCtx, Attention.KeyBlocks(_audioCtx) * Attention.KeyBlock);
         _probabilities = new PinnedBuffer((long)_heads * _scoresPerHead);
         _step = new StepBuffers(1, _state);
-        _sequenceKeys = [new PinnedBuffer(SequenceCacheLength)];
-        _sequenceValues = [new PinnedBuffer(SequenceCacheLength)];
-        _sequenceLengths = [0];
+        _cache = new KeyValueCache(_layers, _state, _textCtx);
         _team = new WorkerTeam(_threads);
         _projection = new ProjectionJob(_team);
         _crossKeysPerHead = (long)Attention.KeyBlocks(_audioCtx) * Attention.KeyBlock * _headSize;
@@ -76,11 +74,7 @@ internal sealed unsafe partial class WhisperDecoderState : IDisposable
     }
 
     /// <summary>Tokens held in the self-attention KV cache (of sequence 0, the one <see cref="Decode"/> extends).</summary>
-    public int PastTokens
-    {
-        get => _sequenceLengths[0];
-        private set => _sequenceLengths[0] = value;
-    }
+    public int PastTokens => _cache.Length(0);
 
     /// <summary>Computes the cross-attention K/V once for this window and clears the self-attention cache.</summary>
     public void SetEncoderOutput(EncoderOutput encoded)
@@ -131,7 +125,7 @@ internal sealed unsafe partial class WhisperDecoderState : IDisposable
 
         _audioPositions = positions;
         _hasEncoderOutput = true;
-        Array.Clear(_sequenceLengths);
+        _cache.Clear();
     }
 
     /// <summary>Truncates the KV cache to its first <paramref name="pastTokens"/> tokens.</summary>
@@ -139,7 +133,7 @@ internal sealed unsafe partial class WhisperDecoderState : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(pastTokens);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pastTokens, PastTokens);
-        PastTokens = pastTokens;
+        _cache.Truncate(0, pastTokens);
     }
 
     /// <summary>Feeds tokens at positions PastTokens.., appends them to the cache, writes the last token's logits (length NVocab).</summary>
@@ -177,7 +171,6 @@ internal sealed unsafe partial class WhisperDecoderState : IDisposable
         {
             // Prompts go through batched GEMMs; the last token's hidden state lands in lane 0 for the logits.
             StepBatch(tokens, PastTokens);
-            PastTokens += tokens.Length;
         }
         else
         {
@@ -185,7 +178,6 @@ internal sealed unsafe partial class WhisperDecoderState : IDisposable
             {
                 _laneSequences[0] = 0;
                 Step(tokens.Slice(i, 1), PastTokens);
-                PastTokens++;
             }
         }
 

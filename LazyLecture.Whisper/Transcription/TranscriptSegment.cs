@@ -58,9 +58,13 @@ public sealed record TranscriptionStatistics
     public TimeSpan DecodeTime { get; init; }
     public int DecodedTokens { get; init; }
 
-    /// <summary>Best-of candidates decoded together at fallback temperatures (whisper.cpp's batchd time), in tokens.</summary>
+    /// <summary>
+    /// Beams, and best-of candidates at fallback temperatures, decoded together (whisper.cpp's batchd time, with the moves
+    /// of the beams' KV caches), in tokens; <see cref="BatchSteps"/> counts the passes, each one token for every beam.
+    /// </summary>
     public TimeSpan BatchTime { get; init; }
     public int BatchTokens { get; init; }
+    public int BatchSteps { get; init; }
     public TimeSpan LanguageDetectionTime { get; init; }
 
     /// <summary>Logit filters, sampling and bookkeeping between decoder calls (whisper.cpp's sample time).</summary>

@@ -1,6 +1,6 @@
 namespace LazyLecture.Whisper.Transcription;
 
-/// <summary>How to transcribe; defaults are whisper-cli's (greedy at temperature 0 with fallback, timestamps on).</summary>
+/// <summary>How to transcribe; defaults are whisper.cpp's (greedy at temperature 0 with fallback, timestamps on).</summary>
 public sealed record WhisperOptions
 {
     public int Threads { get; init; } = Math.Min(4, Environment.ProcessorCount);
@@ -20,6 +20,13 @@ public sealed record WhisperOptions
 
     /// <summary>Candidates sampled per window when the temperature is above zero.</summary>
     public int BestOf { get; init; } = 5;
+
+    /// <summary>
+    /// Beams per window at temperature 0: above 1, whisper.cpp's beam search (whisper-cli's default is 5, and so is the
+    /// worker's); 1 decodes greedily, as whisper.cpp's library default does. With beam search the fallback temperatures
+    /// run <see cref="BestOf"/> beams.
+    /// </summary>
+    public int BeamSize { get; init; } = 1;
 
     /// <summary>Maximum tokens per window (0: the model's limit, n_text_ctx/2 - 4).</summary>
     public int MaxTokensPerWindow { get; init; }

@@ -53,6 +53,7 @@ public sealed class WhisperTranscriber : IDisposable
         {
             Temperatures = _options.Temperatures(),
             BestOf = _options.BestOf,
+            BeamSize = _options.BeamSize,
             EntropyThreshold = _options.EntropyThreshold,
             LogProbabilityThreshold = _options.LogProbabilityThreshold,
             NoSpeechThreshold = _options.NoSpeechThreshold,
@@ -284,6 +285,7 @@ public sealed class WhisperTranscriber : IDisposable
                 DecodedTokens = decoder.Tokens,
                 BatchTime = decoder.BatchTime,
                 BatchTokens = decoder.BatchTokens,
+                BatchSteps = decoder.BatchSteps,
                 LanguageDetectionTime = _languageTime,
                 SampleTime = _sampleTime,
                 TotalTime = Stopwatch.GetElapsedTime(_started),
@@ -387,6 +389,7 @@ public sealed class WhisperTranscriber : IDisposable
         public int Tokens { get; private set; }
         public TimeSpan BatchTime { get; private set; }
         public int BatchTokens { get; private set; }
+        public int BatchSteps { get; private set; }
 
         /// <summary>All time spent in the decoder.</summary>
         public TimeSpan Elapsed => PromptTime + TokenTime + BatchTime;
@@ -425,6 +428,14 @@ public sealed class WhisperTranscriber : IDisposable
             Inner.DecodeCandidates(tokens, sequences, position, logits);
             BatchTime += Stopwatch.GetElapsedTime(started);
             BatchTokens += tokens.Length;
+            BatchSteps++;
+        }
+
+        public void ReorderSequences(ReadOnlySpan<int> targets, ReadOnlySpan<int> sources)
+        {
+            var started = Stopwatch.GetTimestamp();
+            Inner.ReorderSequences(targets, sources);
+            BatchTime += Stopwatch.GetElapsedTime(started);
         }
 
         public void ResetTimings()
@@ -435,6 +446,7 @@ public sealed class WhisperTranscriber : IDisposable
             PromptTokens = 0;
             Tokens = 0;
             BatchTokens = 0;
+            BatchSteps = 0;
         }
     }
 }

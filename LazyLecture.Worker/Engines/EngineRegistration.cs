@@ -18,7 +18,7 @@ public static class EngineRegistration
     /// <summary>The one model provider with its settings (<c>Engines:Whisper</c>): the worker's and ./run.sh's (<see cref="WhisperModelCommand"/>).</summary>
     public static IServiceCollection AddWhisperModelProvider(this IServiceCollection services)
     {
-        services.AddOptions<WhisperEngineOptions>().BindConfiguration(WhisperEngineOptions.Section);
+        services.AddOptions<WhisperEngineOptions>().BindConfiguration(WhisperEngineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<WhisperModelProvider>();
         // A model is hundreds of MB: the connect time-out (WhisperEngineOptions.ConnectTimeout) guards offline machines instead.
         services.AddHttpClient(WhisperModelProvider.DownloadClient, http => http.Timeout = Timeout.InfiniteTimeSpan);

@@ -84,7 +84,7 @@ namespace WhisperBench
     internal sealed record BenchArguments(string Model, int Threads, bool NoFallback, string Language, string? JsonPath, bool Warmup, int Repeat, IReadOnlyList<BenchInput> Inputs)
     {
         public const string Usage =
-            "usage: bench/whisper.sh (--model FILE | [--sizes S,S,...] [--types T,T,...]) [--engine managed|whispernet | --side-by-side] [--threads N] [--no-fallback] [--language CODE|auto] [--warmup] [--repeat N] [--json OUT] [AUDIO [--reference TXT] ...]\n"
+            "usage: bench/whisper.sh (--model FILE | [--sizes S,S,...] [--types T,T,...]) [--engine managed|whispernet | --side-by-side] [--threads N] [--no-fallback] [--beam-size N] [--language CODE|auto] [--warmup] [--repeat N] [--json OUT] [AUDIO [--reference TXT] ...]\n"
             + "       bench/whisper.sh --make-models [--sizes S,S,...] [--types T,T,...]\n"
             + "sizes: tiny, base, small, medium, large-v3, large-v3-turbo; types: f16, q8_0, q5_1, q5_0, q4_1, q4_0. Without --model the\n"
             + "synthetic models of those sizes and types are made (cached under ~/.cache/lazylecture/bench-models) and decoded greedily\n"
@@ -94,6 +94,9 @@ namespace WhisperBench
         public static readonly string[] DefaultSizes = ["tiny", "base", "large-v3-turbo"];
 
         public static readonly string[] DefaultTypes = ["f16", "q8_0", "q5_0"];
+
+        /// <summary>Beams per window (whisper-cli's -bs); 1, the default here, decodes greedily.</summary>
+        public int BeamSize { get; init; } = 1;
 
         public const string Managed = "managed";
         public const string WhisperNet = "whispernet";
@@ -143,6 +146,7 @@ namespace WhisperBench
             var makeModels = false;
             string[]? sizes = null;
             string[]? types = null;
+            var beamSize = 1;
             var inputs = new List<BenchInput>();
             for (var i = 0; i < args.Length; i++)
             {
@@ -157,6 +161,9 @@ namespace WhisperBench
                         break;
                     case "--no-fallback" or "-nf":
                         noFallback = true;
+                        break;
+                    case "--beam-size" or "-bs":
+                        beamSize = int.TryParse(Next(), CultureInfo.InvariantCulture, out var b) && b is > 0 and <= 8 ? b : throw new ArgumentException("--beam-size needs a number from 1 to 8");
                         break;
                     case "--language" or "-l":
                         language = Next();
@@ -226,7 +233,7 @@ namespace WhisperBench
 
             return new BenchArguments(model ?? string.Empty, threads, noFallback, language, json, warmup, repeat, inputs)
             {
-                Engine = engine, SideBySide = sideBySide, Raw = args, Sizes = sizes, Types = types, MakeModels = makeModels,
+                Engine = engine, SideBySide = sideBySide, Raw = args, Sizes = sizes, Types = types, MakeModels = makeModels, BeamSize = beamSize,
             };
         }
     }
@@ -246,10 +253,10 @@ namespace WhisperBench
             var hp = model.HyperParameters;
             Console.WriteLine($"engine: {arguments.Engine}");
             Console.WriteLine($"model: {Path.GetFileName(arguments.Model)} ({model.FileSizeBytes / 1048576.0:F1} MB, n_vocab {hp.NVocab}, audio {hp.NAudioState}x{hp.NAudioLayer}, text {hp.NTextState}x{hp.NTextLayer}, {(model.IsMultilingual ? "multilingual" : "English-only")})");
-            Console.WriteLine($"threads: {arguments.Threads}, fallback: {(arguments.NoFallback ? "off" : "on")}, language: {arguments.Language}, warm-up: {(arguments.Warmup ? "yes" : "no")}");
+            Console.WriteLine($"threads: {arguments.Threads}, fallback: {(arguments.NoFallback ? "off" : "on")}, beams: {arguments.BeamSize}, language: {arguments.Language}, warm-up: {(arguments.Warmup ? "yes" : "no")}");
 
             // One transcriber for every file and pass, as the worker keeps one per concurrent job.
-            var options = new WhisperOptions { Threads = arguments.Threads, NoFallback = arguments.NoFallback, Language = arguments.Language };
+            var options = new WhisperOptions { Threads = arguments.Threads, NoFallback = arguments.NoFallback, Language = arguments.Language, BeamSize = arguments.BeamSize };
             using var transcriber = arguments.Engine == BenchArguments.Managed ? new WhisperTranscriber(model, options) : null;
             using var whisperNet = arguments.Engine == BenchArguments.WhisperNet ? new WhisperNetTranscriber(arguments, model.IsMultilingual) : null;
             var loadTime = Stopwatch.GetElapsedTime(started);
@@ -408,11 +415,12 @@ namespace WhisperBench
             foreach (var o in outcomes)
             {
                 encode += o.Statistics.EncodeTime;
-                decode += o.Statistics.DecodeTime;
+                // a batched step decodes one token of every beam: per token here means per step of the window
+                decode += o.Statistics.DecodeTime + o.Statistics.BatchTime;
                 total += o.Statistics.TotalTime;
                 audio += o.Statistics.AudioSeconds;
                 windows += o.Statistics.Windows;
-                tokens += o.Statistics.DecodedTokens;
+                tokens += o.Statistics.DecodedTokens + o.Statistics.BatchSteps;
                 if (o.Errors is { } e)
                 {
                     errors += e;
@@ -501,6 +509,7 @@ namespace WhisperBench
             Print("encode time", s.EncodeTime, s.Windows);
             Print("decode time", s.DecodeTime, s.DecodedTokens);
             Print("batchd time", s.BatchTime, s.BatchTokens);
+            Print("batchd steps", s.BatchTime, s.BatchSteps);
             Print("prompt time", s.PromptTime, s.PromptTokens);
             Print("total time", s.TotalTime);
         }

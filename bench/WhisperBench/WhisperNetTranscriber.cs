@@ -46,6 +46,11 @@ internal sealed class WhisperNetTranscriber : IDisposable
             builder = builder.WithTemperatureInc(0);
         }
 
+        if (_arguments.BeamSize > 1)
+        {
+            builder = builder.WithBeamSearchSamplingStrategy(beams => beams.WithBeamSize(_arguments.BeamSize));
+        }
+
         var special = WhisperSpecialTokens.ForVocabularySize(_multilingual ? WhisperSpecialTokens.FirstMultilingualVocabularySize : WhisperSpecialTokens.FirstMultilingualVocabularySize - 1);
         var started = Stopwatch.GetTimestamp();
         var segments = new List<TranscriptSegment>();

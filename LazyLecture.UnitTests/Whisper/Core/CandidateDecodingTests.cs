@@ -78,6 +78,43 @@ public sealed class CandidateDecodingTests
     }
 
     [Fact]
+    public void Beams_handed_to_other_sequences_continue_with_the_logits_of_their_own_history()
+    {
+        using var model = Golden.LoadModel("micro");
+        var vocab = model.HyperParameters.NVocab;
+        var encoded = new WhisperEncoder(model, threads: 2).Encode(Golden.SineMel(), 0, TestContext.Current.CancellationToken);
+        using var beams = new WhisperDecoderState(model, threads: 2);
+        beams.SetEncoderOutput(encoded);
+        beams.Decode(Prompt, new float[vocab]);
+        beams.ForkPrompt(Prompt.Length, 3);
+        var logits = new float[3 * vocab];
+        beams.DecodeCandidates([400, 1000, 2000], [0, 1, 2], Prompt.Length, logits);
+
+        // sequence 1's past goes to sequences 0 and 1, sequence 0's to sequence 2 (sequence 2's own past is dropped)
+        beams.ReorderSequences([0, 1, 2], [1, 1, 0]);
+        beams.DecodeCandidates([11, 12, 13], [0, 1, 2], Prompt.Length + 1, logits);
+        beams.ReorderSequences([0, 2], [2, 0]);
+        beams.DecodeCandidates([7, 8], [0, 2], Prompt.Length + 2, logits.AsSpan(0, 2 * vocab));
+
+        // sequence 0 now holds 400 13 7, sequence 2 holds 1000 11 8
+        int[][] histories = [[400, 13, 7], [1000, 11, 8]];
+        using var alone = new WhisperDecoderState(model, threads: 2);
+        alone.SetEncoderOutput(encoded);
+        for (var lane = 0; lane < 2; lane++)
+        {
+            alone.Rewind(0);
+            alone.Decode(Prompt, new float[vocab]);
+            var expected = new float[vocab];
+            foreach (var token in histories[lane])
+            {
+                alone.Decode([token], expected);
+            }
+
+            Assert.True(expected.AsSpan().SequenceEqual(logits.AsSpan(lane * vocab, vocab)), $"lane {lane}: max difference {Golden.MaxAbsDifference(expected, logits.AsSpan(lane * vocab, vocab)):E3}");
+        }
+    }
+
+    [Fact]
     public void A_lane_must_feed_a_distinct_sequence_at_its_length()
     {
         using var model = Golden.LoadModel("micro");

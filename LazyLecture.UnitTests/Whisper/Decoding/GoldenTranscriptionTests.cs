@@ -7,7 +7,10 @@ using Xunit;
 
 namespace LazyLecture.Tests.Whisper.Decoding;
 
-/// <summary>Greedy decodes compared with whisper.cpp v1.7.5's JSON output (whisper-cli -t 2 -nf -bs 1 -bo 1).</summary>
+/// <summary>
+/// Decodes compared with whisper.cpp v1.7.5's JSON output: greedy (whisper-cli -t 2 -nf -bs 1 -bo 1) and beam search
+/// (-t 2 -nf -bs 5 -bo 5).
+/// </summary>
 public class GoldenTranscriptionTests
 {
     private static readonly WhisperOptions GoldenOptions = new()
@@ -16,7 +19,11 @@ public class GoldenTranscriptionTests
         Language = "en",
         NoFallback = true,
         BestOf = 1,
+        BeamSize = 1,
     };
+
+    /// <summary>whisper-cli's beam search: five beams, best of five, here without temperature fall-back.</summary>
+    private static readonly WhisperOptions BeamOptions = GoldenOptions with { BeamSize = 5, BestOf = 5 };
 
     [Theory]
     [MemberData(nameof(GoldenSegment.GreedyDecodes), MemberType = typeof(GoldenSegment))]
@@ -25,6 +32,26 @@ public class GoldenTranscriptionTests
         var result = await Transcribe(model, audio, GoldenOptions);
 
         AssertSameSegments(GoldenSegment.Load(golden), result.Segments);
+    }
+
+    [Theory]
+    [InlineData("synthetic-micro.en.bin", "micro-jfk-beam5.json")]
+    [InlineData("synthetic-tiny.en.bin", "tiny-jfk-beam5.json")]
+    public async Task Five_beam_decode_equals_whisper_cpp(string model, string golden)
+    {
+        var result = await Transcribe(model, "jfk.wav", BeamOptions);
+
+        AssertSameSegments(GoldenSegment.Load(golden), result.Segments);
+    }
+
+    [Fact]
+    public async Task Five_beams_find_a_different_text_than_greedy_decoding_on_the_micro_model()
+    {
+        var beams = await Transcribe("synthetic-micro.en.bin", "jfk.wav", BeamOptions);
+        var greedy = await Transcribe("synthetic-micro.en.bin", "jfk.wav", GoldenOptions);
+
+        // the beam golden's text differs from the greedy golden's: the setting must reach the decode
+        Assert.NotEqual(greedy.Segments.Select(s => s.Text), beams.Segments.Select(s => s.Text));
     }
 
     [Fact]

@@ -231,7 +231,7 @@ public class LogitFilterTests
         var distribution = SyntheticVocabulary.NewDistribution();
         distribution.Probabilities[123] = 0.25f;
         distribution.Probabilities[40000] = 0.75f;
-        var random = new Random(42);
+        var random = new Mt19937(42);
         var counts = new Dictionary<int, int>();
 
         for (var k = 0; k < 4000; k++)

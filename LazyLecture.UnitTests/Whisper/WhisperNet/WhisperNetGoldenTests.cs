@@ -21,8 +21,24 @@ public class WhisperNetGoldenTests
         Language = language,
         NoFallback = true,
         BestOf = 1,
+        BeamSize = 1,
         Runtime = WhisperRuntime.WhisperNet,
     };
+
+    [Theory]
+    [InlineData("synthetic-micro.en.bin", "micro-jfk-beam5.json")]
+    [InlineData("synthetic-tiny.en.bin", "tiny-jfk-beam5.json")]
+    public async Task Five_beam_decode_through_the_engine_setting_equals_whisper_cpp(string model, string golden)
+    {
+        var options = GoldenOptions();
+        options.BeamSize = 5;
+        options.BestOf = 5;
+        var (segments, engine) = await Transcribe(model, "jfk.wav", options);
+        using (engine)
+        {
+            AssertSameSegments(engine, Load(golden), segments);
+        }
+    }
 
     [Theory]
     [MemberData(nameof(GoldenSegment.GreedyDecodes), MemberType = typeof(GoldenSegment))]

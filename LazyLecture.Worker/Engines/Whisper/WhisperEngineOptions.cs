@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using LazyLecture.Whisper.Transcription;
 
 namespace LazyLecture.Worker.Engines.Whisper;
@@ -54,6 +55,16 @@ public sealed class WhisperEngineOptions
     /// <summary>Candidates sampled per window above temperature 0 (whisper.cpp's best_of).</summary>
     public int BestOf { get; set; } = 5;
 
+    /// <summary>
+    /// Beams per window (whisper.cpp's beam search, whisper-cli's default of 5); 1 decodes greedily. At most 8: whisper.cpp
+    /// keeps no more decoders (WHISPER_MAX_DECODERS).
+    /// </summary>
+    [Range(1, MaxDecoders)]
+    public int BeamSize { get; set; } = 5;
+
+    /// <summary>whisper.cpp's WHISPER_MAX_DECODERS.</summary>
+    public const int MaxDecoders = 8;
+
     /// <summary>A window whose no-speech probability is above this (and whose text is unlikely) gives no segments.</summary>
     public float NoSpeechThreshold { get; set; } = 0.6f;
 
@@ -68,6 +79,7 @@ public sealed class WhisperEngineOptions
         NoFallback = NoFallback,
         Temperature = Temperature,
         BestOf = Math.Max(1, BestOf),
+        BeamSize = BeamSize,
         NoSpeechThreshold = NoSpeechThreshold,
         NoContext = NoContext,
         WordTimestamps = true,

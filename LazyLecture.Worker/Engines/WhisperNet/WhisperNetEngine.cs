@@ -11,7 +11,7 @@ namespace LazyLecture.Worker.Engines.WhisperNet;
 
 /// <summary>
 /// Whisper.net (whisper.cpp in process, its CPU runtime) on the same model file and settings as the managed engine: the
-/// same greedy/best-of decoding with temperature fall-back, previous text as prompt and no-speech threshold, and word
+/// same greedy/best-of or beam-search decoding with temperature fall-back, previous text as prompt and no-speech threshold, and word
 /// times from whisper.cpp's token timestamps, grouped into words as the managed engine does. The model is loaded once;
 /// every call gets a processor (whisper.cpp state) of its own, so calls may run at once. A call's decoding options
 /// (language, temperature, translation, prompt) override the configuration for that call only.
@@ -91,8 +91,13 @@ public sealed class WhisperNetEngine : SpeechToTextEngine, ITranscriptionEngine
             .WithThreads(Math.Max(1, options.Threads))
             .WithTokenTimestamps()
             .WithTemperature(decoding.Temperature ?? options.Temperature)
-            .WithNoSpeechThreshold(options.NoSpeechThreshold)
-            .WithGreedySamplingStrategy(greedy => greedy.WithBestOf(Math.Max(1, options.BestOf)));
+            .WithNoSpeechThreshold(options.NoSpeechThreshold);
+
+        // Whisper.net's beam strategy leaves whisper.cpp's best_of at its library default (-1), so a fall-back temperature
+        // decodes one sampled beam where the managed engine, as whisper-cli, decodes best-of beams.
+        builder = options.BeamSize > 1
+            ? builder.WithBeamSearchSamplingStrategy(beams => beams.WithBeamSize(options.BeamSize))
+            : builder.WithGreedySamplingStrategy(greedy => greedy.WithBestOf(Math.Max(1, options.BestOf)));
 
         // English-only models always transcribe English (whisper-cli and the managed engine switch to "en").
         var language = _special.IsMultilingual ? decoding.Language ?? options.Language : "en";
