@@ -10,7 +10,7 @@ namespace LazyLecture.Tests.Whisper.Decoding;
 /// <summary>Greedy decodes compared with whisper.cpp v1.7.5's JSON output (whisper-cli -t 2 -nf -bs 1 -bo 1).</summary>
 public class GoldenTranscriptionTests
 {
-    private static readonly WhisperOptions GoldenOptions = new()
+    internal static readonly WhisperOptions GoldenOptions = new()
     {
         Threads = 2,
         Language = "en",
@@ -25,6 +25,37 @@ public class GoldenTranscriptionTests
         var result = await Transcribe(model, audio, GoldenOptions);
 
         AssertSameSegments(GoldenSegment.Load(golden), result.Segments);
+    }
+
+    /// <summary>
+    /// Files as users run them: the large-v3 layout (128 mel bins, 51866 tokens, language given and detected) and a
+    /// 107-s recording across four windows.
+    /// </summary>
+    public static TheoryData<string, string, string, string> UserFileDecodes => new()
+    {
+        { "synthetic-micro-v3.bin", "jfk.wav", "en", "micro-v3-jfk-en-greedy.json" },
+        { "synthetic-micro-v3.bin", "jfk.wav", "auto", "micro-v3-jfk-auto-greedy.json" },
+        { "synthetic-micro.en.bin", "long-lecture.wav", "en", "micro-long-greedy.json" },
+        { "synthetic-tiny.en.bin", "long-lecture.wav", "en", "tiny-long-greedy.json" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UserFileDecodes))]
+    public async Task Greedy_decode_of_the_files_users_run_equals_whisper_cpp(string model, string audio, string language, string golden)
+    {
+        var result = await Transcribe(model, audio, GoldenOptions with { Language = language });
+
+        AssertSameSegments(GoldenSegment.Load(golden), result.Segments);
+    }
+
+    [Fact]
+    public async Task Large_v3_layout_detects_korean_like_whisper_cpp()
+    {
+        var result = await Transcribe("synthetic-micro-v3.bin", "jfk.wav", GoldenOptions with { Language = "auto" });
+
+        Assert.NotNull(result.Detection);
+        Assert.Equal("ko", result.Detection.Code);
+        Assert.InRange(result.Detection.Probability, 0.4754f - 0.01f, 0.4754f + 0.01f);
     }
 
     [Fact]
@@ -48,15 +79,15 @@ public class GoldenTranscriptionTests
         AssertSameSegments(GoldenSegment.Load("micro-ml-jfk-en-greedy.json"), result.Segments);
     }
 
-    private static async Task<TranscriptionResult> Transcribe(string model, string audio, WhisperOptions options)
+    internal static async Task<TranscriptionResult> Transcribe(string model, string audio, WhisperOptions options)
     {
-        using var loaded = WhisperModel.Load(SharedAssets.Require("models/" + model));
+        using var loaded = WhisperModel.Load(Path.IsPathRooted(model) ? model : SharedAssets.Require("models/" + model));
         var samples = AudioFileReader.Read(SharedAssets.Require("audio/" + audio));
         using var transcriber = new WhisperTranscriber(loaded, options);
         return await transcriber.TranscribeAllAsync(samples, ct: TestContext.Current.CancellationToken);
     }
 
-    private static void AssertSameSegments(IReadOnlyList<GoldenSegment> expected, IReadOnlyList<TranscriptSegment> actual)
+    internal static void AssertSameSegments(IReadOnlyList<GoldenSegment> expected, IReadOnlyList<TranscriptSegment> actual)
     {
         Assert.Equal(expected.Count, actual.Count);
         for (var i = 0; i < expected.Count; i++)
