@@ -76,6 +76,31 @@ public class SpeechToTextClientTests
         Assert.All(updates, u => Assert.NotEmpty(Assert.IsType<EngineSegment>(u.RawRepresentation).Words));
     }
 
+    /// <summary>The large-v3 layout (language given and detected) and a recording of four windows, as the worker runs them.</summary>
+    public static TheoryData<string, string, string, string> UserFiles => new()
+    {
+        { "synthetic-micro-v3.bin", "jfk.wav", "en", "micro-v3-jfk-en-greedy.json" },
+        { "synthetic-micro-v3.bin", "jfk.wav", "auto", "micro-v3-jfk-auto-greedy.json" },
+        { "synthetic-micro.en.bin", "long-lecture.wav", "en", "micro-long-greedy.json" },
+        { "synthetic-tiny.en.bin", "long-lecture.wav", "en", "tiny-long-greedy.json" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UserFiles))]
+    public async Task The_managed_engine_gives_whisper_cpp_s_segments_for_the_files_users_run(string model, string audio, string language, string goldenFile)
+    {
+        using ISpeechToTextClient client = CreateWhisper("managed", model);
+        await using var stream = File.OpenRead(SharedAssets.Require("audio/" + audio));
+
+        var response = await client.GetTextAsync(stream, new SpeechToTextOptions { SpeechLanguage = language }, TestContext.Current.CancellationToken);
+
+        var golden = GoldenSegment.Load(goldenFile);
+        var segments = Assert.IsType<List<EngineSegment>>(response.RawRepresentation);
+        Assert.Equal(golden.Select(s => s.Text.Trim()), segments.Select(s => s.Text));
+        Assert.Equal(golden.Select(s => s.FromMs), segments.Select(s => (long)Math.Round(s.Start * 1000)));
+        Assert.Equal(golden.Select(s => s.ToMs), segments.Select(s => (long)Math.Round(s.End * 1000)));
+    }
+
     [Fact]
     public async Task PocketSphinx_transcribes_a_stream_with_words_and_refuses_a_language_it_has_no_model_for()
     {

@@ -5,12 +5,16 @@ using LazyLecture.Whisper.Model;
 
 namespace LazyLecture.Whisper.Kernels;
 
-/// <summary>y = W · x for one activation vector, reading the weight rows (f16 converted on the fly) straight from the mapped file.</summary>
+/// <summary>
+/// y = W · x for one activation vector, reading the weight rows straight from the mapped file: f16 rows converted on
+/// the fly, quantized rows multiplied in integers with x quantized to q8 blocks (<see cref="QuantizedDot"/>).
+/// </summary>
 internal static unsafe class MatVec
 {
     /// <summary>
     /// Turns x into what <see cref="MultiplyRows"/> expects for this weight type: for f16, rounded to f16 (as ggml
-    /// converts src1) and scaled by 2^112 (<see cref="DotF16Scaled"/>); otherwise a plain copy.
+    /// converts src1) and scaled by 2^112 (<see cref="DotF16Scaled"/>); for quantized types, q8 blocks as ggml
+    /// quantizes src1 (<see cref="Q8Activations"/>; they fit in the space of x); otherwise a plain copy.
     /// </summary>
     public static void PrepareInput(GgmlType weightType, ReadOnlySpan<float> x, Span<float> prepared)
     {
@@ -18,6 +22,18 @@ internal static unsafe class MatVec
         {
             HalfConversion.RoundToHalfPrecision(x, prepared);
             ScaleForHalfDot(prepared[..x.Length], prepared);
+        }
+        else if (QuantizedDot.IsQuantized(weightType))
+        {
+            if (prepared.Length * sizeof(float) < Q8Activations.RowBytes(x.Length))
+            {
+                throw new ArgumentException("Prepared span too short for the quantized row.", nameof(prepared));
+            }
+
+            fixed (float* destination = prepared)
+            {
+                Q8Activations.Quantize(x, (byte*)destination);
+            }
         }
         else
         {
@@ -46,11 +62,9 @@ internal static unsafe class MatVec
 
                 break;
             default:
-                Span<float> row = k <= 8192 ? stackalloc float[k] : new float[k];
                 for (var r = start; r < end; r++)
                 {
-                    Dequantize.Row(weight.Type, weight.RowPointer(r), row);
-                    y[r] = TensorPrimitives.Dot(row, new ReadOnlySpan<float>(prepared, k));
+                    QuantizedDot.Dot(weight.Type, weight.RowPointer(r), k, (byte*)prepared, 0, 1, y + r, 0);
                 }
 
                 break;
@@ -111,6 +125,17 @@ internal static unsafe class MatVec
     {
         var k = weight.RowLength;
         // The kernel takes the widest path the CPU has, so k must be a whole number of that path's steps.
+        if (QuantizedDot.IsQuantized(weight.Type))
+        {
+            // Each quantized row is unpacked once for every input (Q8Activations rows preparedStride floats apart).
+            for (var n = start; n < end; n++)
+            {
+                QuantizedDot.Dot(weight.Type, weight.RowPointer(n), k, (byte*)prepared, preparedStride * sizeof(float), count, y + n, yStride);
+            }
+
+            return;
+        }
+
         var perPass = Vector512.IsHardwareAccelerated ? (k % 32 == 0 ? 6 : 1) : Vector256.IsHardwareAccelerated && k % 16 == 0 ? 4 : 1;
         if (weight.Type != GgmlType.F16 || count == 1 || perPass == 1)
         {
@@ -132,32 +157,15 @@ internal static unsafe class MatVec
                 switch (Math.Min(perPass, count - i))
                 {
                     case 1: *output = DotF16Scaled(row, x, k); break;
-                    case 2: DotF16ScaledInputs<Two>(row, x, preparedStride, k, output, yStride); break;
-                    case 3: DotF16ScaledInputs<Three>(row, x, preparedStride, k, output, yStride); break;
-                    case 4: DotF16ScaledInputs<Four>(row, x, preparedStride, k, output, yStride); break;
-                    case 5: DotF16ScaledInputs<Five>(row, x, preparedStride, k, output, yStride); break;
-                    default: DotF16ScaledInputs<Six>(row, x, preparedStride, k, output, yStride); break;
+                    case 2: DotF16ScaledInputs<InputCount2>(row, x, preparedStride, k, output, yStride); break;
+                    case 3: DotF16ScaledInputs<InputCount3>(row, x, preparedStride, k, output, yStride); break;
+                    case 4: DotF16ScaledInputs<InputCount4>(row, x, preparedStride, k, output, yStride); break;
+                    case 5: DotF16ScaledInputs<InputCount5>(row, x, preparedStride, k, output, yStride); break;
+                    default: DotF16ScaledInputs<InputCount6>(row, x, preparedStride, k, output, yStride); break;
                 }
             }
         }
     }
-
-    // How many inputs one pass of DotF16ScaledInputs serves: a type argument, so each count compiles to its own code
-    // with the unused accumulators gone (TInputs.Count is a constant to the JIT).
-    private interface IInputCount
-    {
-        static abstract int Count { get; }
-    }
-
-    private struct Two : IInputCount { public static int Count => 2; }
-
-    private struct Three : IInputCount { public static int Count => 3; }
-
-    private struct Four : IInputCount { public static int Count => 4; }
-
-    private struct Five : IInputCount { public static int Count => 5; }
-
-    private struct Six : IInputCount { public static int Count => 6; }
 
     // DotF16Scaled for several inputs sharing each load and conversion of the weights; per input the same accumulators,
     // operation order and final sum as DotF16Scaled (k a multiple of the vector step, checked by the caller; more than

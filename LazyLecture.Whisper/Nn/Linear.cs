@@ -9,19 +9,28 @@ internal static unsafe class Linear
 {
     /// <summary>
     /// Computes rows×N outputs; <paramref name="input"/> (rows × K) is rounded to f16 in place when W is f16,
-    /// because ggml converts src1 to W's dot type before the product.
+    /// because ggml converts src1 to W's dot type before the product. Quantized W takes the integer path on q8 rows of
+    /// the input (<see cref="QuantizedMatMul"/>), leaving the input as it is.
     /// </summary>
     public static void Forward(float* input, int rows, GgmlTensor weight, GgmlTensor? bias, float* output, PackedMatrix packed, int threads)
     {
         var k = weight.MatrixColumns;
         var n = weight.MatrixRows;
-        if (weight.Type == GgmlType.F16)
+        if (QuantizedDot.IsQuantized(weight.Type))
         {
-            HalfConversion.RoundToHalfPrecision(new Span<float>(input, rows * k));
+            QuantizedMatMul.Multiply(input, rows, weight, output, threads);
+        }
+        else
+        {
+            if (weight.Type == GgmlType.F16)
+            {
+                HalfConversion.RoundToHalfPrecision(new Span<float>(input, rows * k));
+            }
+
+            packed.PackWeightRows(weight, threads);
+            MatMul.Multiply(input, k, rows, packed, output, n, threads);
         }
 
-        packed.PackWeightRows(weight, threads);
-        MatMul.Multiply(input, k, rows, packed, output, n, threads);
         if (bias is not null)
         {
             AddBias(output, rows, bias.AsSingles());

@@ -6,7 +6,7 @@ using Xunit;
 namespace LazyLecture.Tests.Whisper.Core;
 
 /// <summary>Each optimised kernel against a plain scalar reference written here.</summary>
-public sealed unsafe class KernelTests
+public sealed unsafe partial class KernelTests
 {
     private readonly Random _random = new(1234);
 

@@ -16,10 +16,12 @@ public sealed class QuantizedModelTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => Directory.Delete(_tempDir, recursive: true);
 
+    // The quantised model multiplies in integers with activations rounded to q8 blocks (as whisper.cpp does), the f32
+    // one in floats: only that 8-bit rounding of the activations separates them, a wrong block layout would not.
     [Theory]
     [InlineData(Q8_0)]
     [InlineData(Q4_0)]
-    public void Quantised_model_computes_what_an_f32_model_holding_the_dequantised_weights_computes(int type)
+    public void Quantised_model_computes_close_to_an_f32_model_holding_the_dequantised_weights(int type)
     {
         var bytes = File.ReadAllBytes(Golden.LoadModelPath("micro"));
         var quantisedPath = Path.Combine(_tempDir, $"micro-{type}.bin");
@@ -30,10 +32,12 @@ public sealed class QuantizedModelTests(ITestOutputHelper output) : IDisposable
         using var dequantised = WhisperModel.Load(dequantisedPath);
         Assert.Equal(LazyLecture.Whisper.Model.GgmlType.F32, dequantised.Tensors["decoder.blocks.0.mlp.0.weight"].Type);
 
-        var diff = Golden.MaxAbsDifference(LastLogits(dequantised), LastLogits(quantised));
+        var expected = LastLogits(dequantised);
+        var actual = LastLogits(quantised);
 
-        output.WriteLine($"type {type}: max |quantised - dequantised f32 logits| = {diff:E3}");
-        Assert.True(diff < 1e-3f, $"max abs difference {diff}");
+        var relative = RelativeRmsError(expected, actual);
+        output.WriteLine($"type {type}: max |quantised - dequantised f32 logits| = {Golden.MaxAbsDifference(expected, actual):E3}, relative RMS error {relative:E3}");
+        Assert.True(relative < 0.03, $"relative RMS error {relative}");
     }
 
     [Theory]
@@ -52,6 +56,13 @@ public sealed class QuantizedModelTests(ITestOutputHelper output) : IDisposable
         var actual = LastLogits(quantised);
 
         // Quantisation noise scales with the bit width; a wrong block layout would give unrelated logits (error ~ 100%).
+        var relative = RelativeRmsError(expected, actual);
+        output.WriteLine($"type {type}: max |quantised - f16 logits| = {Golden.MaxAbsDifference(expected, actual):E3}, relative RMS error {relative:E3}");
+        Assert.True(relative < relativeTolerance, $"relative RMS error {relative}");
+    }
+
+    private static double RelativeRmsError(float[] expected, float[] actual)
+    {
         double error = 0, norm = 0;
         for (var i = 0; i < expected.Length; i++)
         {
@@ -59,9 +70,7 @@ public sealed class QuantizedModelTests(ITestOutputHelper output) : IDisposable
             norm += expected[i] * (double)expected[i];
         }
 
-        var relative = Math.Sqrt(error / norm);
-        output.WriteLine($"type {type}: max |quantised - f16 logits| = {Golden.MaxAbsDifference(expected, actual):E3}, relative RMS error {relative:E3}");
-        Assert.True(relative < relativeTolerance, $"relative RMS error {relative}");
+        return Math.Sqrt(error / norm);
     }
 
     private static float[] LastLogits(WhisperModel model)

@@ -13,7 +13,7 @@ namespace LazyLecture.Tests.Whisper.Decoding;
 /// </summary>
 public class GoldenTranscriptionTests
 {
-    private static readonly WhisperOptions GoldenOptions = new()
+    internal static readonly WhisperOptions GoldenOptions = new()
     {
         Threads = 2,
         Language = "en",
@@ -44,6 +44,27 @@ public class GoldenTranscriptionTests
         AssertSameSegments(GoldenSegment.Load(golden), result.Segments);
     }
 
+    /// <summary>
+    /// Files as users run them: the large-v3 layout (128 mel bins, 51866 tokens, language given and detected) and a
+    /// 107-s recording across four windows.
+    /// </summary>
+    public static TheoryData<string, string, string, string> UserFileDecodes => new()
+    {
+        { "synthetic-micro-v3.bin", "jfk.wav", "en", "micro-v3-jfk-en-greedy.json" },
+        { "synthetic-micro-v3.bin", "jfk.wav", "auto", "micro-v3-jfk-auto-greedy.json" },
+        { "synthetic-micro.en.bin", "long-lecture.wav", "en", "micro-long-greedy.json" },
+        { "synthetic-tiny.en.bin", "long-lecture.wav", "en", "tiny-long-greedy.json" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UserFileDecodes))]
+    public async Task Greedy_decode_of_the_files_users_run_equals_whisper_cpp(string model, string audio, string language, string golden)
+    {
+        var result = await Transcribe(model, audio, GoldenOptions with { Language = language });
+
+        AssertSameSegments(GoldenSegment.Load(golden), result.Segments);
+    }
+
     [Fact]
     public async Task Five_beams_find_a_different_text_than_greedy_decoding_on_the_micro_model()
     {
@@ -52,6 +73,16 @@ public class GoldenTranscriptionTests
 
         // the beam golden's text differs from the greedy golden's: the setting must reach the decode
         Assert.NotEqual(greedy.Segments.Select(s => s.Text), beams.Segments.Select(s => s.Text));
+    }
+
+    [Fact]
+    public async Task Large_v3_layout_detects_korean_like_whisper_cpp()
+    {
+        var result = await Transcribe("synthetic-micro-v3.bin", "jfk.wav", GoldenOptions with { Language = "auto" });
+
+        Assert.NotNull(result.Detection);
+        Assert.Equal("ko", result.Detection.Code);
+        Assert.InRange(result.Detection.Probability, 0.4754f - 0.01f, 0.4754f + 0.01f);
     }
 
     [Fact]
@@ -75,15 +106,15 @@ public class GoldenTranscriptionTests
         AssertSameSegments(GoldenSegment.Load("micro-ml-jfk-en-greedy.json"), result.Segments);
     }
 
-    private static async Task<TranscriptionResult> Transcribe(string model, string audio, WhisperOptions options)
+    internal static async Task<TranscriptionResult> Transcribe(string model, string audio, WhisperOptions options)
     {
-        using var loaded = WhisperModel.Load(SharedAssets.Require("models/" + model));
+        using var loaded = WhisperModel.Load(Path.IsPathRooted(model) ? model : SharedAssets.Require("models/" + model));
         var samples = AudioFileReader.Read(SharedAssets.Require("audio/" + audio));
         using var transcriber = new WhisperTranscriber(loaded, options);
         return await transcriber.TranscribeAllAsync(samples, ct: TestContext.Current.CancellationToken);
     }
 
-    private static void AssertSameSegments(IReadOnlyList<GoldenSegment> expected, IReadOnlyList<TranscriptSegment> actual)
+    internal static void AssertSameSegments(IReadOnlyList<GoldenSegment> expected, IReadOnlyList<TranscriptSegment> actual)
     {
         Assert.Equal(expected.Count, actual.Count);
         for (var i = 0; i < expected.Count; i++)
