@@ -24,6 +24,7 @@ app.UseHttpSecurity();
 app.UseExceptionHandler();
 app.UseStatusCodeProblems();
 app.UseUnreadableRequestChecks();
+app.UseNumericQueryChecks();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

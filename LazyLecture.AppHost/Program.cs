@@ -25,6 +25,10 @@ var migrations = builder.AddProject<Projects.LazyLecture_MigrationService>(Resou
     .WithReference(database)
     .WaitFor(database);
 
+// The host names the API and the web app answer to (host filtering); any other Host header gets 400, so a forged one
+// never reaches a redirect or a link. Set AppHost:AllowedHosts (';'-separated) to the public name behind a reverse proxy.
+var allowedHosts = builder.Configuration["AppHost:AllowedHosts"] is { Length: > 0 } hosts ? hosts : "localhost;127.0.0.1;[::1]";
+
 var api = builder.AddProject<Projects.LazyLecture_Api>(ResourceNames.Api)
     .WithHttpEndpoint(port: builder.Configuration.GetValue("AppHost:ApiPort", 5080) is > 0 and var apiPort ? apiPort : null)
     .WithReplicas(builder.Configuration.GetValue("AppHost:ApiReplicas", 1))
@@ -36,6 +40,7 @@ var api = builder.AddProject<Projects.LazyLecture_Api>(ResourceNames.Api)
     .WithEnvironment("Admin__Password", adminPassword)
     .WithEnvironment("Worker__ApiKey", workerApiKey)
     .WithEnvironment("AudioStore__Directory", builder.AudioStoreDirectory())
+    .WithEnvironment("AllowedHosts", $"{allowedHosts};{ResourceNames.Api}")
     .WaitFor(rabbitmq)
     .WaitForCompletion(migrations);
 
@@ -65,6 +70,7 @@ builder.AddProject<Projects.LazyLecture_Web>(ResourceNames.Web)
     .WithHttpEndpoint(port: builder.Configuration.GetValue("AppHost:WebPort", 5081) is > 0 and var webPort ? webPort : null)
     .WithHttpHealthCheck(ReadinessPath)
     .WithReference(api)
+    .WithEnvironment("AllowedHosts", allowedHosts)
     .WaitFor(api);
 
 builder.Build().Run();

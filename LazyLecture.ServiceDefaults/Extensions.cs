@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Builder;
+using LazyLecture.ServiceDefaults.Routing;
+using LazyLecture.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -31,6 +33,8 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.AddTrustedProxies();
+        builder.AddPlainIntegerRoutes();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {

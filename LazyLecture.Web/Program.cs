@@ -1,3 +1,4 @@
+using LazyLecture.ServiceDefaults.Security;
 using LazyLecture.Web.Components;
 using LazyLecture.Web.Extensions;
 using LazyLecture.Web.Media;
@@ -15,6 +16,7 @@ builder.AddWebApp();
 var app = builder.Build();
 
 app.UseForwardedHeaders();
+app.UseSecurityHeaders(WebAppExtensions.PagePolicy);
 app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found");
 app.UseAuthentication();
@@ -25,6 +27,7 @@ app.MapDefaultEndpoints();
 app.MapStaticAssets();
 app.MapAccountEndpoints();
 app.MapMediaEndpoints();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// The page policy (WebAppExtensions.PagePolicy, frame-ancestors 'none' included) replaces Blazor's own frame-ancestors-only one.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 
 app.Run();

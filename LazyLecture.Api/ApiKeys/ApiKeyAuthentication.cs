@@ -27,8 +27,15 @@ public static class ApiKeyAuthentication
 
     public const string IdClaim = "api_key_id";
 
-    /// <summary>Key management needs a password session: a leaked key must not be able to mint more keys or hide itself.</summary>
+    /// <summary>
+    /// Account actions (managing keys, changing the password, logging out every session) need a password sign-in: a leaked
+    /// key must not mint more keys, hide itself, lock its owner out or end the owner's sessions.
+    /// </summary>
     public const string PasswordSessionPolicy = "password-session";
+
+    /// <summary>Marks an account action: a JWT from a password sign-in is required, an API key gets 403.</summary>
+    public static TBuilder RequirePasswordSignIn<TBuilder>(this TBuilder endpoint)
+        where TBuilder : IEndpointConventionBuilder => endpoint.RequireAuthorization(PasswordSessionPolicy);
 
     public static AuthenticationBuilder AddApiKeys(this AuthenticationBuilder authentication)
     {

@@ -8,7 +8,7 @@ public static class ApiKeyEndpoints
 {
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {
-        var own = app.MapGroup("/api/v1/users/me/api-keys").WithTags("API keys").RequireAuthorization(ApiKeyAuthentication.PasswordSessionPolicy);
+        var own = app.MapGroup("/api/v1/users/me/api-keys").WithTags("API keys").RequirePasswordSignIn();
 
         own.MapPost("/", async Task<Created<CreatedApiKeyResponse>> (ApiKeyRequest body, HttpContext http, PersonalApiKeys keys, CancellationToken ct) =>
             {

@@ -1,5 +1,6 @@
 using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
+using LazyLecture.Api.Validation;
 using Microsoft.EntityFrameworkCore;
 
 namespace LazyLecture.Api.ApiKeys;
@@ -26,6 +27,12 @@ public sealed class PersonalApiKeys(LazyLectureDbContext db, ILogger<PersonalApi
             throw ValidationFailedException.For("name", $"name must be 1 to {ApiKey.MaxNameLength} characters.");
         }
 
+        // The same rule as for file names: a name shown in lists must show what it is.
+        if (InputText.HasUnfitCharacters(name))
+        {
+            throw ValidationFailedException.For("name", "name must not contain control characters or Unicode direction controls.");
+        }
+
         if (await Active(userId).CountAsync(cancellationToken) >= MaxActiveKeysPerUser)
         {
             throw new ConflictException($"You already have {MaxActiveKeysPerUser} active API keys; revoke one first.");
@@ -38,10 +45,31 @@ public sealed class PersonalApiKeys(LazyLectureDbContext db, ILogger<PersonalApi
         return new CreatedApiKeyResponse(key.Id, key.Name, key.Prefix, key.CreatedAt, plainText);
     }
 
-    public async Task<IReadOnlyList<ApiKeyResponse>> ListAsync(int userId, CancellationToken cancellationToken) =>
-        await Active(userId).OrderBy(k => k.Id)
+    /// <summary>The user's active keys; a user who does not exist is not found (404), not someone without keys.</summary>
+    public async Task<IReadOnlyList<ApiKeyResponse>> ListAsync(int userId, CancellationToken cancellationToken)
+    {
+        var keys = await Active(userId).OrderBy(k => k.Id)
             .Select(k => new ApiKeyResponse(k.Id, k.Name, k.Prefix, k.CreatedAt, k.LastUsedAt))
             .ToListAsync(cancellationToken);
+        if (keys.Count == 0 && !await db.Users.AnyAsync(u => u.Id == userId, cancellationToken))
+        {
+            throw new NotFoundException($"User {userId} was not found.");
+        }
+
+        return keys;
+    }
+
+    /// <summary>Revokes every active key of the user (a password change: a key taken with the old password ends with it).</summary>
+    public async Task<int> RevokeAllAsync(int userId, CancellationToken cancellationToken)
+    {
+        var revoked = await Active(userId).ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, DateTimeOffset.UtcNow), cancellationToken);
+        if (revoked > 0)
+        {
+            logger.LogInformation("{Count} API keys of user {UserId} revoked with a password change", revoked, userId);
+        }
+
+        return revoked;
+    }
 
     /// <summary>Revokes one of the user's keys; it stops working with the next request. Someone else's key is not found (404).</summary>
     public async Task RevokeAsync(int userId, long keyId, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using LazyLecture.Api.ApiKeys;
 using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
 using LazyLecture.Api.Users;
@@ -18,6 +19,7 @@ public sealed class Accounts(
     IPasswordHasher<User> hasher,
     TokenIssuer tokens,
     UsernameRateLimiter usernameLimiter,
+    PersonalApiKeys apiKeys,
     IOptions<RegistrationOptions> registration,
     TimeProvider clock,
     ILogger<Accounts> logger)
@@ -163,6 +165,11 @@ public sealed class Accounts(
 
         SetPassword(user, request.NewPassword, "new_password");
         await RevokeRefreshTokensAsync(userId, cancellationToken);
+        if (request.KeepApiKeys != true)
+        {
+            await apiKeys.RevokeAllAsync(userId, cancellationToken);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -193,6 +200,12 @@ public sealed class Accounts(
         if (request.Password is not null || request.Active == false)
         {
             await RevokeRefreshTokensAsync(userId, cancellationToken);
+        }
+
+        // A password an administrator sets is a reset: keys taken with the old password end with it, as on the user's own change.
+        if (request.Password is not null)
+        {
+            await apiKeys.RevokeAllAsync(userId, cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using LazyLecture.Api.ApiKeys;
 using LazyLecture.Api.Errors;
 using LazyLecture.Api.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -37,10 +38,11 @@ public static class AuthEndpoints
                 await accounts.LogoutAsync(http.User.UserId(), ct);
                 return TypedResults.NoContent();
             })
-            .RequireAuthorization()
+            .RequirePasswordSignIn()
             .WithSummary("Log out everywhere")
-            .WithDescription("Revokes every access and refresh token of the caller.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .WithDescription("Revokes every access and refresh token of the caller. Needs a password sign-in: an API key gets 403 (revoke a key instead).")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
         return app;
     }

@@ -4,7 +4,6 @@ using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
 using LazyLecture.Api.Users;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -29,7 +28,6 @@ public static class AuthenticationSetup
         services.AddScoped<Accounts>();
         services.AddHostedService<AdminBootstrapper>();
         services.AddAuthRateLimiting();
-        services.Configure<ForwardedHeadersOptions>(options => options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
         services.AddAuthentication(ApiKeyAuthentication.BearerOrKeyScheme).AddJwtBearer().AddApiKeys();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

@@ -53,6 +53,12 @@ public static partial class CredentialRules
             broken.Add("Password must include a special character: !@#$%^&*(),.?\":{}|<>=_");
         }
 
+        // Whoever sets it (the user, an administrator): a NUL or a direction control would make it untypeable or not what it shows.
+        if (Validation.InputText.HasUnfitCharacters(password))
+        {
+            broken.Add("Password must not contain control characters (such as NUL) or Unicode direction controls.");
+        }
+
         return broken;
     }
 

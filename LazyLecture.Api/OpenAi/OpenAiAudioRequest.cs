@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text;
 using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Transcriptions.Audio;
+using LazyLecture.Api.Validation;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
@@ -141,8 +141,8 @@ public sealed class OpenAiAudioRequestReader(IAudioStore store)
         float? temperature = null;
         if (One("temperature") is { Length: > 0 } rawTemperature)
         {
-            temperature = float.TryParse(rawTemperature, NumberStyles.Float, CultureInfo.InvariantCulture, out var t) && t is >= 0 and <= 1
-                ? t
+            temperature = InvariantNumbers.TryParseReal(rawTemperature, out var t) && t is >= 0 and <= 1
+                ? (float)t
                 : throw OpenAiRequestException.Invalid("temperature", "temperature must be a number from 0 to 1.");
         }
 

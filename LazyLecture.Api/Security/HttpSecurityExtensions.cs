@@ -1,3 +1,4 @@
+using LazyLecture.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -8,6 +9,9 @@ namespace LazyLecture.Api.Security;
 /// <summary>Security headers on every answer, CORS only for configured origins, and a body size limit for every route.</summary>
 public static class HttpSecurityExtensions
 {
+    /// <summary>The API's only HTML (its reference page) loads its own scripts and styles: only framing is forbidden.</summary>
+    public const string PagePolicy = "frame-ancestors 'none'";
+
     public static IHostApplicationBuilder AddHttpSecurity(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<HttpSecurityOptions>().BindConfiguration(HttpSecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -28,43 +32,8 @@ public static class HttpSecurityExtensions
 
     public static WebApplication UseHttpSecurity(this WebApplication app)
     {
-        app.Use(static (context, next) =>
-        {
-            context.Response.OnStarting(SecurityHeaders.Apply, context);
-            return next(context);
-        });
+        app.UseSecurityHeaders(PagePolicy);
         app.UseCors();
         return app;
-    }
-}
-
-/// <summary>The headers every answer carries (set as the answer starts, so error pages written later get them too).</summary>
-public static class SecurityHeaders
-{
-    /// <summary>What a non-HTML answer may load: nothing. It is data, never a page.</summary>
-    public const string DataPolicy = "default-src 'none'; frame-ancestors 'none'";
-
-    /// <summary>HTML (the API reference page loads its own scripts and styles): only framing is forbidden.</summary>
-    public const string PagePolicy = "frame-ancestors 'none'";
-
-    public static Task Apply(object state)
-    {
-        var response = ((HttpContext)state).Response;
-        var headers = response.Headers;
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
-        if (!headers.ContainsKey(HeaderNames.ContentSecurityPolicy))
-        {
-            headers.ContentSecurityPolicy = response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true ? PagePolicy : DataPolicy;
-        }
-
-        // Answers hold tokens and people's transcripts: no shared or browser cache keeps them (RFC 6749 §5.1 for tokens).
-        if (!headers.ContainsKey(HeaderNames.CacheControl))
-        {
-            headers.CacheControl = "no-store";
-        }
-
-        return Task.CompletedTask;
     }
 }

@@ -96,7 +96,8 @@ public static class TranscriptionEndpoints
         transcriptions.MapGet("/{id:int}/audio", async Task<PhysicalFileHttpResult> (HttpContext http, int id, UserTranscriptions owned, CancellationToken ct) =>
             {
                 var audio = await owned.AudioAsync(http.User.UserId(), id, ct);
-                return TypedResults.PhysicalFile(audio.Path, audio.ContentType, enableRangeProcessing: true);
+                // Content-Disposition names a safe file (RFC 6266 filename and filename*); the player ignores it, a download uses it.
+                return TypedResults.PhysicalFile(audio.Path, audio.ContentType, audio.FileName, enableRangeProcessing: true);
             })
             .WithSummary("The recording as uploaded, for playback (HTTP range requests: a player seeks without downloading it all)")
             .Produces(StatusCodes.Status206PartialContent)

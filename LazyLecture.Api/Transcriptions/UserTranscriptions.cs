@@ -2,8 +2,8 @@ using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
 using LazyLecture.Api.Transcriptions.Audio;
 using LazyLecture.Api.Transcriptions.Export;
+using LazyLecture.Api.Validation;
 using LazyLecture.Contracts;
-using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.EntityFrameworkCore;
 
 namespace LazyLecture.Api.Transcriptions;
@@ -117,10 +117,20 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
             throw new NotFoundException($"The recording of transcription {id} is no longer stored.");
         }
 
-        return new PlaybackAudio(path, ContentTypes.TryGetContentType(transcription.OriginalFileName ?? "", out var type) ? type : "application/octet-stream");
+        var kind = await AudioMediaType.OfFileAsync(path, cancellationToken);
+        return new PlaybackAudio(path, kind.MediaType, DownloadName(transcription, kind));
     }
 
-    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+    /// <summary>
+    /// The name a download is saved under: the uploader's name cleaned again (control and direction characters, quotes and
+    /// folders removed) with the extension of what the file is, so <c>evil&#x202E;vaw.exe</c> comes back as <c>evilvaw.wav</c>.
+    /// </summary>
+    private static string DownloadName(Transcription transcription, AudioMediaType.Kind kind)
+    {
+        var cleaned = InputText.CleanFileName(transcription.OriginalFileName?.Replace('"', '\'').Replace('\\', '/'), 200);
+        var stem = cleaned is null ? null : Path.GetFileNameWithoutExtension(cleaned).Trim();
+        return (string.IsNullOrEmpty(stem) ? $"recording-{transcription.Id}" : stem) + kind.Extension;
+    }
 
     private async Task<Transcription> FindOwnedAsync(int userId, int id, CancellationToken cancellationToken, bool tracked = false)
     {
@@ -131,5 +141,5 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
     private static NotFoundException NotFound(int id) => new($"Transcription {id} was not found.");
 }
 
-/// <summary>A recording to stream to its owner's player.</summary>
-public sealed record PlaybackAudio(string Path, string ContentType);
+/// <summary>A recording to stream to its owner's player, with its media type and the file name a download gets.</summary>
+public sealed record PlaybackAudio(string Path, string ContentType, string FileName);

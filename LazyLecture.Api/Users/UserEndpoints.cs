@@ -1,3 +1,4 @@
+using LazyLecture.Api.ApiKeys;
 using LazyLecture.Api.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -33,9 +34,10 @@ public static class UserEndpoints
                 await accounts.ChangeOwnPasswordAsync(http.User.UserId(), body, ct);
                 return TypedResults.NoContent();
             })
-            .RequireAuthorization()
+            .RequirePasswordSignIn()
             .WithSummary("Change the caller's password")
-            .WithDescription("Requires the current password. Every token of the account is revoked: log in again.")
+            .WithDescription("Requires the current password and a password sign-in (an API key gets 403). Every token of the account is revoked: log in again. "
+                + "The account's API keys are revoked too, unless the body asks `keep_api_keys: true`.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
@@ -60,7 +62,7 @@ public static class UserEndpoints
         admin.MapPatch("/{id:int}", async Task<Ok<UserResponse>> (int id, UserUpdateRequest body, Accounts accounts, CancellationToken ct) =>
                 TypedResults.Ok((await accounts.UpdateAsync(id, body, ct)).ToResponse()))
             .WithSummary("Update a user (admin)")
-            .WithDescription("Change active, role, can_interact or password. Blocking or a new password revokes the user's tokens.")
+            .WithDescription("Change active, role (exactly `user` or `admin`), can_interact or password. Blocking or a new password revokes the user's tokens; a new password also revokes the user's API keys.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)

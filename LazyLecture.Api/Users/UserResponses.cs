@@ -6,9 +6,14 @@ public sealed record UserResponse(int Id, string Username, bool Active, bool Can
 public sealed record UserPage(int Page, int Size, int Total, int Pages, IReadOnlyList<UserResponse> Users);
 
 /// <summary>What an admin may change; absent fields stay as they are.</summary>
-public sealed record UserUpdateRequest(bool? Active, UserRole? Role, bool? CanInteract, string? Password);
+public sealed record UserUpdateRequest(
+    bool? Active,
+    [property: System.Text.Json.Serialization.JsonConverter(typeof(Validation.ExactEnumNameConverter<UserRole>))] UserRole? Role,
+    bool? CanInteract,
+    string? Password);
 
-public sealed record PasswordChangeRequest(string CurrentPassword, string NewPassword);
+/// <param name="KeepApiKeys">True keeps the account's API keys; by default a new password revokes them with the old one.</param>
+public sealed record PasswordChangeRequest(string CurrentPassword, string NewPassword, bool? KeepApiKeys = null);
 
 public static class UserMapping
 {

@@ -22,7 +22,7 @@ public static class InputText
         var name = new StringBuilder(fileName.Length);
         foreach (var rune in Path.GetFileName(fileName).EnumerateRunes())
         {
-            if (!Rune.IsControl(rune) && !IsDirectionControl(rune.Value) && rune != Rune.ReplacementChar)
+            if (!IsUnfitForNames(rune))
             {
                 name.Append(rune.ToString());
             }
@@ -37,6 +37,31 @@ public static class InputText
 
         return cleaned.Length == 0 ? null : cleaned;
     }
+
+    /// <summary>
+    /// Whether text that names something (an API key, a password) holds a character that hides or reorders what is shown:
+    /// a control character (NUL included), a Unicode direction control, or a lone surrogate.
+    /// </summary>
+    public static bool HasUnfitCharacters(string? text)
+    {
+        if (text is null)
+        {
+            return false;
+        }
+
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (IsUnfitForNames(rune))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Control characters, direction controls and the replacement character (what a lone surrogate reads as).</summary>
+    private static bool IsUnfitForNames(Rune rune) => Rune.IsControl(rune) || IsDirectionControl(rune.Value) || rune == Rune.ReplacementChar;
 
     private static bool IsDirectionControl(int codePoint) =>
         codePoint is 0x061C or 0x200E or 0x200F or (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069);

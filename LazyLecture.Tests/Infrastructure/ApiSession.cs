@@ -11,7 +11,7 @@ namespace LazyLecture.Tests.Infrastructure;
 
 /// <summary>
 /// An HTTP client of the running API as one client machine: each session claims its own client address (X-Forwarded-For,
-/// trusted from loopback) so per-address rate limits of one test never throttle another.
+/// trusted from loopback, which the suite configures as its proxy: see TestApplication) so per-address rate limits of one test never throttle another.
 /// </summary>
 public sealed class ApiSession : IDisposable
 {
@@ -21,12 +21,16 @@ public sealed class ApiSession : IDisposable
     public ApiSession(AppHostFixture fixture, string? baseAddress = null)
     {
         Http = baseAddress is null ? fixture.App.CreateHttpClient(ResourceNames.Api) : new HttpClient { BaseAddress = new Uri(baseAddress) };
-        ClientAddress = $"10.{RandomNumberGenerator.GetInt32(256)}.{RandomNumberGenerator.GetInt32(256)}.{RandomNumberGenerator.GetInt32(1, 255)}";
+        ClientAddress = RandomClientAddress();
         Http.DefaultRequestHeaders.Add("X-Forwarded-For", ClientAddress);
         Fixture = fixture;
     }
 
     public HttpClient Http { get; }
+
+    /// <summary>A made-up client address in 10.0.0.0/8, as the suite's trusted proxy would forward it.</summary>
+    public static string RandomClientAddress() =>
+        $"10.{RandomNumberGenerator.GetInt32(256)}.{RandomNumberGenerator.GetInt32(256)}.{RandomNumberGenerator.GetInt32(1, 255)}";
 
     public string ClientAddress { get; }
 

@@ -73,6 +73,14 @@ public sealed class TestApplication : IAsyncDisposable
             .WithEnvironment("Transcriptions__MaxUploadBytes", AppHostFixture.MaxUploadBytes.ToString(CultureInfo.InvariantCulture));
         builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Worker)
             .WithEnvironment("Worker__ConsumeJobs", "false");
+        // The suite is the proxy in front of the API and the web app: each test session claims a client address of its
+        // own (X-Forwarded-For from loopback), so the per-address limits of one test never throttle another.
+        foreach (var service in new[] { ResourceNames.Api, ResourceNames.Web })
+        {
+            builder.CreateResourceBuilder<ProjectResource>(service)
+                .WithEnvironment("ForwardedHeaders__KnownNetworks__0", "127.0.0.0/8")
+                .WithEnvironment("ForwardedHeaders__KnownProxies__0", "::1");
+        }
         configure?.Invoke(builder);
 
         var app = await builder.BuildAsync(timeout.Token);

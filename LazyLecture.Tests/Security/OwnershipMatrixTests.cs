@@ -89,6 +89,20 @@ public sealed class OwnershipMatrixTests(AppHostFixture fixture, ITestOutputHelp
                     {
                         failures.Add($"{route} as its owner: {(int)status}");
                     }
+
+                    // The owner's id written any other way than plain digits (a sign, a space, a comma) names nothing: 404 in a
+                    // path, 422 in a query, never the transcription itself (a lenient reading of "1,234" could name another).
+                    foreach (var spelling in IdSpellings(idText))
+                    {
+                        checks++;
+                        var target = route.Target(p => p.Name is "id" or "task_id" or "transcript_id" ? spelling : Value(p));
+                        var misread = await StatusAsync(api, route, target, owner.Access, null);
+                        var expected = route.Parameters.Any(p => p.In == "path" && p.Name == "id") ? HttpStatusCode.NotFound : HttpStatusCode.UnprocessableEntity;
+                        if (misread != expected)
+                        {
+                            failures.Add($"{route} as its owner with the id written '{spelling}': {(int)misread}, expected {(int)expected}");
+                        }
+                    }
                 }
             }
             else if (AdminRoutes.Contains(key))
@@ -117,6 +131,59 @@ public sealed class OwnershipMatrixTests(AppHostFixture fixture, ITestOutputHelp
         output.WriteLine($"ownership matrix: {routes.Count} routes, {checks} checks");
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
         Assert.Equal("queued", (await api.GetTranscriptionAsync(owner.Access, id))["current_state"]!.GetValue<string>());
+    }
+
+    /// <summary>An id spelt as a lenient parser would still read it: sign, surrounding space, group separator.</summary>
+    private static IEnumerable<string> IdSpellings(string id) => ["+" + id, id + "%20", "%20" + id, id[..1] + "," + id[1..], id + ",0"];
+
+    [Fact]
+    public async Task The_web_app_keeps_to_its_owner()
+    {
+        using var api = new ApiSession(fixture);
+        var (_, owner) = await api.NewUploaderAsync();
+        var id = await api.UploadOkAsync(owner.Access, TranscriptionClient.Jfk);
+        var (_, strangerName, _) = await api.NewUserAsync();
+        using var stranger = new Web.WebForms(fixture);
+        await stranger.SignInOkAsync(strangerName);
+        using var nobody = new Web.WebForms(fixture);
+
+        var failures = new List<string>();
+        async Task ExpectAsync(Web.WebForms who, string whoName, string path, HttpStatusCode expected)
+        {
+            using var response = await who.Http.GetAsync(path, ApiSession.Cancellation);
+            if (response.StatusCode != expected)
+            {
+                failures.Add($"GET {path} as {whoName}: {(int)response.StatusCode}, expected {(int)expected}");
+            }
+        }
+
+        foreach (var path in new[] { $"/transcriptions/{id}", $"/transcriptions/{id}?t=1", $"/media/transcriptions/{id}/audio", $"/media/transcriptions/{id}/export?format=txt" })
+        {
+            await ExpectAsync(stranger, "another user", path, HttpStatusCode.NotFound);
+        }
+
+        await ExpectAsync(nobody, "nobody", $"/transcriptions/{id}", HttpStatusCode.Redirect); // to the sign-in page
+        await ExpectAsync(nobody, "nobody", $"/media/transcriptions/{id}/audio", HttpStatusCode.Unauthorized);
+
+        // The web app's form posts: without the form's antiforgery token none acts, whoever sends it.
+        foreach (var (who, whoName) in new[] { (stranger, "a signed-in user"), (nobody, "nobody") })
+        {
+            foreach (var form in new[] { "/account/logout", "/account/login", "/account/register" })
+            {
+                using var forged = await who.Http.PostAsync(form, new FormUrlEncodedContent([new("Input.Username", strangerName), new("Input.Password", ApiSession.GoodPassword)]), ApiSession.Cancellation);
+                if (forged.StatusCode != HttpStatusCode.BadRequest)
+                {
+                    failures.Add($"POST {form} without antiforgery token as {whoName}: {(int)forged.StatusCode}, expected 400");
+                }
+            }
+        }
+
+        using (var stillSignedIn = await stranger.Http.GetAsync("/", ApiSession.Cancellation))
+        {
+            Assert.Equal(HttpStatusCode.OK, stillSignedIn.StatusCode); // the forged sign-out ended nothing
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
     /// <summary>The status only: a live stream (SSE) or a file is not read.</summary>

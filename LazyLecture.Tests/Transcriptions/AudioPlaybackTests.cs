@@ -51,6 +51,34 @@ public sealed class AudioPlaybackTests(AppHostFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
+    [Theory]
+    [InlineData("x.html")]
+    [InlineData("x.svg")]
+    [InlineData("evil\u202Evaw.exe")]
+    [InlineData("..\\..\\evil.html")]
+    public async Task The_recording_is_served_as_its_probed_audio_type_with_a_safe_file_name(string uploadedName)
+    {
+        using var api = new ApiSession(fixture);
+        var (_, owner) = await api.NewUploaderAsync();
+        using var upload = await api.UploadAsync(owner.Access, TranscriptionClient.Jfk, uploadedName);
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        var id = (await ApiSession.ReadObjectAsync(upload))["id"]!.GetValue<int>();
+
+        using var audio = await api.GetAsync($"/api/v1/transcriptions/{id}/audio", owner.Access);
+
+        Assert.Equal(HttpStatusCode.OK, audio.StatusCode);
+        Assert.Equal("audio/wav", audio.Content.Headers.ContentType?.MediaType);
+        var disposition = audio.Content.Headers.ContentDisposition;
+        Assert.NotNull(disposition);
+        Assert.NotNull(disposition.FileName);
+        Assert.NotNull(disposition.FileNameStar);
+        foreach (var name in new[] { disposition.FileName.Trim('"'), disposition.FileNameStar })
+        {
+            Assert.DoesNotContain(name, c => char.IsControl(c) || c is '\u202E' or '\u202D' or '\u200E' or '\u200F' or '"' or '/' or '\\');
+            Assert.EndsWith(".wav", name, StringComparison.Ordinal);
+        }
+    }
+
     private static Task<HttpResponseMessage> GetRangeAsync(ApiSession api, string accessToken, int id, RangeItemHeaderValue range)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/transcriptions/{id}/audio");

@@ -59,7 +59,7 @@ public sealed class SegmentCorrectionTests(AppHostFixture fixture)
         Assert.Equal("application/problem+json", foreign.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, beyond.StatusCode);
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, negative.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, negative.StatusCode); // a segment number is plain digits: "-1" names no segment route
         Assert.Equal(HttpStatusCode.UnprocessableEntity, blank.StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, missing.StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooLong.StatusCode);

@@ -25,8 +25,9 @@ public sealed class WebAppTests(AppHostFixture fixture, BrowserFixture browser) 
         await BrowserFixture.WaitUntilInteractiveAsync(page);
 
         await Expect(page.GetByText("No recordings yet.")).ToBeVisibleAsync();
-        await page.GotoAsync($"/transcriptions/{id}");
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync($"Transcription {id} was not found");
+        var foreign = await page.GotoAsync($"/transcriptions/{id}");
+        Assert.Equal(404, foreign!.Status);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not found" })).ToBeVisibleAsync();
         Assert.Equal(404, (await page.APIRequest.GetAsync($"/media/transcriptions/{id}/audio")).Status);
         Assert.Equal(404, (await page.APIRequest.GetAsync($"/media/transcriptions/{id}/export?format=txt")).Status);
     }
@@ -85,5 +86,85 @@ public sealed class WebAppTests(AppHostFixture fixture, BrowserFixture browser) 
         {
             File.Delete(notAudio);
         }
+    }
+
+    [Fact]
+    public async Task Every_screen_runs_under_the_content_security_policy()
+    {
+        using var api = new ApiSession(fixture);
+        var (userId, username, tokens) = await api.NewUserAsync();
+        await api.AllowUploadsAsync(userId);
+        var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
+        await using var context = await browser.NewContextAsync(fixture);
+        var page = await context.NewPageAsync();
+        var violations = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                violations.Add(message.Text);
+            }
+        };
+
+        var first = await page.GotoAsync("/account/login");
+        Assert.Contains("script-src 'self'", first!.Headers.GetValueOrDefault("content-security-policy") ?? "", StringComparison.Ordinal);
+        await page.GotoAsync("/account/register");
+        await page.GotoAsync("/account/login");
+        await WebSteps.SignInThroughFormAsync(page, username, "Sign in");
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await Expect(page.Locator($"a[href='/transcriptions/{id}']")).ToBeVisibleAsync();
+        await page.GotoAsync($"/transcriptions/{id}");
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await page.GotoAsync("/search");
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        await page.GotoAsync("/account/password");
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+
+        Assert.True(violations.Count == 0, "CSP violations: " + string.Join(Environment.NewLine, violations));
+    }
+
+    [Fact]
+    public async Task The_password_screen_asks_whether_to_keep_the_api_keys()
+    {
+        using var api = new ApiSession(fixture);
+        var (_, username, tokens) = await api.NewUserAsync();
+        var (_, key) = await OpenAi.ApiKeyClient.CreateApiKeyAsync(api, tokens.Access);
+        await using var context = await browser.NewContextAsync(fixture);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await WebSteps.SignInThroughFormAsync(page, username, "Sign in");
+
+        async Task ChangeAsync(string current, string next, bool keepKeys)
+        {
+            await page.GotoAsync("/account/password");
+            await BrowserFixture.WaitUntilInteractiveAsync(page);
+            await page.GetByLabel("Current password").FillAsync(current);
+            await page.GetByLabel("New password", new() { Exact = true }).FillAsync(next);
+            await page.GetByLabel("New password again").FillAsync(next);
+            var keep = page.GetByLabel("Keep my API keys");
+            await Expect(keep).Not.ToBeCheckedAsync(); // revoking them is the default
+            if (keepKeys)
+            {
+                await keep.CheckAsync();
+            }
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Your password has been changed");
+        }
+
+        await ChangeAsync(WebSteps.Password, "Second-horse2!", keepKeys: true);
+        using (var kept = await api.GetAsync("/api/v1/users/me", key))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, kept.StatusCode);
+        }
+
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Username").FillAsync(username);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("Second-horse2!");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/$"));
+        await ChangeAsync("Second-horse2!", "Third-horse3!", keepKeys: false);
+        using var revoked = await api.GetAsync("/api/v1/users/me", key);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, revoked.StatusCode);
     }
 }

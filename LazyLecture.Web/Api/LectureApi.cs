@@ -56,9 +56,10 @@ public sealed class LectureApi(IHttpClientFactory clients, SessionContext curren
 
     public Task<UserInfo> MeAsync(CancellationToken cancellationToken) => GetAsync<UserInfo>("/api/v1/users/me", cancellationToken);
 
-    public async Task ChangePasswordAsync(string currentPassword, string newPassword, CancellationToken cancellationToken)
+    /// <param name="keepApiKeys">False revokes the account's API keys with the old password (the API's default).</param>
+    public async Task ChangePasswordAsync(string currentPassword, string newPassword, bool keepApiKeys, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(() => new(HttpMethod.Put, "/api/v1/users/me/password") { Content = JsonContent.Create(new { currentPassword, newPassword }, options: Json) }, cancellationToken);
+        using var response = await SendAsync(() => new(HttpMethod.Put, "/api/v1/users/me/password") { Content = JsonContent.Create(new { currentPassword, newPassword, keepApiKeys }, options: Json) }, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
     }
 

@@ -20,6 +20,9 @@ public abstract class ApiComponent : ComponentBase, IDisposable
     /// <summary>What the last call failed with, in words; null when it succeeded.</summary>
     protected string? Problem { get; set; }
 
+    /// <summary>The status of the API's last refusal; null when the last call succeeded or failed otherwise.</summary>
+    protected System.Net.HttpStatusCode? ProblemStatus { get; private set; }
+
     /// <summary>Cancelled when the user leaves the page.</summary>
     protected CancellationToken Leaving => _disposed.Token;
 
@@ -27,6 +30,7 @@ public abstract class ApiComponent : ComponentBase, IDisposable
     {
         try
         {
+            ProblemStatus = null;
             await call(Leaving);
             Problem = null;
             return true;
@@ -34,6 +38,7 @@ public abstract class ApiComponent : ComponentBase, IDisposable
         catch (ApiProblemException ex)
         {
             Problem = ex.Message;
+            ProblemStatus = ex.Status;
         }
         catch (HttpRequestException)
         {
