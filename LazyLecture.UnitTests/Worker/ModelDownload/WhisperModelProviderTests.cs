@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using LazyLecture.Tests.Infrastructure;
 using LazyLecture.Worker.Engines.Whisper;
+using LazyLecture.Worker.VoiceActivity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -152,6 +153,7 @@ public sealed class WhisperModelProviderTests : IDisposable
     {
         string[] arguments =
         [
+            WhisperModelCommand.Name,
             "--Engines:Whisper:Model", model,
             "--Engines:Whisper:DownloadBaseUrl", baseUrl,
             "--Engines:Whisper:CacheDirectory", _cache,
@@ -167,6 +169,7 @@ public sealed class WhisperModelProviderTests : IDisposable
 
     private WhisperModelProvider Provider(string baseUrl, string sha1, ListLogger log) => new(
         Options.Create(new WhisperEngineOptions { Model = Model, ModelSha1 = sha1, DownloadBaseUrl = baseUrl, CacheDirectory = _cache, ConnectTimeout = TimeSpan.FromSeconds(5) }),
+        Options.Create(new VoiceActivityOptions()),
         new PlainHttpClients(),
         log);
 
