@@ -55,6 +55,8 @@ public sealed class TestApplication : IAsyncDisposable
                 "--AppHost:EphemeralData=true",
                 // Random ports: several applications (and a developer's own) run side by side.
                 "--AppHost:ApiPort=0",
+                // The shared Silero VAD model, as ./run.sh provides the downloaded one (without it, jobs run without detection).
+                $"--AppHost:VoiceActivityModelPath={(File.Exists(SharedAssets.PathOf(VoiceActivityModel)) ? SharedAssets.PathOf(VoiceActivityModel) : "")}",
             ],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
@@ -118,6 +120,8 @@ public sealed class TestApplication : IAsyncDisposable
         {
         }
     }
+
+    public const string VoiceActivityModel = "models/vad/silero_vad-v5.1.2.onnx";
 
     /// <summary>Everything a resource instance has written so far.</summary>
     public string ConsoleLog(string resourceId)
