@@ -2,7 +2,7 @@
 # Provides the Whisper model for the worker, idempotently: a configured file (LAZYLECTURE_WHISPER_MODEL), else the official
 # ggml model (LAZYLECTURE_WHISPER_MODEL_NAME, default base.en) in the cache, downloaded and checksum-verified when missing.
 # Offline, it says so and the worker transcribes with PocketSphinx. Sourced by run.sh after its build; exports
-# AppHost__WhisperModelPath when a model is available, and AppHost__VoiceActivityModelPath for voice activity detection.
+# AppHost__WhisperModelPath when a model is available.
 # The catalogue, download, checksum check and cache folder ($XDG_CACHE_HOME/lazylecture/models) are the worker's own model
 # provider, run here as its `whisper-model` command: this script only passes the settings and reads the answer.
 
@@ -36,28 +36,3 @@ case "$model_status" in
     ;;
 esac
 
-# The voice activity model (Silero VAD v5.1.2's silero_vad.onnx, SHA-256 checked), from the same provider and cache; a
-# configured file with LAZYLECTURE_VAD_MODEL. Offline, jobs run without voice activity detection.
-vad_args=()
-if [ -n "${LAZYLECTURE_VAD_MODEL:-}" ]; then
-  vad_args+=(--VoiceActivity:ModelPath "$LAZYLECTURE_VAD_MODEL")
-fi
-
-say "Providing the voice activity model…"
-set +e
-vad_path="$(dotnet "$worker_dll" vad-model "${vad_args[@]}")"
-vad_status=$?
-set -e
-case "$vad_status" in
-  0)
-    export AppHost__VoiceActivityModelPath="$vad_path"
-    say "Voice activity model: $AppHost__VoiceActivityModelPath"
-    ;;
-  3)
-    say "No voice activity model could be downloaded (offline?): jobs will run without voice activity detection (whole recording, fixed chunks)"
-    ;;
-  *)
-    echo "The voice activity model LAZYLECTURE_VAD_MODEL=$LAZYLECTURE_VAD_MODEL does not exist (see above)." >&2
-    exit 1
-    ;;
-esac

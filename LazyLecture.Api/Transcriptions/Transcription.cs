@@ -65,6 +65,11 @@ public sealed class Transcription
     /// <summary>Said on the job's detail when it ran without voice activity detection, or found no speech; null otherwise.</summary>
     public string? VoiceActivityNote { get; private set; }
 
+    /// <summary>The engine (and runtime) the worker reported running the job with; null until a worker started it.</summary>
+    public string? Engine { get; private set; }
+
+    public const int MaxEngineLength = 100;
+
     public const string NoSpeechNote = "no speech detected: the transcript is empty";
 
     public DateTimeOffset CreateDate { get; private set; } = DateTimeOffset.UtcNow;
@@ -122,10 +127,11 @@ public sealed class Transcription
         Touch();
     }
 
-    /// <summary>What the worker found (or why it did not look) before transcribing.</summary>
-    public void RecordVoiceActivity(bool detected, double? speechSecs, string? reason)
+    /// <summary>The engine the worker runs the job with, and what its voice activity detection found (or why it did not look).</summary>
+    public void RecordRun(string engine, bool detected, double? speechSecs, string? reason)
     {
-        EnsureNotFinished("record voice activity for");
+        EnsureNotFinished("record the run of");
+        Engine = engine;
         SpeechSecs = detected ? Math.Clamp(speechSecs ?? 0, 0, AudioLenSecs) : null;
         VoiceActivityNote = detected
             ? SpeechSecs == 0 ? NoSpeechNote : null
@@ -167,6 +173,7 @@ internal sealed class TranscriptionConfiguration : IEntityTypeConfiguration<Tran
         builder.Property(t => t.Language).HasMaxLength(16);
         builder.Property(t => t.Prompt).HasMaxLength(Transcription.MaxPromptLength);
         builder.Property(t => t.VoiceActivityNote).HasMaxLength(200);
+        builder.Property(t => t.Engine).HasMaxLength(Transcription.MaxEngineLength);
         builder.HasOne<Users.User>().WithMany().HasForeignKey(t => t.CreatorId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(t => new { t.CreatorId, t.CreateDate });
         // One active job per user, enforced by the database even when two uploads race.

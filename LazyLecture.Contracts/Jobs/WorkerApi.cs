@@ -20,8 +20,8 @@ public static class WorkerApi
     /// <summary>The segments of a chunk still being transcribed, so far (replaced by each report, dropped when the chunk is saved).</summary>
     public static string PartialChunk(int id, int chunkNo) => $"{Chunk(id, chunkNo)}/partial";
 
-    /// <summary>Whether the job runs with voice activity detection, and how much speech it found.</summary>
-    public static string VoiceActivity(int id) => $"{Job(id)}/voice-activity";
+    /// <summary>How the worker runs the job: the engine (and runtime), whether with voice activity detection, how much speech it found.</summary>
+    public static string Run(int id) => $"{Job(id)}/run";
 }
 
 /// <summary>A job as the worker sees it: state, audio length, chunk size and the chunks already saved (to resume).</summary>
@@ -47,10 +47,11 @@ public sealed record VoiceActivityRequest(bool Enabled, float? Threshold = null,
 }
 
 /// <summary>
-/// What the worker tells of a job's voice activity detection: whether it ran, the seconds of speech it found, and why not
-/// when it did not (turned off for the job, or no model on the worker).
+/// What the worker tells of how it runs a job: its engine (<c>whisper (managed)</c>, <c>whisper (whisper.net)</c>,
+/// <c>pocketsphinx</c>), whether voice activity detection ran, the seconds of speech it found, and why not when it did not
+/// (turned off for the job, or no model on the worker).
 /// </summary>
-public sealed record VoiceActivityReport(bool Detected, double? SpeechSecs, string? Reason);
+public sealed record JobRunReport(string Engine, bool Detected, double? SpeechSecs, string? Reason);
 
 /// <summary>
 /// Where a chunk may start and end. The original cut chunk N at exactly N × chunk size; the worker moves each cut into a

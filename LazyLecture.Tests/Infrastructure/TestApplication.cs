@@ -56,7 +56,7 @@ public sealed class TestApplication : IAsyncDisposable
                 // Random ports: several applications (and a developer's own) run side by side.
                 "--AppHost:ApiPort=0",
                 // The shared Silero VAD model, as ./run.sh provides the downloaded one (without it, jobs run without detection).
-                $"--AppHost:VoiceActivityModelPath={(File.Exists(SharedAssets.PathOf(VoiceActivityModel)) ? SharedAssets.PathOf(VoiceActivityModel) : "")}",
+                $"--AppHost:VoiceActivityModelPath={(File.Exists(SharedAssets.PathOf(SharedAssets.VoiceActivityModel)) ? SharedAssets.PathOf(SharedAssets.VoiceActivityModel) : "")}",
             ],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
@@ -120,8 +120,6 @@ public sealed class TestApplication : IAsyncDisposable
         {
         }
     }
-
-    public const string VoiceActivityModel = "models/vad/silero_vad-v5.1.2.onnx";
 
     /// <summary>Everything a resource instance has written so far.</summary>
     public string ConsoleLog(string resourceId)

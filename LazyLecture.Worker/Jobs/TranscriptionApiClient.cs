@@ -37,10 +37,10 @@ public sealed class TranscriptionApiClient(HttpClient http, IOptions<WorkerOptio
         return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync<WorkerJobView>(response, cancellationToken);
     }
 
-    /// <summary>Says whether voice activity detection ran and how much speech it found; false when the job finished meanwhile.</summary>
-    public async Task<bool> ReportVoiceActivityAsync(int id, VoiceActivityReport report, CancellationToken cancellationToken)
+    /// <summary>Says which engine runs the job, whether voice activity detection ran and what it found; false when the job finished meanwhile.</summary>
+    public async Task<bool> ReportRunAsync(int id, JobRunReport report, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Put, WorkerApi.VoiceActivity(id), report, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Put, WorkerApi.Run(id), report, cancellationToken);
         if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
         {
             return false;

@@ -79,7 +79,7 @@ public sealed class TranscriptionJobProcessor(
     {
         var id = view.Id;
         var engine = await engines.GetAsync(stopping);
-        var speech = await DetectSpeechAsync(view, audioPath, stopping);
+        var speech = await DetectSpeechAsync(view, audioPath, engine.Name, stopping);
         var chunks = ChunkPlan.Plan(view.AudioLenSecs, view.ChunkSizeSecs, speech, voiceActivity.Value.ChunkBoundarySearchSecs);
         var lastChunk = chunks.Count == 0 ? 0 : chunks[^1].ChunkNo;
         string? previousText = null;
@@ -95,39 +95,14 @@ public sealed class TranscriptionJobProcessor(
 
             var clock = Stopwatch.StartNew();
             var samples = await decoder.DecodeAsync(audioPath, chunk.Start, chunk.Length, stopping);
-            // Only the speech goes to the engine, joined as whisper.cpp joins it; a chunk without any is saved empty.
-            var speechOnly = speech is null
-                ? null
-                : SpeechOnlyAudio.Join(samples.Span, [.. speech.SpeechWithin(chunk.Start, chunk.End).Select(r => new SpeechRegion(r.Start - chunk.Start, r.End - chunk.Start))]);
-            var placement = new SegmentPlacement(chunk, speech, speechOnly);
-            var progress = new ThrottledProgress(api, logger, id, placement.ToRecording, cancelled);
-            var segments = new List<SegmentInput>();
-            var decoding = view.Decoding ?? DecodingOptions.Default;
-            decoding = decoding with { Prompt = ChunkContext.PromptFor(decoding.Prompt, previousText) };
+            var progress = new ThrottledProgress(api, logger, id, cancelled);
+            ChunkResult result;
             try
             {
-                var input = speechOnly?.Samples ?? samples;
-                var reported = 0;
-                await using var results = (input.IsEmpty ? AsyncEnumerable.Empty<EngineSegment>() : engine.TranscribeAsync(input, decoding, progress, cancelled.Token))
-                    .GetAsyncEnumerator(cancelled.Token);
-                while (true)
-                {
-                    var next = results.MoveNextAsync();
-                    if (!next.IsCompleted && segments.Count > reported)
-                    {
-                        // The engine hands over a window's segments together and is now computing the next window: what it
-                        // produced so far is reported as the chunk's partial result while it works.
-                        await ReportPartialAsync(id, chunk, segments, stopping);
-                        reported = segments.Count;
-                    }
-
-                    if (!await next)
-                    {
-                        break;
-                    }
-
-                    segments.AddRange(placement.Place(results.Current));
-                }
+                result = await ChunkTranscriber.TranscribeAsync(engine, chunk, samples, speech, view.Decoding ?? DecodingOptions.Default, previousText, progress,
+                    // what the engine produced so far is reported as the chunk's partial result while it works
+                    soFar => ReportPartialAsync(id, chunk, soFar, stopping),
+                    cancelled.Token);
             }
             catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
             {
@@ -135,6 +110,7 @@ public sealed class TranscriptionJobProcessor(
                 return JobOutcome.Finished;
             }
 
+            var segments = result.Segments;
             var saved = ChunkOf(chunk, segments);
             if (!await api.SaveChunkAsync(id, chunkNo, saved, stopping))
             {
@@ -146,8 +122,8 @@ public sealed class TranscriptionJobProcessor(
             var state = await api.ReportProgressAsync(id, chunk.End, stopping);
             metrics.AudioSeconds.Add(chunk.Length);
             metrics.RealTimeFactor.Record(clock.Elapsed.TotalSeconds / chunk.Length);
-            logger.LogInformation("Job {TranscriptionId}: chunk {ChunkNo}/{LastChunk} ({Start:0.00}-{End:0.00} s, {Speech:0.00} s of speech) saved ({Segments} segments, RTF {Rtf:0.00})",
-                id, chunkNo, lastChunk, chunk.Start, chunk.End, speechOnly?.JoinedSecs ?? chunk.Length, segments.Count, clock.Elapsed.TotalSeconds / chunk.Length);
+            logger.LogInformation("Job {TranscriptionId}: chunk {ChunkNo}/{LastChunk} ({Start:0.00}-{End:0.00} s, {Transcribed:0.00} s transcribed) saved ({Segments} segments, RTF {Rtf:0.00})",
+                id, chunkNo, lastChunk, chunk.Start, chunk.End, result.TranscribedSecs, segments.Count, clock.Elapsed.TotalSeconds / chunk.Length);
             if (state is null || IsFinished(state.CurrentState))
             {
                 return JobOutcome.Finished;
@@ -162,9 +138,9 @@ public sealed class TranscriptionJobProcessor(
 
     /// <summary>
     /// The recording's speech, or null when the job runs without voice activity detection (turned off for it, or no model on
-    /// this worker): either way the job detail is told, and the job goes on.
+    /// this worker): either way the job detail is told (with the engine that runs the job), and the job goes on.
     /// </summary>
-    private async Task<SpeechMap?> DetectSpeechAsync(WorkerJobView view, string audioPath, CancellationToken stopping)
+    private async Task<SpeechMap?> DetectSpeechAsync(WorkerJobView view, string audioPath, string engine, CancellationToken stopping)
     {
         var request = view.VoiceActivity ?? VoiceActivityRequest.Default;
         var model = request.Enabled ? await detector.GetModelAsync(stopping) : null;
@@ -172,7 +148,7 @@ public sealed class TranscriptionJobProcessor(
         {
             var reason = request.Enabled ? VoiceActivityReasons.NoModel : VoiceActivityReasons.TurnedOff;
             logger.LogInformation("Job {TranscriptionId} runs without voice activity detection ({Reason})", view.Id, reason);
-            await api.ReportVoiceActivityAsync(view.Id, new VoiceActivityReport(false, null, reason), stopping);
+            await api.ReportRunAsync(view.Id, new JobRunReport(engine, false, null, reason), stopping);
             return null;
         }
 
@@ -187,15 +163,15 @@ public sealed class TranscriptionJobProcessor(
         var speech = await detector.DetectAsync(model, audioPath, view.AudioLenSecs, settings, stopping);
         logger.LogInformation("Job {TranscriptionId}: {Speech:0.0} s of speech in {Regions} regions of {Length:0.0} s (voice activity detection took {Elapsed:0.0} s)",
             view.Id, speech.SpeechSecs, speech.Regions.Count, view.AudioLenSecs, clock.Elapsed.TotalSeconds);
-        await api.ReportVoiceActivityAsync(view.Id, new VoiceActivityReport(true, Math.Round(speech.SpeechSecs, 2), null), stopping);
+        await api.ReportRunAsync(view.Id, new JobRunReport(engine, true, Math.Round(speech.SpeechSecs, 2), null), stopping);
         return speech;
     }
 
-    private static ChunkInput ChunkOf(ChunkSpan chunk, List<SegmentInput> segments) =>
-        new(string.Join(' ', segments.Select(s => s.Text.Trim()).Where(t => t.Length > 0)), [.. segments], chunk.Start, chunk.End);
+    private static ChunkInput ChunkOf(ChunkSpan chunk, IReadOnlyList<SegmentInput> segments) =>
+        new(new ChunkResult([.. segments], 0).Text, [.. segments], chunk.Start, chunk.End);
 
     /// <summary>Best effort: a lost report only delays the text until the next one or the saved chunk, so it never fails the job.</summary>
-    private async Task ReportPartialAsync(int id, ChunkSpan chunk, List<SegmentInput> segments, CancellationToken stopping)
+    private async Task ReportPartialAsync(int id, ChunkSpan chunk, IReadOnlyList<SegmentInput> segments, CancellationToken stopping)
     {
         var chunkNo = chunk.ChunkNo;
         try
@@ -212,8 +188,8 @@ public sealed class TranscriptionJobProcessor(
         state is TranscriptionState.Completed or TranscriptionState.CompletedPartially or TranscriptionState.ProcessingFail or TranscriptionState.Cancelled;
 
     /// <summary>Reports progress at most once a second and cancels the engine when the answer says the job was cancelled.</summary>
-    /// <param name="toRecording">From the engine's seconds (of the joined speech) to the recording's.</param>
-    private sealed class ThrottledProgress(TranscriptionApiClient api, ILogger logger, int id, Func<double, double> toRecording, CancellationTokenSource cancel) : IProgress<double>
+    /// <summary>Reports are seconds of the recording.</summary>
+    private sealed class ThrottledProgress(TranscriptionApiClient api, ILogger logger, int id, CancellationTokenSource cancel) : IProgress<double>
     {
         private long _lastReport;
 
@@ -230,7 +206,7 @@ public sealed class TranscriptionJobProcessor(
             {
                 try
                 {
-                    var state = await api.ReportProgressAsync(id, toRecording(value), cancel.Token);
+                    var state = await api.ReportProgressAsync(id, value, cancel.Token);
                     if (state is null || IsFinished(state.CurrentState))
                     {
                         await cancel.CancelAsync();

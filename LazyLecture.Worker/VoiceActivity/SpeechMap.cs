@@ -1,7 +1,12 @@
 namespace LazyLecture.Worker.VoiceActivity;
 
-/// <summary>Where a recording holds speech (padded regions, in order, seconds from its start) and where it is silent.</summary>
-public sealed class SpeechMap(IReadOnlyList<SpeechRegion> regions, double recordingSecs)
+/// <summary>
+/// Where a recording holds speech (padded regions, in order, seconds from its start) and where it is silent. Two readings
+/// of the same probabilities: the regions to transcribe (the job's settings: whole phrases), and every pause between words
+/// (silero's own defaults: 100 ms of silence, 30 ms of padding), where a chunk may be cut without cutting a word.
+/// </summary>
+/// <param name="wordRegions">The fine reading; null: the same as <paramref name="regions"/>.</param>
+public sealed class SpeechMap(IReadOnlyList<SpeechRegion> regions, double recordingSecs, IReadOnlyList<SpeechRegion>? wordRegions = null)
 {
     /// <summary>Silences at least this long never hold a segment or a word (a segment that would span one is split at it).</summary>
     public const double LongSilenceSecs = 1.0;
@@ -12,11 +17,16 @@ public sealed class SpeechMap(IReadOnlyList<SpeechRegion> regions, double record
 
     public double SpeechSecs => Regions.Sum(r => r.Duration);
 
-    /// <summary>The gaps between speech, the recording's silent start and end included.</summary>
-    public IEnumerable<SpeechRegion> Pauses()
+    /// <summary>Every pause between words (the fine reading), the recording's silent start and end included: where chunks may end.</summary>
+    public IEnumerable<SpeechRegion> Pauses() => GapsBetween(wordRegions ?? Regions);
+
+    /// <summary>The gaps between the regions to transcribe, the recording's silent start and end included.</summary>
+    public IEnumerable<SpeechRegion> Silences() => GapsBetween(Regions);
+
+    private IEnumerable<SpeechRegion> GapsBetween(IReadOnlyList<SpeechRegion> regions)
     {
         var previousEnd = 0.0;
-        foreach (var region in Regions)
+        foreach (var region in regions)
         {
             if (region.Start > previousEnd)
             {

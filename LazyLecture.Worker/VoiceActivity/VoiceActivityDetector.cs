@@ -86,8 +86,19 @@ public sealed class VoiceActivityDetector(
             await Task.Run(() => probabilities.Feed(samples.Span), cancellationToken);
         }
 
-        var regions = SpeechTimestamps.Find(probabilities.Finish(), probabilities.SampleCount, settings);
-        return new SpeechMap(regions, recordingSecs);
+        return SpeechMapOf(probabilities.Finish(), probabilities.SampleCount, recordingSecs, settings);
+    }
+
+    /// <summary>Both readings of the probabilities: the regions to transcribe, and the pauses between words (silero's defaults).</summary>
+    public static SpeechMap SpeechMapOf(IReadOnlyList<float> probabilities, long sampleCount, double recordingSecs, SpeechDetectionSettings settings)
+    {
+        var regions = SpeechTimestamps.Find(probabilities, sampleCount, settings);
+        var words = SpeechTimestamps.Find(probabilities, sampleCount, settings with
+        {
+            MinSilenceDurationMs = SpeechDetectionSettings.Silero.MinSilenceDurationMs,
+            SpeechPadMs = SpeechDetectionSettings.Silero.SpeechPadMs,
+        });
+        return new SpeechMap(regions, recordingSecs, words);
     }
 
     public void Dispose()

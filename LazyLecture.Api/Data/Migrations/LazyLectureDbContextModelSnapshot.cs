@@ -216,6 +216,11 @@ namespace LazyLecture.Api.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("current_state");
 
+                    b.Property<string>("Engine")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("engine");
+
                     b.Property<int>("ErrorCount")
                         .HasColumnType("integer")
                         .HasColumnName("error_count");

@@ -36,12 +36,12 @@ public static class WorkerEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        jobs.MapPut("/{id:int}/voice-activity", async Task<NoContent> (int id, VoiceActivityReport report, WorkerJobs worker, CancellationToken ct) =>
+        jobs.MapPut("/{id:int}/run", async Task<NoContent> (int id, JobRunReport report, WorkerJobs worker, CancellationToken ct) =>
             {
-                await worker.ReportVoiceActivityAsync(id, report, ct);
+                await worker.ReportRunAsync(id, report, ct);
                 return TypedResults.NoContent();
             })
-            .WithSummary("Report whether voice activity detection ran for the job, and the seconds of speech it found")
+            .WithSummary("Report the engine that runs the job, whether voice activity detection ran, and the seconds of speech it found")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)

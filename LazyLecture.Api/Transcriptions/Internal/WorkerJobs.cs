@@ -63,16 +63,21 @@ public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> js
         return await ViewAsync(transcription, cancellationToken);
     }
 
-    /// <summary>Records whether voice activity detection ran for the job and how much speech it found (shown on the job detail).</summary>
-    public async Task ReportVoiceActivityAsync(int id, VoiceActivityReport report, CancellationToken cancellationToken)
+    /// <summary>Records the engine, whether voice activity detection ran for the job and how much speech it found (shown on the job detail).</summary>
+    public async Task ReportRunAsync(int id, JobRunReport report, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(report.Engine) || report.Engine.Length > Transcription.MaxEngineLength)
+        {
+            throw ValidationFailedException.For("engine", $"engine is required, at most {Transcription.MaxEngineLength} characters.");
+        }
+
         if (report.SpeechSecs is { } speech && !(double.IsFinite(speech) && speech >= 0))
         {
             throw ValidationFailedException.For("speech_secs", "speech_secs must be a finite number, not negative.");
         }
 
         var transcription = await FindAsync(id, cancellationToken, tracked: true);
-        transcription.RecordVoiceActivity(report.Detected, report.SpeechSecs, report.Reason);
+        transcription.RecordRun(report.Engine.Trim(), report.Detected, report.SpeechSecs, report.Reason);
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -16,7 +16,7 @@ public sealed class SileroVadTests
 
     private static readonly SpeechRegion[] Silences = [new(11, 19), new(21.92, 41.92), new(57.92, 92.92)];
 
-    public static TheoryData<string> Models => ["models/vad/silero_vad-v5.1.2.onnx", "models/vad/silero_vad-v6.onnx"];
+    public static TheoryData<string> Models => [SharedAssets.VoiceActivityModel, "models/vad/silero_vad-v6.onnx"];
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -51,7 +51,7 @@ public sealed class SileroVadTests
     [Fact]
     public async Task A_recording_fed_in_pieces_gives_the_probabilities_of_one_piece()
     {
-        using var vad = SileroVadModel.Load(SharedAssets.Require("models/vad/silero_vad-v5.1.2.onnx"));
+        using var vad = SileroVadModel.Load(SharedAssets.Require(SharedAssets.VoiceActivityModel));
         var samples = (await FfmpegPcm.DecodeFileAsync(SharedAssets.Require("audio/jfk.wav"), TestContext.Current.CancellationToken)).ToArray();
 
         var whole = vad.Start();
@@ -73,8 +73,7 @@ public sealed class SileroVadTests
         var samples = await FfmpegPcm.DecodeFileAsync(SharedAssets.Require("audio/long-lecture.wav"), TestContext.Current.CancellationToken);
         var stream = vad.Start();
         stream.Feed(samples.Span);
-        var regions = SpeechTimestamps.Find(stream.Finish(), stream.SampleCount, SpeechDetectionSettings.Default);
-        return new SpeechMap(regions, samples.Length / 16000.0);
+        return VoiceActivityDetector.SpeechMapOf(stream.Finish(), stream.SampleCount, samples.Length / 16000.0, SpeechDetectionSettings.Default);
     }
 
     private static double Overlap(IReadOnlyList<SpeechRegion> regions, SpeechRegion span) =>

@@ -30,7 +30,7 @@ public sealed class SegmentPlacement
     {
         var stretches = new List<SpeechRegion>();
         var start = chunk.Start;
-        foreach (var pause in speech.Pauses().Where(p => p.Duration >= SpeechMap.LongSilenceSecs && p.End > chunk.Start && p.Start < chunk.End))
+        foreach (var pause in speech.Silences().Where(p => p.Duration >= SpeechMap.LongSilenceSecs && p.End > chunk.Start && p.Start < chunk.End))
         {
             if (pause.Start > start)
             {

@@ -13,7 +13,7 @@ using NpgsqlTypes;
 namespace LazyLecture.Api.Data.Migrations
 {
     [DbContext(typeof(LazyLectureDbContext))]
-    [Migration("20261206112106_VoiceActivityAndChunkBounds")]
+    [Migration("20261206115602_VoiceActivityAndChunkBounds")]
     partial class VoiceActivityAndChunkBounds
     {
         /// <inheritdoc />
@@ -218,6 +218,11 @@ namespace LazyLecture.Api.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("current_state");
+
+                    b.Property<string>("Engine")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("engine");
 
                     b.Property<int>("ErrorCount")
                         .HasColumnType("integer")

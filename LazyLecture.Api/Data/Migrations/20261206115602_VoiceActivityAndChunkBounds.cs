@@ -10,6 +10,13 @@ namespace LazyLecture.Api.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "engine",
+                table: "transcriptions",
+                type: "character varying(100)",
+                maxLength: 100,
+                nullable: true);
+
             migrationBuilder.AddColumn<double>(
                 name: "speech_secs",
                 table: "transcriptions",
@@ -64,6 +71,10 @@ namespace LazyLecture.Api.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropColumn(
+                name: "engine",
+                table: "transcriptions");
+
             migrationBuilder.DropColumn(
                 name: "speech_secs",
                 table: "transcriptions");
