@@ -4,11 +4,7 @@
 # v5.1.2's official silero_vad.onnx in the cache, downloaded and SHA-256-verified when missing. Offline, it says so and jobs
 # run without voice activity detection. Sourced after the build; exports AppHost__VoiceActivityModelPath when available.
 
-worker_dll="LazyLecture.Worker/bin/Release/net10.0/LazyLecture.Worker.dll"
-if [ ! -f "$worker_dll" ]; then
-  say "Building the worker (Release) for its model provider…"
-  dotnet build LazyLecture.Worker -c Release -nologo -v quiet
-fi
+source eng/model-provider.sh
 
 vad_args=()
 if [ -n "${LAZYLECTURE_VAD_MODEL:-}" ]; then
@@ -16,20 +12,17 @@ if [ -n "${LAZYLECTURE_VAD_MODEL:-}" ]; then
 fi
 
 say "Providing the voice activity model…"
-set +e
-vad_path="$(dotnet "$worker_dll" vad-model "${vad_args[@]}")"
-vad_status=$?
-set -e
-case "$vad_status" in
+provide_model vad-model "${vad_args[@]}"
+case "$provided_status" in
   0)
-    export AppHost__VoiceActivityModelPath="$vad_path"
+    export AppHost__VoiceActivityModelPath="$provided_path"
     say "Voice activity model: $AppHost__VoiceActivityModelPath"
     ;;
   3)
     say "No voice activity model could be downloaded (offline?): jobs will run without voice activity detection (whole recording, fixed chunks)"
     ;;
   *)
-    echo "The voice activity model LAZYLECTURE_VAD_MODEL=$LAZYLECTURE_VAD_MODEL does not exist (see above)." >&2
+    echo "The voice activity model LAZYLECTURE_VAD_MODEL=${LAZYLECTURE_VAD_MODEL:-} does not exist (see above)." >&2
     exit 1
     ;;
 esac

@@ -133,7 +133,7 @@ public sealed class WhisperModelProvider(
         var kind = download.Kind;
         var title = char.ToUpperInvariant(kind[0]) + kind[1..];
         Directory.CreateDirectory(settings.CacheDirectory);
-        logger.LogInformation("Downloading {Kind} {Model} from {Url}", title, download.Name, download.Url);
+        logger.LogInformation("Downloading {Kind} {Model} from {Url}", kind, download.Name, download.Url);
         try
         {
             var http = httpClients.CreateClient(DownloadClient);
