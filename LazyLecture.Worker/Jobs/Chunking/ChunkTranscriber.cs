@@ -56,11 +56,37 @@ public static class ChunkTranscriber
                 break;
             }
 
-            segments.AddRange(placement.Place(results.Current));
+            foreach (var segment in placement.Place(results.Current))
+            {
+                AddOrMerge(segments, segment);
+            }
         }
 
         return new ChunkResult(segments, input.Length / (double)SileroVadModel.SampleRate);
     }
+
+    /// <summary>
+    /// A segment that maps to no time at all (the engine timed it in the 0.1 s joined after a speech region, which maps onto
+    /// the region's end) joins the segment before it, where its words were spoken, rather than standing alone in the silence.
+    /// </summary>
+    private static void AddOrMerge(List<SegmentInput> segments, SegmentInput segment)
+    {
+        if (segment.End - segment.Start < ZeroLengthSecs && segments.Count > 0 && segment.Start - segments[^1].End < SpeechMap.LongSilenceSecs)
+        {
+            var previous = segments[^1];
+            segments[^1] = previous with
+            {
+                End = Math.Max(previous.End, segment.End),
+                Text = $"{previous.Text.TrimEnd()} {segment.Text.Trim()}".Trim(),
+                Words = [.. previous.Words ?? [], .. segment.Words ?? []],
+            };
+            return;
+        }
+
+        segments.Add(segment);
+    }
+
+    private const double ZeroLengthSecs = 0.01;
 
     private sealed class MappedProgress(IProgress<double> target, Func<double, double> map) : IProgress<double>
     {
