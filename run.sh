@@ -8,8 +8,9 @@ source eng/prerequisites.sh
 
 say "Building (Release)…"
 dotnet build LazyLecture.AppHost -c Release -nologo -v quiet
-# after the build: the model comes from the worker's own model provider
+# after the build: the models come from the worker's own model provider
 source eng/whisper-model.sh
+source eng/vad-model.sh
 
 # What Properties/launchSettings.json gives `dotnet run`: the dashboard and its OTLP receiver, on loopback only, over
 # plain http (no development certificate is needed on a machine that only talks to itself).

@@ -57,6 +57,7 @@ var worker = builder.AddProject<Projects.LazyLecture_Worker>(ResourceNames.Worke
     .WithReference(api)
     .WithEnvironment("Worker__ApiKey", workerApiKey)
     .WithEnvironment("Engines__Whisper__ModelPath", builder.WhisperModelPath())
+    .WithEnvironment("VoiceActivity__ModelPath", builder.VoiceActivityModelPath())
     .WaitFor(rabbitmq)
     .WaitFor(api)
     .WaitForCompletion(migrations);

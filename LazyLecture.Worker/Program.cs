@@ -2,12 +2,12 @@ using LazyLecture.Contracts;
 using LazyLecture.Worker.Engines.Whisper;
 using LazyLecture.Worker.Extensions;
 
-// ./run.sh provides the model through the worker's own provider before the system starts.
+// ./run.sh provides the models (Whisper, voice activity) through the worker's own provider before the system starts.
 if (WhisperModelCommand.IsRequested(args))
 {
     using var interrupted = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) => { e.Cancel = true; interrupted.Cancel(); };
-    return await WhisperModelCommand.RunAsync(args[1..], Console.Out, Console.Error, interrupted.Token);
+    return await WhisperModelCommand.RunAsync(args, Console.Out, Console.Error, interrupted.Token);
 }
 
 var builder = WebApplication.CreateSlimBuilder(args);

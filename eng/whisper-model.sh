@@ -6,11 +6,7 @@
 # The catalogue, download, checksum check and cache folder ($XDG_CACHE_HOME/lazylecture/models) are the worker's own model
 # provider, run here as its `whisper-model` command: this script only passes the settings and reads the answer.
 
-worker_dll="LazyLecture.Worker/bin/Release/net10.0/LazyLecture.Worker.dll"
-if [ ! -f "$worker_dll" ]; then
-  say "Building the worker (Release) for its model provider…"
-  dotnet build LazyLecture.Worker -c Release -nologo -v quiet
-fi
+source eng/model-provider.sh
 
 model_args=(--Engines:Whisper:Model "${LAZYLECTURE_WHISPER_MODEL_NAME:-base.en}")
 if [ -n "${LAZYLECTURE_WHISPER_MODEL:-}" ]; then
@@ -18,13 +14,10 @@ if [ -n "${LAZYLECTURE_WHISPER_MODEL:-}" ]; then
 fi
 
 say "Providing the Whisper model…"
-set +e
-model_path="$(dotnet "$worker_dll" whisper-model "${model_args[@]}")"
-model_status=$?
-set -e
-case "$model_status" in
+provide_model whisper-model "${model_args[@]}"
+case "$provided_status" in
   0)
-    export AppHost__WhisperModelPath="$model_path"
+    export AppHost__WhisperModelPath="$provided_path"
     say "Whisper model: $AppHost__WhisperModelPath"
     ;;
   3)
@@ -35,3 +28,4 @@ case "$model_status" in
     exit 1
     ;;
 esac
+

@@ -2,6 +2,7 @@ using System.Text;
 using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Transcriptions.Audio;
 using LazyLecture.Api.Validation;
+using LazyLecture.Contracts.Jobs;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
@@ -28,7 +29,8 @@ public sealed record OpenAiAudioRequest(
     bool SegmentTimestamps,
     bool WordTimestamps,
     bool Stream,
-    bool Translate) : IDisposable
+    bool Translate,
+    VoiceActivityRequest VoiceActivity) : IDisposable
 {
     public void Dispose() => File.Dispose();
 }
@@ -171,7 +173,63 @@ public sealed class OpenAiAudioRequestReader(IAudioStore store)
         }
 
         return new OpenAiAudioRequest(file, fileName, model, language is { Length: > 0 } ? language : null, string.IsNullOrEmpty(prompt) ? null : prompt, temperature, format,
-            SegmentTimestamps: granularities.Count == 0 || granularities.Contains("segment"), WordTimestamps: granularities.Contains("word"), stream, translate);
+            SegmentTimestamps: granularities.Count == 0 || granularities.Contains("segment"), WordTimestamps: granularities.Contains("word"), stream, translate,
+            ParseChunkingStrategy(One("chunking_strategy")));
+    }
+
+    private const string ChunkingStrategyRule =
+        "chunking_strategy must be \"auto\" or {\"type\": \"server_vad\"} with optional threshold (0 to 1), prefix_padding_ms (0 to 10000) and silence_duration_ms (0 to 60000).";
+
+    /// <summary>
+    /// OpenAI's <c>chunking_strategy</c>: unset, the audio is transcribed as one block (here: the whole recording, in fixed
+    /// chunks, without voice activity detection); <c>auto</c> cuts at the speech voice activity detection finds;
+    /// <c>server_vad</c> does so with its own speech threshold, padding before speech and silence that ends speech.
+    /// </summary>
+    private static VoiceActivityRequest ParseChunkingStrategy(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return new VoiceActivityRequest(Enabled: false);
+        }
+
+        if (value == "auto")
+        {
+            return VoiceActivityRequest.Default;
+        }
+
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(value);
+            var root = json.RootElement;
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object
+                || !root.TryGetProperty("type", out var type) || type.ValueKind != System.Text.Json.JsonValueKind.String || type.GetString() != "server_vad"
+                || root.EnumerateObject().Any(p => p.Name is not ("type" or "threshold" or "prefix_padding_ms" or "silence_duration_ms")))
+            {
+                throw OpenAiRequestException.Invalid("chunking_strategy", ChunkingStrategyRule);
+            }
+
+            float? threshold = Number(root, "threshold", 0, 1) is { } t ? (float)t : null;
+            var padding = Number(root, "prefix_padding_ms", 0, 10_000, integer: true);
+            var silence = Number(root, "silence_duration_ms", 0, 60_000, integer: true);
+            return new VoiceActivityRequest(true, threshold, (int?)padding, (int?)silence);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw OpenAiRequestException.Invalid("chunking_strategy", ChunkingStrategyRule);
+        }
+
+        static double? Number(System.Text.Json.JsonElement root, string name, double min, double max, bool integer = false)
+        {
+            if (!root.TryGetProperty(name, out var property) || property.ValueKind == System.Text.Json.JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            return property.ValueKind == System.Text.Json.JsonValueKind.Number && property.TryGetDouble(out var number)
+                && number >= min && number <= max && (!integer || number == Math.Floor(number))
+                ? number
+                : throw OpenAiRequestException.Invalid("chunking_strategy", ChunkingStrategyRule);
+        }
     }
 
     private static OpenAiResponseFormat ParseFormat(string? value) => value switch

@@ -65,7 +65,7 @@ public sealed class OpenAiTranscriptions(
             {
                 try
                 {
-                    return await uploads.CreateAsync(userId, audio.DurationSeconds, chunkSize, request.FileName, request.File, decoding, cancellationToken);
+                    return await uploads.CreateAsync(userId, audio.DurationSeconds, chunkSize, request.FileName, request.File, decoding, cancellationToken, request.VoiceActivity);
                 }
                 catch (ConflictException)
                 {

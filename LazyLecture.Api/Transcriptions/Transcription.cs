@@ -49,6 +49,29 @@ public sealed class Transcription
     /// <summary>Translate into English instead of transcribing (the OpenAI route <c>/v1/audio/translations</c>).</summary>
     public bool Translate { get; init; }
 
+    /// <summary>Transcribe only the speech, with chunks that end in pauses (voice activity detection); the uploader may turn it off.</summary>
+    public bool VoiceActivityDetection { get; init; } = true;
+
+    /// <summary>OpenAI's server_vad parameters for this job (speech threshold 0–1, padding before speech, silence that ends it); null: the worker's.</summary>
+    public float? VadThreshold { get; init; }
+
+    public int? VadPrefixPaddingMs { get; init; }
+
+    public int? VadSilenceDurationMs { get; init; }
+
+    /// <summary>Seconds of speech the worker's voice activity detection found; null until it ran, or when it did not.</summary>
+    public double? SpeechSecs { get; private set; }
+
+    /// <summary>Said on the job's detail when it ran without voice activity detection, or found no speech; null otherwise.</summary>
+    public string? VoiceActivityNote { get; private set; }
+
+    /// <summary>The engine (and runtime) the worker reported running the job with; null until a worker started it.</summary>
+    public string? Engine { get; private set; }
+
+    public const int MaxEngineLength = 100;
+
+    public const string NoSpeechNote = "no speech detected: the transcript is empty";
+
     public DateTimeOffset CreateDate { get; private set; } = DateTimeOffset.UtcNow;
 
     public DateTimeOffset UpdateDate { get; private set; } = DateTimeOffset.UtcNow;
@@ -104,6 +127,18 @@ public sealed class Transcription
         Touch();
     }
 
+    /// <summary>The engine the worker runs the job with, and what its voice activity detection found (or why it did not look).</summary>
+    public void RecordRun(string engine, bool detected, double? speechSecs, string? reason)
+    {
+        EnsureNotFinished("record the run of");
+        Engine = engine;
+        SpeechSecs = detected ? Math.Clamp(speechSecs ?? 0, 0, AudioLenSecs) : null;
+        VoiceActivityNote = detected
+            ? SpeechSecs == 0 ? NoSpeechNote : null
+            : "without voice activity detection" + (string.IsNullOrWhiteSpace(reason) ? "" : $" ({reason.Trim()[..Math.Min(reason.Trim().Length, 150)]})");
+        Touch();
+    }
+
     public void Touch() => UpdateDate = DateTimeOffset.UtcNow;
 
     private void EnsureNotFinished(string action)
@@ -137,6 +172,8 @@ internal sealed class TranscriptionConfiguration : IEntityTypeConfiguration<Tran
         builder.Property(t => t.LastError).HasMaxLength(1000);
         builder.Property(t => t.Language).HasMaxLength(16);
         builder.Property(t => t.Prompt).HasMaxLength(Transcription.MaxPromptLength);
+        builder.Property(t => t.VoiceActivityNote).HasMaxLength(200);
+        builder.Property(t => t.Engine).HasMaxLength(Transcription.MaxEngineLength);
         builder.HasOne<Users.User>().WithMany().HasForeignKey(t => t.CreatorId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(t => new { t.CreatorId, t.CreateDate });
         // One active job per user, enforced by the database even when two uploads race.

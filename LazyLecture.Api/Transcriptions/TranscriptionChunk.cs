@@ -7,7 +7,7 @@ using NpgsqlTypes;
 
 namespace LazyLecture.Api.Transcriptions;
 
-/// <summary>The text of one <c>chunk_size_secs</c> slice of the recording; unique per (transcription, chunk number) so saves are idempotent.</summary>
+/// <summary>The text of one <c>chunk_size_secs</c> slice of the recording (its ends moved into pauses, see <see cref="ChunkBounds"/>); unique per (transcription, chunk number) so saves are idempotent.</summary>
 public sealed class TranscriptionChunk
 {
     public long Id { get; private set; }
@@ -17,6 +17,11 @@ public sealed class TranscriptionChunk
     public required int ChunkNo { get; init; }
 
     public string Text { get; set; } = "";
+
+    /// <summary>Where the chunk really starts and ends (its cuts lie in pauses), seconds from the start of the recording; null for chunks saved before chunks had them.</summary>
+    public double? StartSecs { get; set; }
+
+    public double? EndSecs { get; set; }
 
     public DateTimeOffset CreateDate { get; private set; } = DateTimeOffset.UtcNow;
 

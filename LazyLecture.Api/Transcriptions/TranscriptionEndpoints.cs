@@ -20,16 +20,16 @@ public static class TranscriptionEndpoints
     {
         var transcriptions = app.MapGroup("/api/v1/transcriptions").WithTags("Transcriptions").RequireAuthorization();
 
-        transcriptions.MapPost("/", async Task<Created<TranscriptionDetail>> (HttpContext http, double? chunk_size_secs, TranscriptionUploads uploads, UserTranscriptions owned, CancellationToken ct) =>
+        transcriptions.MapPost("/", async Task<Created<TranscriptionDetail>> (HttpContext http, double? chunk_size_secs, bool? voice_activity_detection, TranscriptionUploads uploads, UserTranscriptions owned, CancellationToken ct) =>
             {
                 var userId = RequireCanInteract(http.User);
-                var transcription = await uploads.UploadAsync(http.Request, userId, chunk_size_secs, ct);
+                var transcription = await uploads.UploadAsync(http.Request, userId, chunk_size_secs, ct, voice_activity_detection ?? true);
                 return TypedResults.Created($"/api/v1/transcriptions/{transcription.Id}", await owned.GetAsync(userId, transcription.Id, ct));
             })
             .Accepts<UploadForm>("multipart/form-data")
             .DisableAntiforgery()
             .WithSummary("Upload a recording to transcribe")
-            .WithDescription("Multipart field 'audiofile': any format ffmpeg decodes (judged by content), 10 s to 2 h. One active job per user. Optional query chunk_size_secs (10–3600, default 900).")
+            .WithDescription("Multipart field 'audiofile': any format ffmpeg decodes (judged by content), 10 s to 2 h. One active job per user. Optional query chunk_size_secs (10–3600, default 900); voice_activity_detection=false transcribes the whole recording in fixed chunks (default true: only the speech, chunks cut in pauses).")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)

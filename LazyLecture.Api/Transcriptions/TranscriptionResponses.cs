@@ -15,7 +15,11 @@ public sealed record TranscriptionResponse(
     string Description,
     int ErrorCount);
 
-/// <summary>One transcription with its progress: seconds transcribed, their share of the recording, chunks saved, the last error.</summary>
+/// <summary>
+/// One transcription with its progress: seconds transcribed, their share of the recording, chunks saved, the last error; and
+/// its voice activity detection: asked for or not, the seconds of speech found, and a note when it ran without it
+/// ("without voice activity detection (…)") or found no speech; and the engine the worker reported running it with.
+/// </summary>
 public sealed record TranscriptionDetail(
     int Id,
     int CreatorId,
@@ -31,7 +35,11 @@ public sealed record TranscriptionDetail(
     int ChunksDone,
     int ChunksTotal,
     string? LastError,
-    string? OriginalFileName);
+    string? OriginalFileName,
+    bool VoiceActivityDetection = true,
+    double? SpeechSecs = null,
+    string? VoiceActivityNote = null,
+    string? Engine = null);
 
 public sealed record TranscriptionPage(int Page, int Size, int Total, int Pages, IReadOnlyList<TranscriptionResponse> Transcriptions);
 
@@ -55,7 +63,8 @@ public static class TranscriptionMapping
 
     public static TranscriptionDetail ToDetail(this Transcription t, string? firstChunkText, int chunksDone) =>
         new(t.Id, t.CreatorId, t.AudioLenSecs, t.ChunkSizeSecs, t.CurrentState, t.CreateDate, t.UpdateDate, Describe(firstChunkText), t.ErrorCount,
-            t.ProgressSecs, t.AudioLenSecs > 0 ? Math.Round(t.ProgressSecs / t.AudioLenSecs, 4) : 0, chunksDone, t.MaxChunkNumber + 1, t.LastError, t.OriginalFileName);
+            t.ProgressSecs, t.AudioLenSecs > 0 ? Math.Round(t.ProgressSecs / t.AudioLenSecs, 4) : 0, chunksDone, t.MaxChunkNumber + 1, t.LastError, t.OriginalFileName,
+            t.VoiceActivityDetection, t.SpeechSecs, t.VoiceActivityNote, t.Engine);
 
     private static string Describe(string? text) => text is null ? "" : text[..Math.Min(text.Length, DescriptionLength)];
 }

@@ -33,7 +33,8 @@ public sealed class TranscriptionUploads(
     public const double MaxChunkSizeSecs = 3600;
 
     /// <param name="chunkSizeSecs">Seconds of audio per chunk (10–3600); the configured default when absent.</param>
-    public async Task<Transcription> UploadAsync(HttpRequest request, int userId, double? chunkSizeSecs, CancellationToken cancellationToken)
+    /// <param name="voiceActivityDetection">False transcribes the whole recording in fixed chunks; absent or true, only its speech.</param>
+    public async Task<Transcription> UploadAsync(HttpRequest request, int userId, double? chunkSizeSecs, CancellationToken cancellationToken, bool voiceActivityDetection = true)
     {
         var settings = options.Value;
         // NaN compares false with both bounds, so finiteness is checked on its own.
@@ -65,7 +66,8 @@ public sealed class TranscriptionUploads(
                     $"Audio must be between {settings.MinDurationSecs:0} and {settings.MaxDurationSecs:0} seconds long; this file is {audio.DurationSeconds:0.##} seconds.");
             }
 
-            return await CreateAsync(userId, audio.DurationSeconds, chunkSizeSecs ?? settings.ChunkSizeSecs, fileName, staged, DecodingOptions.Default, cancellationToken);
+            return await CreateAsync(userId, audio.DurationSeconds, chunkSizeSecs ?? settings.ChunkSizeSecs, fileName, staged, DecodingOptions.Default, cancellationToken,
+                new VoiceActivityRequest(voiceActivityDetection));
         }
     }
 
@@ -130,8 +132,10 @@ public sealed class TranscriptionUploads(
     /// Commits a staged, probed recording as a queued transcription with its job message (also used by the OpenAI-compatible
     /// route). A <see cref="ConflictException"/> means the user's one active job was taken meanwhile.
     /// </summary>
-    public async Task<Transcription> CreateAsync(int userId, double duration, double chunkSizeSecs, string? fileName, StagedAudio staged, DecodingOptions decoding, CancellationToken cancellationToken)
+    public async Task<Transcription> CreateAsync(int userId, double duration, double chunkSizeSecs, string? fileName, StagedAudio staged, DecodingOptions decoding, CancellationToken cancellationToken,
+        VoiceActivityRequest? voiceActivity = null)
     {
+        voiceActivity ??= VoiceActivityRequest.Default;
         var transcription = new Transcription
         {
             CreatorId = userId,
@@ -142,6 +146,10 @@ public sealed class TranscriptionUploads(
             Prompt = decoding.Prompt,
             Temperature = decoding.Temperature,
             Translate = decoding.Translate,
+            VoiceActivityDetection = voiceActivity.Enabled,
+            VadThreshold = voiceActivity.Threshold,
+            VadPrefixPaddingMs = voiceActivity.PrefixPaddingMs,
+            VadSilenceDurationMs = voiceActivity.SilenceDurationMs,
         };
 
         string? committedLocation = null;

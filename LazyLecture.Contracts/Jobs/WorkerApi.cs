@@ -19,6 +19,9 @@ public static class WorkerApi
 
     /// <summary>The segments of a chunk still being transcribed, so far (replaced by each report, dropped when the chunk is saved).</summary>
     public static string PartialChunk(int id, int chunkNo) => $"{Chunk(id, chunkNo)}/partial";
+
+    /// <summary>How the worker runs the job: the engine (and runtime), whether with voice activity detection, how much speech it found.</summary>
+    public static string Run(int id) => $"{Job(id)}/run";
 }
 
 /// <summary>A job as the worker sees it: state, audio length, chunk size and the chunks already saved (to resume).</summary>
@@ -31,7 +34,51 @@ public sealed record WorkerJobView(
     int ErrorCount,
     double ProgressSecs,
     IReadOnlyList<int> SavedChunks,
-    DecodingOptions? Decoding = null);
+    DecodingOptions? Decoding = null,
+    VoiceActivityRequest? VoiceActivity = null);
+
+/// <summary>
+/// The uploader's voice activity choices: off, or on with the worker's settings, or on with OpenAI's <c>server_vad</c>
+/// parameters (speech threshold 0–1, padding before speech, silence that ends speech); null fields mean the worker's settings.
+/// </summary>
+public sealed record VoiceActivityRequest(bool Enabled, float? Threshold = null, int? PrefixPaddingMs = null, int? SilenceDurationMs = null)
+{
+    public static VoiceActivityRequest Default { get; } = new(true);
+}
+
+/// <summary>
+/// What the worker tells of how it runs a job: its engine (<c>whisper (managed)</c>, <c>whisper (whisper.net)</c>,
+/// <c>pocketsphinx</c>), whether voice activity detection ran, the seconds of speech it found, and why not when it did not
+/// (turned off for the job, or no model on the worker).
+/// </summary>
+public sealed record JobRunReport(string Engine, bool Detected, double? SpeechSecs, string? Reason);
+
+/// <summary>
+/// Where a chunk may start and end. The original cut chunk N at exactly N × chunk size; the worker moves each cut into a
+/// pause at most half a chunk away, so chunk numbers keep their meaning and every chunk keeps a real start and end.
+/// </summary>
+public static class ChunkBounds
+{
+    /// <summary>Rounding of times between processes (milliseconds in JSON, floats in engines).</summary>
+    public const double ToleranceSecs = 0.01;
+
+    /// <summary>The furthest a cut may move from its fixed offset.</summary>
+    public static double MaxShiftSecs(double chunkSizeSecs) => chunkSizeSecs / 2;
+
+    /// <summary>Whether chunk <paramref name="chunkNo"/> may run from <paramref name="start"/> to <paramref name="end"/>.</summary>
+    public static bool IsPlausible(int chunkNo, double start, double end, double chunkSizeSecs, double audioLenSecs)
+    {
+        var shift = MaxShiftSecs(chunkSizeSecs) + ToleranceSecs;
+        var nominalStart = chunkNo * chunkSizeSecs;
+        var nominalEnd = Math.Min((chunkNo + 1) * chunkSizeSecs, audioLenSecs);
+        return double.IsFinite(start) && double.IsFinite(end) && start >= 0 && start < end && end <= audioLenSecs + ToleranceSecs
+            && Math.Abs(start - nominalStart) <= shift && Math.Abs(end - nominalEnd) <= shift;
+    }
+
+    /// <summary>Whether a segment from <paramref name="start"/> to <paramref name="end"/> lies inside its chunk.</summary>
+    public static bool Contains(double chunkStart, double chunkEnd, double start, double end) =>
+        start >= chunkStart - ToleranceSecs && end <= chunkEnd + ToleranceSecs;
+}
 
 /// <summary>
 /// The uploader's decoding choices (the OpenAI-compatible route's <c>language</c>, <c>prompt</c>, <c>temperature</c>, and
@@ -71,4 +118,16 @@ public sealed record SegmentDecoding(
 /// </summary>
 public sealed record SegmentInput(double Start, double End, string Text, IReadOnlyList<SegmentWord>? Words = null, SegmentDecoding? Decoding = null);
 
-public sealed record ChunkInput(string Text, IReadOnlyList<SegmentInput>? Segments);
+/// <summary>
+/// A chunk's text and segments, with its real start and end in seconds from the start of the recording (its cut lies in a
+/// pause); every segment lies between them. Without them the API takes the original's fixed bounds.
+/// </summary>
+public sealed record ChunkInput(string Text, IReadOnlyList<SegmentInput>? Segments, double? Start = null, double? End = null);
+
+/// <summary>Why a job ran without voice activity detection, as the job detail shows it.</summary>
+public static class VoiceActivityReasons
+{
+    public const string TurnedOff = "turned off for this job";
+
+    public const string NoModel = "no voice activity model on the worker";
+}

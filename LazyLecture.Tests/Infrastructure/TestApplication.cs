@@ -66,6 +66,8 @@ public sealed class TestApplication : IAsyncDisposable
                 // in as the administrator proves them, and AdministratorParameterTests checks them by name.
                 $"--Parameters:{ResourceNames.AdminUsername}={AdministratorUsername}",
                 $"--Parameters:{ResourceNames.AdminPassword}={AdministratorPassword}",
+                // The shared Silero VAD model, as ./run.sh provides the downloaded one (without it, jobs run without detection).
+                $"--AppHost:VoiceActivityModelPath={(File.Exists(SharedAssets.PathOf(SharedAssets.VoiceActivityModel)) ? SharedAssets.PathOf(SharedAssets.VoiceActivityModel) : "")}",
             ],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);

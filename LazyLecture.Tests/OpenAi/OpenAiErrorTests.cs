@@ -85,6 +85,9 @@ public sealed class OpenAiErrorTests(AppHostFixture fixture)
     [InlineData("temperature", "1.5", "temperature", "invalid_value")]
     [InlineData("language", "english", "language", "invalid_value")]
     [InlineData("timestamp_granularities[]", "word", "timestamp_granularities", "invalid_value")]
+    [InlineData("chunking_strategy", "loudness", "chunking_strategy", "invalid_value")]
+    [InlineData("chunking_strategy", "{\"type\":\"server_vad\",\"threshold\":1.5}", "chunking_strategy", "invalid_value")]
+    [InlineData("chunking_strategy", "{\"type\":\"semantic_vad\"}", "chunking_strategy", "invalid_value")]
     public async Task An_invalid_parameter_is_a_400_that_names_it(string field, string value, string param, string code)
     {
         using var api = new ApiSession(fixture);

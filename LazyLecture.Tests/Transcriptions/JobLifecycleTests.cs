@@ -211,4 +211,88 @@ public sealed class JobLifecycleTests(AppHostFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, withWrongKey.StatusCode);
         Assert.Equal(HttpStatusCode.OK, withKey.StatusCode);
     }
+
+    [Fact]
+    public async Task Chunks_keep_their_real_bounds_and_segments_outside_their_chunk_are_refused()
+    {
+        using var api = new ApiSession(fixture);
+        var (_, tokens) = await api.NewUploaderAsync();
+        using var upload = await api.UploadAsync(tokens.Access, TranscriptionClient.Jfk, path: "/api/v1/transcriptions?chunk_size_secs=10");
+        var id = (await ApiSession.ReadObjectAsync(upload))["id"]!.GetValue<int>();
+        await api.ReportStateAsync(id, "in_progress");
+
+        // chunk 0 of 10-s chunks cut in the pause at 7.9 s: a segment up to 10 s would overlap chunk 1
+        using var overrun = await api.WorkerAsync(HttpMethod.Put, $"/internal/v1/transcriptions/{id}/chunks/0",
+            new { text = "x", start = 0.0, end = 7.9, segments = new[] { new { start = 0.36, end = 10.0, text = "x" } } });
+        using var partialOverrun = await api.WorkerAsync(HttpMethod.Put, $"/internal/v1/transcriptions/{id}/chunks/0/partial",
+            new { text = "x", start = 0.0, end = 7.9, segments = new[] { new { start = 0.36, end = 10.0, text = "x" } } });
+        // a cut more than half a chunk from its fixed offset, and one past the recording
+        using var farCut = await api.WorkerAsync(HttpMethod.Put, $"/internal/v1/transcriptions/{id}/chunks/0", new { text = "x", start = 0.0, end = 4.0 });
+        using var pastEnd = await api.WorkerAsync(HttpMethod.Put, $"/internal/v1/transcriptions/{id}/chunks/1", new { text = "x", start = 7.9, end = 12.5 });
+        // without bounds the original's fixed ones apply: 0-10 s
+        using var fixedOverrun = await api.WorkerAsync(HttpMethod.Put, $"/internal/v1/transcriptions/{id}/chunks/0",
+            new { text = "x", segments = new[] { new { start = 0.36, end = 30.0, text = "x" } } });
+        using var saved = await api.WorkerAsync(HttpMethod.Put, $"/internal/v1/transcriptions/{id}/chunks/0",
+            new { text = "and so my fellow", start = 0.0, end = 7.9, segments = new[] { new { start = 0.36, end = 7.85, text = "and so my fellow" } } });
+        using var next = await api.WorkerAsync(HttpMethod.Put, $"/internal/v1/transcriptions/{id}/chunks/1",
+            new { text = "country", start = 7.9, end = 11.0, segments = new[] { new { start = 8.1, end = 10.7, text = "country" } } });
+
+        Assert.All([overrun, partialOverrun, farCut, pastEnd, fixedOverrun], r => Assert.Equal(HttpStatusCode.UnprocessableEntity, r.StatusCode));
+        Assert.Equal(HttpStatusCode.NoContent, saved.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, next.StatusCode);
+        await using var db = new Npgsql.NpgsqlConnection(fixture.App.GetConnectionString(Contracts.ResourceNames.Database));
+        await db.OpenAsync(ApiSession.Cancellation);
+        await using var query = new Npgsql.NpgsqlCommand($"SELECT chunk_no, start_secs, end_secs FROM transcription_chunks WHERE transcription_id = {id} ORDER BY chunk_no", db);
+        await using var rows = await query.ExecuteReaderAsync(ApiSession.Cancellation);
+        var bounds = new List<(int, double, double)>();
+        while (await rows.ReadAsync(ApiSession.Cancellation))
+        {
+            bounds.Add((rows.GetInt32(0), rows.GetDouble(1), rows.GetDouble(2)));
+        }
+
+        Assert.Equal([(0, 0.0, 7.9), (1, 7.9, 11.0)], bounds);
+    }
+
+    [Fact]
+    public async Task Voice_activity_detection_can_be_turned_off_per_upload_and_the_job_detail_says_how_the_job_ran()
+    {
+        using var api = new ApiSession(fixture);
+        var (_, tokens) = await api.NewUploaderAsync();
+        using var upload = await api.UploadAsync(tokens.Access, TranscriptionClient.Jfk, path: "/api/v1/transcriptions?voice_activity_detection=false");
+        var created = await ApiSession.ReadObjectAsync(upload);
+        var id = created["id"]!.GetValue<int>();
+        using var workerView = await api.WorkerAsync(HttpMethod.Get, $"/internal/v1/transcriptions/{id}");
+        var view = await ApiSession.ReadObjectAsync(workerView);
+        await api.ReportStateAsync(id, "in_progress");
+        using var report = await api.WorkerAsync(HttpMethod.Put, $"/internal/v1/transcriptions/{id}/run",
+            new { engine = "pocketsphinx", detected = false, reason = "turned off for this job" });
+        var detail = await api.GetTranscriptionAsync(tokens.Access, id);
+
+        Assert.False(created["voice_activity_detection"]!.GetValue<bool>());
+        Assert.False(view["voice_activity"]!["enabled"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.NoContent, report.StatusCode);
+        Assert.Equal("pocketsphinx", detail["engine"]!.GetValue<string>());
+        Assert.Equal("without voice activity detection (turned off for this job)", detail["voice_activity_note"]!.GetValue<string>());
+        Assert.Null(detail["speech_secs"]);
+    }
+
+    [Fact]
+    public async Task A_recording_without_speech_completes_empty_and_its_detail_says_so()
+    {
+        using var api = new ApiSession(fixture);
+        var (_, tokens) = await api.NewUploaderAsync();
+        var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
+        await api.ReportStateAsync(id, "in_progress");
+
+        using var report = await api.WorkerAsync(HttpMethod.Put, $"/internal/v1/transcriptions/{id}/run", new { engine = "whisper (managed)", detected = true, speech_secs = 0.0 });
+        await api.SaveChunkAsync(id, 0, "");
+        await api.ReportStateAsync(id, "completed");
+        var detail = await api.GetTranscriptionAsync(tokens.Access, id);
+
+        Assert.Equal(HttpStatusCode.NoContent, report.StatusCode);
+        Assert.True(detail["voice_activity_detection"]!.GetValue<bool>());
+        Assert.Equal(0.0, detail["speech_secs"]!.GetValue<double>());
+        Assert.Equal("no speech detected: the transcript is empty", detail["voice_activity_note"]!.GetValue<string>());
+        Assert.Equal("completed", detail["current_state"]!.GetValue<string>());
+    }
 }

@@ -11,6 +11,9 @@ public static class SharedAssets
 {
     public const string SettingName = "LAZYLECTURE_SHARED";
 
+    /// <summary>Silero VAD v5.1.2, the file ./run.sh downloads for users.</summary>
+    public const string VoiceActivityModel = "models/vad/silero_vad-v5.1.2.onnx";
+
     public static string Root { get; } = ResolveRoot();
 
     /// <summary>Full path of a file under the shared folder; skips (or fails under CI) the calling test when it is absent.</summary>

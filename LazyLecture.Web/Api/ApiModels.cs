@@ -25,7 +25,10 @@ public sealed record TranscriptionInfo(
     int ChunksDone,
     int ChunksTotal,
     string? LastError,
-    string? OriginalFileName);
+    string? OriginalFileName,
+    bool VoiceActivityDetection = true,
+    double? SpeechSecs = null,
+    string? VoiceActivityNote = null);
 
 public sealed record Segment(int ChunkNo, int SegmentNo, double Start, double End, string Text);
 

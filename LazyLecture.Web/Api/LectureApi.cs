@@ -79,13 +79,14 @@ public sealed class LectureApi(IHttpClientFactory clients, SessionContext curren
         GetAsync<TranscriptionInfo>($"/api/v1/transcriptions/{id}", cancellationToken);
 
     /// <summary>Uploads a recording as it is read (never whole in memory); <paramref name="sent"/> gets the bytes sent so far.</summary>
-    public async Task<TranscriptionInfo> UploadAsync(Stream content, string fileName, string contentType, IProgress<long> sent, CancellationToken cancellationToken)
+    /// <param name="speechOnly">True: voice activity detection (only the speech is transcribed, chunks end in pauses); false: the whole recording.</param>
+    public async Task<TranscriptionInfo> UploadAsync(Stream content, string fileName, string contentType, IProgress<long> sent, CancellationToken cancellationToken, bool speechOnly = true)
     {
         using var response = await SendAsync(() =>
         {
             var file = new StreamContent(new CountingStream(content, sent));
             file.Headers.ContentType = MediaTypeHeaderValue.TryParse(contentType, out var type) ? type : new MediaTypeHeaderValue("application/octet-stream");
-            return new(HttpMethod.Post, "/api/v1/transcriptions") { Content = new MultipartFormDataContent { { file, "audiofile", fileName } } };
+            return new(HttpMethod.Post, speechOnly ? "/api/v1/transcriptions" : "/api/v1/transcriptions?voice_activity_detection=false") { Content = new MultipartFormDataContent { { file, "audiofile", fileName } } };
         }, cancellationToken, streaming: true, retryOnUnauthorized: false);
         return await ReadAsync<TranscriptionInfo>(response, cancellationToken);
     }

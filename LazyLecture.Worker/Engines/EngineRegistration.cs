@@ -15,10 +15,11 @@ public static class EngineRegistration
         return services;
     }
 
-    /// <summary>The one model provider with its settings (<c>Engines:Whisper</c>): the worker's and ./run.sh's (<see cref="WhisperModelCommand"/>).</summary>
+    /// <summary>The one model provider with its settings (<c>Engines:Whisper</c>, <c>VoiceActivity</c>): the worker's and ./run.sh's (<see cref="WhisperModelCommand"/>).</summary>
     public static IServiceCollection AddWhisperModelProvider(this IServiceCollection services)
     {
         services.AddOptions<WhisperEngineOptions>().BindConfiguration(WhisperEngineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<VoiceActivity.VoiceActivityOptions>().BindConfiguration(VoiceActivity.VoiceActivityOptions.Section).ValidateDataAnnotations();
         services.AddSingleton<WhisperModelProvider>();
         // A model is hundreds of MB: the connect time-out (WhisperEngineOptions.ConnectTimeout) guards offline machines instead.
         services.AddHttpClient(WhisperModelProvider.DownloadClient, http => http.Timeout = Timeout.InfiniteTimeSpan);

@@ -1,6 +1,7 @@
 using LazyLecture.Worker.Audio;
 using LazyLecture.Worker.Engines;
 using LazyLecture.Worker.Jobs;
+using LazyLecture.Worker.VoiceActivity;
 
 namespace LazyLecture.Worker.Extensions;
 
@@ -13,6 +14,7 @@ public static class WorkerServiceExtensions
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient<TranscriptionApiClient>(http => http.BaseAddress = new Uri("http://api"));
         services.AddSingleton<ChunkDecoder>();
+        services.AddSingleton<VoiceActivityDetector>();
         services.AddSingleton<WorkerMetrics>();
         services.AddScoped<TranscriptionJobProcessor>();
         services.AddTranscriptionEngine();

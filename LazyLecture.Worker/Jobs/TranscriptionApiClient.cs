@@ -37,6 +37,19 @@ public sealed class TranscriptionApiClient(HttpClient http, IOptions<WorkerOptio
         return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync<WorkerJobView>(response, cancellationToken);
     }
 
+    /// <summary>Says which engine runs the job, whether voice activity detection ran and what it found; false when the job finished meanwhile.</summary>
+    public async Task<bool> ReportRunAsync(int id, JobRunReport report, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Put, WorkerApi.Run(id), report, cancellationToken);
+        if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken);
+        return true;
+    }
+
     /// <summary>Saves a chunk; false when the job was finished meanwhile (cancelled or deleted).</summary>
     public Task<bool> SaveChunkAsync(int id, int chunkNo, ChunkInput chunk, CancellationToken cancellationToken) =>
         PutChunkAsync(WorkerApi.Chunk(id, chunkNo), chunk, cancellationToken);

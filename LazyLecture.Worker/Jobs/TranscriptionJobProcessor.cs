@@ -4,6 +4,8 @@ using LazyLecture.Contracts.Jobs;
 using LazyLecture.Contracts.Messaging;
 using LazyLecture.Worker.Audio;
 using LazyLecture.Worker.Engines;
+using LazyLecture.Worker.Jobs.Chunking;
+using LazyLecture.Worker.VoiceActivity;
 using Microsoft.Extensions.Options;
 
 namespace LazyLecture.Worker.Jobs;
@@ -19,7 +21,8 @@ public enum JobOutcome
 }
 
 /// <summary>
-/// Runs one job: chunk by chunk, decode with ffmpeg, transcribe, save. Chunks already saved are skipped, so a job redelivered
+/// Runs one job: find the speech (voice activity detection), place the chunks' ends in pauses, then chunk by chunk decode
+/// with ffmpeg, transcribe only the speech (conditioned on the previous chunk's text), save. Chunks already saved are skipped, so a job redelivered
 /// after a crash resumes where it stopped (a chunk cut short is transcribed again, its partial result with it). While a chunk
 /// runs, the segments of each finished engine window are reported as its partial result. Cancellation by the owner is
 /// noticed at each progress report.
@@ -28,6 +31,8 @@ public sealed class TranscriptionJobProcessor(
     TranscriptionApiClient api,
     ChunkDecoder decoder,
     EngineHolder engines,
+    VoiceActivityDetector detector,
+    IOptions<VoiceActivityOptions> voiceActivity,
     WorkerMetrics metrics,
     IOptions<WorkerOptions> options,
     ILogger<TranscriptionJobProcessor> logger)
@@ -73,53 +78,31 @@ public sealed class TranscriptionJobProcessor(
     private async Task<JobOutcome> TranscribeChunksAsync(WorkerJobView view, string audioPath, CancellationToken stopping)
     {
         var id = view.Id;
-        var lastChunk = (int)Math.Floor(view.AudioLenSecs / view.ChunkSizeSecs);
+        var engine = await engines.GetAsync(stopping);
+        var speech = await DetectSpeechAsync(view, audioPath, engine.Name, stopping);
+        var chunks = ChunkPlan.Plan(view.AudioLenSecs, view.ChunkSizeSecs, speech, voiceActivity.Value.ChunkBoundarySearchSecs);
+        var lastChunk = chunks.Count == 0 ? 0 : chunks[^1].ChunkNo;
+        string? previousText = null;
         using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        for (var chunkNo = 0; chunkNo <= lastChunk; chunkNo++)
+        foreach (var chunk in chunks)
         {
+            var chunkNo = chunk.ChunkNo;
             if (view.SavedChunks.Contains(chunkNo))
             {
-                continue; // resumed job: this chunk survived the previous attempt
-            }
-
-            var chunkStart = chunkNo * view.ChunkSizeSecs;
-            var length = Math.Min(view.ChunkSizeSecs, view.AudioLenSecs - chunkStart);
-            if (length <= 0)
-            {
-                break;
+                previousText = null; // resumed job: this chunk survived the previous attempt (its text is not at hand)
+                continue;
             }
 
             var clock = Stopwatch.StartNew();
-            var samples = await decoder.DecodeAsync(audioPath, chunkStart, length, stopping);
-            var engine = await engines.GetAsync(stopping);
-            var progress = new ThrottledProgress(api, logger, id, chunkStart, cancelled);
-            var segments = new List<SegmentInput>();
+            var samples = await decoder.DecodeAsync(audioPath, chunk.Start, chunk.Length, stopping);
+            var progress = new ThrottledProgress(api, logger, id, cancelled);
+            ChunkResult result;
             try
             {
-                var reported = 0;
-                await using var results = engine.TranscribeAsync(samples, view.Decoding ?? DecodingOptions.Default, progress, cancelled.Token).GetAsyncEnumerator(cancelled.Token);
-                while (true)
-                {
-                    var next = results.MoveNextAsync();
-                    if (!next.IsCompleted && segments.Count > reported)
-                    {
-                        // The engine hands over a window's segments together and is now computing the next window: what it
-                        // produced so far is reported as the chunk's partial result while it works.
-                        await ReportPartialAsync(id, chunkNo, segments, stopping);
-                        reported = segments.Count;
-                    }
-
-                    if (!await next)
-                    {
-                        break;
-                    }
-
-                    var segment = results.Current;
-                    segments.Add(new SegmentInput(chunkStart + segment.Start, chunkStart + segment.End, segment.Text,
-                        [.. segment.Words.Select(w => new SegmentWord(chunkStart + w.Start, chunkStart + w.End, w.Text, w.Probability))],
-                        // the engine counts its window's seek from the chunk's samples; the recording's frames are saved
-                        segment.Decoding is { Seek: { } seek } decoding ? decoding with { Seek = seek + (int)Math.Round(chunkStart * 100) } : segment.Decoding));
-                }
+                result = await ChunkTranscriber.TranscribeAsync(engine, chunk, samples, speech, view.Decoding ?? DecodingOptions.Default, previousText, progress,
+                    // what the engine produced so far is reported as the chunk's partial result while it works
+                    soFar => ReportPartialAsync(id, chunk, soFar, stopping),
+                    cancelled.Token);
             }
             catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
             {
@@ -127,17 +110,20 @@ public sealed class TranscriptionJobProcessor(
                 return JobOutcome.Finished;
             }
 
-            if (!await api.SaveChunkAsync(id, chunkNo, ChunkOf(segments), stopping))
+            var segments = result.Segments;
+            var saved = ChunkOf(chunk, segments);
+            if (!await api.SaveChunkAsync(id, chunkNo, saved, stopping))
             {
                 logger.LogInformation("Job {TranscriptionId} finished meanwhile (cancelled or deleted); chunk {ChunkNo} not saved", id, chunkNo);
                 return JobOutcome.Finished;
             }
 
-            var state = await api.ReportProgressAsync(id, chunkStart + length, stopping);
-            metrics.AudioSeconds.Add(length);
-            metrics.RealTimeFactor.Record(clock.Elapsed.TotalSeconds / length);
-            logger.LogInformation("Job {TranscriptionId}: chunk {ChunkNo}/{LastChunk} saved ({Segments} segments, RTF {Rtf:0.00})",
-                id, chunkNo, lastChunk, segments.Count, clock.Elapsed.TotalSeconds / length);
+            previousText = saved.Text;
+            var state = await api.ReportProgressAsync(id, chunk.End, stopping);
+            metrics.AudioSeconds.Add(chunk.Length);
+            metrics.RealTimeFactor.Record(clock.Elapsed.TotalSeconds / chunk.Length);
+            logger.LogInformation("Job {TranscriptionId}: chunk {ChunkNo}/{LastChunk} ({Start:0.00}-{End:0.00} s, {Transcribed:0.00} s transcribed) saved ({Segments} segments, RTF {Rtf:0.00})",
+                id, chunkNo, lastChunk, chunk.Start, chunk.End, result.TranscribedSecs, segments.Count, clock.Elapsed.TotalSeconds / chunk.Length);
             if (state is null || IsFinished(state.CurrentState))
             {
                 return JobOutcome.Finished;
@@ -150,15 +136,47 @@ public sealed class TranscriptionJobProcessor(
         return JobOutcome.Finished;
     }
 
-    private static ChunkInput ChunkOf(List<SegmentInput> segments) =>
-        new(string.Join(' ', segments.Select(s => s.Text.Trim()).Where(t => t.Length > 0)), [.. segments]);
+    /// <summary>
+    /// The recording's speech, or null when the job runs without voice activity detection (turned off for it, or no model on
+    /// this worker): either way the job detail is told (with the engine that runs the job), and the job goes on.
+    /// </summary>
+    private async Task<SpeechMap?> DetectSpeechAsync(WorkerJobView view, string audioPath, string engine, CancellationToken stopping)
+    {
+        var request = view.VoiceActivity ?? VoiceActivityRequest.Default;
+        var model = request.Enabled ? await detector.GetModelAsync(stopping) : null;
+        if (model is null)
+        {
+            var reason = request.Enabled ? VoiceActivityReasons.NoModel : VoiceActivityReasons.TurnedOff;
+            logger.LogInformation("Job {TranscriptionId} runs without voice activity detection ({Reason})", view.Id, reason);
+            await api.ReportRunAsync(view.Id, new JobRunReport(engine, false, null, reason), stopping);
+            return null;
+        }
+
+        var configured = voiceActivity.Value;
+        var settings = configured.ToSettings() with
+        {
+            Threshold = request.Threshold ?? configured.Threshold,
+            SpeechPadMs = request.PrefixPaddingMs ?? configured.SpeechPadMs,
+            MinSilenceDurationMs = request.SilenceDurationMs ?? configured.MinSilenceDurationMs,
+        };
+        var clock = Stopwatch.StartNew();
+        var speech = await detector.DetectAsync(model, audioPath, view.AudioLenSecs, settings, stopping);
+        logger.LogInformation("Job {TranscriptionId}: {Speech:0.0} s of speech in {Regions} regions of {Length:0.0} s (voice activity detection took {Elapsed:0.0} s)",
+            view.Id, speech.SpeechSecs, speech.Regions.Count, view.AudioLenSecs, clock.Elapsed.TotalSeconds);
+        await api.ReportRunAsync(view.Id, new JobRunReport(engine, true, Math.Round(speech.SpeechSecs, 2), null), stopping);
+        return speech;
+    }
+
+    private static ChunkInput ChunkOf(ChunkSpan chunk, IReadOnlyList<SegmentInput> segments) =>
+        new(new ChunkResult([.. segments], 0).Text, [.. segments], chunk.Start, chunk.End);
 
     /// <summary>Best effort: a lost report only delays the text until the next one or the saved chunk, so it never fails the job.</summary>
-    private async Task ReportPartialAsync(int id, int chunkNo, List<SegmentInput> segments, CancellationToken stopping)
+    private async Task ReportPartialAsync(int id, ChunkSpan chunk, IReadOnlyList<SegmentInput> segments, CancellationToken stopping)
     {
+        var chunkNo = chunk.ChunkNo;
         try
         {
-            await api.SavePartialAsync(id, chunkNo, ChunkOf(segments), stopping);
+            await api.SavePartialAsync(id, chunkNo, ChunkOf(chunk, segments), stopping);
         }
         catch (HttpRequestException ex)
         {
@@ -170,7 +188,8 @@ public sealed class TranscriptionJobProcessor(
         state is TranscriptionState.Completed or TranscriptionState.CompletedPartially or TranscriptionState.ProcessingFail or TranscriptionState.Cancelled;
 
     /// <summary>Reports progress at most once a second and cancels the engine when the answer says the job was cancelled.</summary>
-    private sealed class ThrottledProgress(TranscriptionApiClient api, ILogger logger, int id, double chunkStart, CancellationTokenSource cancel) : IProgress<double>
+    /// <summary>Reports are seconds of the recording.</summary>
+    private sealed class ThrottledProgress(TranscriptionApiClient api, ILogger logger, int id, CancellationTokenSource cancel) : IProgress<double>
     {
         private long _lastReport;
 
@@ -187,7 +206,7 @@ public sealed class TranscriptionJobProcessor(
             {
                 try
                 {
-                    var state = await api.ReportProgressAsync(id, chunkStart + value, cancel.Token);
+                    var state = await api.ReportProgressAsync(id, value, cancel.Token);
                     if (state is null || IsFinished(state.CurrentState))
                     {
                         await cancel.CancelAsync();

@@ -216,6 +216,11 @@ namespace LazyLecture.Api.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("current_state");
 
+                    b.Property<string>("Engine")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("engine");
+
                     b.Property<int>("ErrorCount")
                         .HasColumnType("integer")
                         .HasColumnName("error_count");
@@ -244,6 +249,10 @@ namespace LazyLecture.Api.Data.Migrations
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("prompt");
 
+                    b.Property<double?>("SpeechSecs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("speech_secs");
+
                     b.Property<float?>("Temperature")
                         .HasColumnType("real")
                         .HasColumnName("temperature");
@@ -255,6 +264,27 @@ namespace LazyLecture.Api.Data.Migrations
                     b.Property<DateTimeOffset>("UpdateDate")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("update_date");
+
+                    b.Property<int?>("VadPrefixPaddingMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("vad_prefix_padding_ms");
+
+                    b.Property<int?>("VadSilenceDurationMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("vad_silence_duration_ms");
+
+                    b.Property<float?>("VadThreshold")
+                        .HasColumnType("real")
+                        .HasColumnName("vad_threshold");
+
+                    b.Property<bool>("VoiceActivityDetection")
+                        .HasColumnType("boolean")
+                        .HasColumnName("voice_activity_detection");
+
+                    b.Property<string>("VoiceActivityNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("voice_activity_note");
 
                     b.HasKey("Id")
                         .HasName("pk_transcriptions");
@@ -286,6 +316,14 @@ namespace LazyLecture.Api.Data.Migrations
                     b.Property<DateTimeOffset>("CreateDate")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("create_date");
+
+                    b.Property<double?>("EndSecs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("end_secs");
+
+                    b.Property<double?>("StartSecs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("start_secs");
 
                     b.Property<string>("Text")
                         .IsRequired()

@@ -36,6 +36,17 @@ public static class WorkerEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        jobs.MapPut("/{id:int}/run", async Task<NoContent> (int id, JobRunReport report, WorkerJobs worker, CancellationToken ct) =>
+            {
+                await worker.ReportRunAsync(id, report, ct);
+                return TypedResults.NoContent();
+            })
+            .WithSummary("Report the engine that runs the job, whether voice activity detection ran, and the seconds of speech it found")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
         jobs.MapPut("/{id:int}/chunks/{chunkNo:int}", async Task<NoContent> (int id, int chunkNo, ChunkInput chunk, WorkerJobs worker, CancellationToken ct) =>
             {
                 await worker.SaveChunkAsync(id, chunkNo, chunk, ct);

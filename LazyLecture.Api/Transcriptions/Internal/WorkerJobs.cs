@@ -63,6 +63,24 @@ public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> js
         return await ViewAsync(transcription, cancellationToken);
     }
 
+    /// <summary>Records the engine, whether voice activity detection ran for the job and how much speech it found (shown on the job detail).</summary>
+    public async Task ReportRunAsync(int id, JobRunReport report, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(report.Engine) || report.Engine.Length > Transcription.MaxEngineLength)
+        {
+            throw ValidationFailedException.For("engine", $"engine is required, at most {Transcription.MaxEngineLength} characters.");
+        }
+
+        if (report.SpeechSecs is { } speech && !(double.IsFinite(speech) && speech >= 0))
+        {
+            throw ValidationFailedException.For("speech_secs", "speech_secs must be a finite number, not negative.");
+        }
+
+        var transcription = await FindAsync(id, cancellationToken, tracked: true);
+        transcription.RecordRun(report.Engine.Trim(), report.Detected, report.SpeechSecs, report.Reason);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     /// <summary>Saves (or replaces) one chunk and its segments in one transaction.</summary>
     public async Task SaveChunkAsync(int id, int chunkNo, ChunkInput chunk, CancellationToken cancellationToken)
     {
@@ -87,6 +105,9 @@ public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> js
         {
             throw ValidationFailedException.For("segments", "Each segment needs finite 0 <= start <= end and a text.");
         }
+
+        var (chunkStart, chunkEnd) = BoundsOf(transcription, chunkNo, chunk);
+        EnsureInsideChunk(segments, chunkNo, chunkStart, chunkEnd);
 
         if (segments.Any(s => s.Words?.Any(w => w is null || !(w.Start >= 0 && w.Start <= w.End && double.IsFinite(w.End)) || w.Text is null || !(w.Probability is >= 0 and <= 1)) == true))
         {
@@ -118,9 +139,10 @@ public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> js
         var now = DateTimeOffset.UtcNow;
         await db.Database.ExecuteSqlAsync(
             $"""
-            INSERT INTO transcription_chunks (transcription_id, chunk_no, text, create_date, update_date)
-            VALUES ({id}, {chunkNo}, {chunk.Text ?? ""}, {now}, {now})
-            ON CONFLICT (transcription_id, chunk_no) DO UPDATE SET text = EXCLUDED.text, update_date = EXCLUDED.update_date
+            INSERT INTO transcription_chunks (transcription_id, chunk_no, text, start_secs, end_secs, create_date, update_date)
+            VALUES ({id}, {chunkNo}, {chunk.Text ?? ""}, {chunkStart}, {chunkEnd}, {now}, {now})
+            ON CONFLICT (transcription_id, chunk_no) DO UPDATE
+                SET text = EXCLUDED.text, start_secs = EXCLUDED.start_secs, end_secs = EXCLUDED.end_secs, update_date = EXCLUDED.update_date
             """, cancellationToken);
         await db.TranscriptionSegments.Where(s => s.TranscriptionId == id && s.ChunkNo == chunkNo).ExecuteDeleteAsync(cancellationToken);
         db.TranscriptionSegments.AddRange(segments.Select((s, i) => new TranscriptionSegment
@@ -155,6 +177,8 @@ public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> js
         }
 
         EnsureChunkExists(transcription, chunkNo);
+        var (chunkStart, chunkEnd) = BoundsOf(transcription, chunkNo, chunk);
+        EnsureInsideChunk(ValidSegments(chunk), chunkNo, chunkStart, chunkEnd);
         var segments = ValidSegments(chunk).Select((s, i) => new SegmentResponse(chunkNo, i, s.Start, s.End, s.Text.Trim(), s.Words ?? [])).ToList();
         if (await db.TranscriptionChunks.AnyAsync(c => c.TranscriptionId == id && c.ChunkNo == chunkNo, cancellationToken))
         {
@@ -189,6 +213,42 @@ public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> js
         }
     }
 
+    /// <summary>
+    /// The chunk's real start and end as the worker sent them (checked against <see cref="ChunkBounds"/>: within half a chunk
+    /// of the fixed offsets, inside the recording), or the original's fixed bounds when it sent none.
+    /// </summary>
+    private static (double Start, double End) BoundsOf(Transcription transcription, int chunkNo, ChunkInput chunk)
+    {
+        if (chunk.Start is null && chunk.End is null)
+        {
+            return (chunkNo * transcription.ChunkSizeSecs, Math.Min((chunkNo + 1) * transcription.ChunkSizeSecs, transcription.AudioLenSecs));
+        }
+
+        if (chunk.Start is not { } start || chunk.End is not { } end
+            || !ChunkBounds.IsPlausible(chunkNo, start, end, transcription.ChunkSizeSecs, transcription.AudioLenSecs))
+        {
+            throw ValidationFailedException.For("start",
+                $"Chunk {chunkNo} needs a start and an end inside the recording, each within {ChunkBounds.MaxShiftSecs(transcription.ChunkSizeSecs):0.##} s of its fixed bounds.");
+        }
+
+        return (start, Math.Min(end, transcription.AudioLenSecs));
+    }
+
+    /// <summary>A segment outside its chunk would overlap the next chunk's (or lie past the recording's end): refused.</summary>
+    private static void EnsureInsideChunk(IReadOnlyList<SegmentInput> segments, int chunkNo, double chunkStart, double chunkEnd)
+    {
+        if (segments.FirstOrDefault(s => !ChunkBounds.Contains(chunkStart, chunkEnd, s.Start, s.End)) is { } outside)
+        {
+            throw ValidationFailedException.For("segments",
+                FormattableString.Invariant($"Segment {outside.Start:0.##}-{outside.End:0.##} s lies outside chunk {chunkNo} ({chunkStart:0.##}-{chunkEnd:0.##} s)."));
+        }
+
+        if (segments.Any(s => s.Words?.Any(w => w is not null && !ChunkBounds.Contains(chunkStart, chunkEnd, w.Start, w.End)) == true))
+        {
+            throw ValidationFailedException.For("segments.words", FormattableString.Invariant($"Each word must lie inside chunk {chunkNo} ({chunkStart:0.##}-{chunkEnd:0.##} s)."));
+        }
+    }
+
     // the comparisons are false for NaN, so a NaN fails them too
     private static bool IsValid(SegmentDecoding decoding) =>
         decoding.Tokens is not null && decoding.Tokens.All(t => t >= 0)
@@ -220,6 +280,7 @@ public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> js
     {
         var saved = await db.TranscriptionChunks.Where(c => c.TranscriptionId == t.Id).OrderBy(c => c.ChunkNo).Select(c => c.ChunkNo).ToListAsync(cancellationToken);
         return new WorkerJobView(t.Id, t.CreatorId, t.CurrentState, t.AudioLenSecs, t.ChunkSizeSecs, t.ErrorCount, t.ProgressSecs, saved,
-            new DecodingOptions(t.Language, t.Prompt, t.Temperature, t.Translate));
+            new DecodingOptions(t.Language, t.Prompt, t.Temperature, t.Translate),
+            new VoiceActivityRequest(t.VoiceActivityDetection, t.VadThreshold, t.VadPrefixPaddingMs, t.VadSilenceDurationMs));
     }
 }

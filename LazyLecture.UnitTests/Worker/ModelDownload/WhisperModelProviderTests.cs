@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using LazyLecture.Tests.Infrastructure;
 using LazyLecture.Worker.Engines.Whisper;
+using LazyLecture.Worker.VoiceActivity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -148,10 +149,49 @@ public sealed class WhisperModelProviderTests : IDisposable
         Assert.Empty(CacheFiles());
     }
 
+    [Fact]
+    public async Task The_vad_model_command_downloads_silero_vad_once_checks_its_sha256_and_refuses_another_file()
+    {
+        var model = await File.ReadAllBytesAsync(SharedAssets.Require(SharedAssets.VoiceActivityModel), Cancellation);
+        var other = await File.ReadAllBytesAsync(SharedAssets.Require("models/vad/silero_vad-v6.onnx"), Cancellation);
+        var requests = 0;
+        await using var server = await ModelServer.StartAsync(async http =>
+        {
+            requests++;
+            var body = http.Request.Path == "/v5.onnx" ? model : other;
+            http.Response.ContentLength = body.Length;
+            await http.Response.Body.WriteAsync(body, Cancellation);
+        });
+
+        var wrong = await RunVadCommandAsync(server.BaseUrl + "/v6.onnx");
+        var first = await RunVadCommandAsync(server.BaseUrl + "/v5.onnx");
+        var second = await RunVadCommandAsync(server.BaseUrl + "/v5.onnx");
+
+        var expected = Path.Combine(_cache, WhisperModelCatalog.VoiceActivityModelFileName);
+        Assert.Equal((WhisperModelCommand.Unavailable, ""), (wrong.ExitCode, wrong.Output));
+        Assert.Contains("fails its checksum", wrong.Messages, StringComparison.Ordinal);
+        Assert.Equal((WhisperModelCommand.Ready, expected), (first.ExitCode, first.Output.Trim()));
+        Assert.Equal((WhisperModelCommand.Ready, expected), (second.ExitCode, second.Output.Trim()));
+        Assert.Contains("(cached, checksum verified)", second.Messages, StringComparison.Ordinal);
+        Assert.Equal(2, requests);
+        Assert.Equal(WhisperModelCatalog.VoiceActivityModelSha256, Convert.ToHexStringLower(SHA256.HashData(model)));
+    }
+
+    private async Task<(int ExitCode, string Output, string Messages)> RunVadCommandAsync(string url)
+    {
+        using var output = new StringWriter();
+        using var messages = new StringWriter();
+        var exitCode = await WhisperModelCommand.RunAsync(
+            [WhisperModelCommand.VoiceActivityName, "--VoiceActivity:DownloadUrl", url, "--Engines:Whisper:CacheDirectory", _cache, "--Engines:Whisper:ConnectTimeout", "00:00:05"],
+            output, messages, Cancellation);
+        return (exitCode, output.ToString(), messages.ToString());
+    }
+
     private async Task<(int ExitCode, string Output, string Messages)> RunCommandAsync(string baseUrl, string? sha1, string model = Model, string? modelPath = null)
     {
         string[] arguments =
         [
+            WhisperModelCommand.Name,
             "--Engines:Whisper:Model", model,
             "--Engines:Whisper:DownloadBaseUrl", baseUrl,
             "--Engines:Whisper:CacheDirectory", _cache,
@@ -167,6 +207,7 @@ public sealed class WhisperModelProviderTests : IDisposable
 
     private WhisperModelProvider Provider(string baseUrl, string sha1, ListLogger log) => new(
         Options.Create(new WhisperEngineOptions { Model = Model, ModelSha1 = sha1, DownloadBaseUrl = baseUrl, CacheDirectory = _cache, ConnectTimeout = TimeSpan.FromSeconds(5) }),
+        Options.Create(new VoiceActivityOptions()),
         new PlainHttpClients(),
         log);
 

@@ -251,7 +251,7 @@ public sealed class PocketSphinxEngineTests
         Assert.Contains("/nonexistent/lazylecture.dict", exception.Message, StringComparison.Ordinal);
     }
 
-    private static PocketSphinxEngine CreateEngine(Action<PocketSphinxOptions>? configure = null)
+    internal static PocketSphinxEngine CreateEngine(Action<PocketSphinxOptions>? configure = null)
     {
         var options = new PocketSphinxOptions();
         if (!File.Exists(Path.Combine(options.ModelPath, "mdef")))

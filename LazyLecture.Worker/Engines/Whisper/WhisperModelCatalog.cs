@@ -16,6 +16,14 @@ public static class WhisperModelCatalog
     /// <summary>How long a download may take to connect before the machine counts as offline.</summary>
     public static TimeSpan ConnectTimeout => Loaded.Value.ConnectTimeout;
 
+    /// <summary>The official Silero VAD ONNX file (v5.1.2) and its SHA-256, for voice activity detection.</summary>
+    public static string VoiceActivityModelUrl => Loaded.Value.VadUrl;
+
+    public static string VoiceActivityModelSha256 => Loaded.Value.VadSha256;
+
+    /// <summary>The file name the voice activity model is cached under.</summary>
+    public const string VoiceActivityModelFileName = "silero_vad-v5.1.2.onnx";
+
     public static IReadOnlyCollection<string> Models => Loaded.Value.Sha1ByModel.Keys;
 
     public static bool TryGetSha1(string model, out string sha1) => Loaded.Value.Sha1ByModel.TryGetValue(model, out sha1!);
@@ -32,7 +40,7 @@ public static class WhisperModelCatalog
         return Path.Combine(root, "lazylecture", "models");
     }
 
-    private sealed record Catalogue(string BaseUrl, TimeSpan ConnectTimeout, Dictionary<string, string> Sha1ByModel);
+    private sealed record Catalogue(string BaseUrl, TimeSpan ConnectTimeout, Dictionary<string, string> Sha1ByModel, string VadUrl, string VadSha256);
 
     private static Catalogue Load()
     {
@@ -40,6 +48,8 @@ public static class WhisperModelCatalog
             ?? throw new InvalidOperationException("The embedded model catalogue (eng/whisper-models.tsv) is missing from the build.");
         using var reader = new StreamReader(stream);
         string? baseUrl = null;
+        string? vadUrl = null;
+        string? vadSha256 = null;
         var connectTimeout = TimeSpan.FromSeconds(10);
         var models = new Dictionary<string, string>(StringComparer.Ordinal);
         while (reader.ReadLine() is { } line)
@@ -58,12 +68,20 @@ public static class WhisperModelCatalog
                 case "@connect-timeout-secs":
                     connectTimeout = TimeSpan.FromSeconds(int.Parse(fields[1], CultureInfo.InvariantCulture));
                     break;
+                case "@vad-url":
+                    vadUrl = fields[1];
+                    break;
+                case "@vad-sha256":
+                    vadSha256 = fields[1];
+                    break;
                 default:
                     models[fields[0]] = fields[1];
                     break;
             }
         }
 
-        return new Catalogue(baseUrl ?? throw new InvalidOperationException("The model catalogue names no @base-url."), connectTimeout, models);
+        return new Catalogue(baseUrl ?? throw new InvalidOperationException("The model catalogue names no @base-url."), connectTimeout, models,
+            vadUrl ?? throw new InvalidOperationException("The model catalogue names no @vad-url."),
+            vadSha256 ?? throw new InvalidOperationException("The model catalogue names no @vad-sha256."));
     }
 }

@@ -6,20 +6,26 @@ namespace LazyLecture.Worker.Engines.Whisper;
 /// checksum check and cache as the worker. What it does goes to <c>messages</c>, the model's path alone to
 /// <c>output</c>. Exit codes: 0 a model is ready, 2 the configuration names none (a missing file, an unknown name),
 /// 3 none could be downloaded (offline: the worker falls back to PocketSphinx).
+/// <c>LazyLecture.Worker vad-model [--VoiceActivity:ModelPath FILE]</c> does the same for the voice activity model (offline,
+/// jobs run without voice activity detection).
 /// </summary>
 public static class WhisperModelCommand
 {
     public const string Name = "whisper-model";
 
+    public const string VoiceActivityName = "vad-model";
+
     public const int Ready = 0;
     public const int Misconfigured = 2;
     public const int Unavailable = 3;
 
-    public static bool IsRequested(string[] args) => args is [Name, ..];
+    public static bool IsRequested(string[] args) => args is [Name or VoiceActivityName, ..];
 
-    /// <param name="arguments">The settings after the command's name, as configuration keys (environment variables count too).</param>
+    /// <param name="arguments">The command's name, then the settings as configuration keys (environment variables count too).</param>
     public static async Task<int> RunAsync(string[] arguments, TextWriter output, TextWriter messages, CancellationToken cancellationToken)
     {
+        var voiceActivity = arguments is [VoiceActivityName, ..];
+        arguments = arguments[1..];
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(arguments).Build();
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
@@ -27,7 +33,8 @@ public static class WhisperModelCommand
             .AddLogging(logging => logging.AddProvider(new MessageLoggerProvider(messages)).AddFilter("System.Net.Http", LogLevel.Warning))
             .AddWhisperModelProvider();
         await using var provider = services.BuildServiceProvider();
-        var model = await provider.GetRequiredService<WhisperModelProvider>().ProvideAsync(cancellationToken);
+        var models = provider.GetRequiredService<WhisperModelProvider>();
+        var model = voiceActivity ? await models.ProvideVoiceActivityModelAsync(cancellationToken) : await models.ProvideAsync(cancellationToken);
         if (model.Status == WhisperModelStatus.Ready)
         {
             await output.WriteLineAsync(model.Path);
