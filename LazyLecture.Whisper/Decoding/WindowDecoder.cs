@@ -292,7 +292,6 @@ internal sealed class WindowDecoder
             Begin(_candidates[j], temperature);
         }
 
-        var vocabulary = _rawLogits.Length;
         var beg = _filter.Special.TimestampBegin;
         var decoded = 0;
         for (var i = 0; i < _maxSampled; i++)
@@ -345,35 +344,13 @@ internal sealed class WindowDecoder
 
             decoder.ReorderSequences(_laneCandidates.AsSpan(0, lanes), _laneSources.AsSpan(0, lanes));
 
-            lanes = 0;
-            for (var j = 0; j < count; j++)
-            {
-                var c = _candidates[j];
-                if (c.Running && Advance(c, i, seek, seekEnd))
-                {
-                    _laneTokens[lanes] = c.Ids[c.Count - 1];
-                    _laneCandidates[lanes] = j;
-                    lanes++;
-                }
-                else
-                {
-                    c.Running = false;
-                }
-            }
-
+            lanes = AdvanceAndDecode(decoder, count, i, promptLength, temperature, seek, seekEnd, ct);
             if (lanes == 0)
             {
                 break;
             }
 
-            ct.ThrowIfCancellationRequested();
-            decoder.DecodeCandidates(_laneTokens.AsSpan(0, lanes), _laneCandidates.AsSpan(0, lanes), promptLength + i, _laneLogits);
             decoded += lanes;
-            for (var lane = 0; lane < lanes; lane++)
-            {
-                var c = _candidates[_laneCandidates[lane]];
-                _filter.Apply(_laneLogits.AsSpan(lane * vocabulary, vocabulary), c.Ids.AsSpan(0, c.Count), c.HasTimestamp, c.SeekDelta, temperature, c.Distribution);
-            }
         }
 
         return decoded;
@@ -427,42 +404,65 @@ internal sealed class WindowDecoder
             Begin(_candidates[j], temperature);
         }
 
-        var vocabulary = _rawLogits.Length;
         var decoded = 0;
         for (var i = 0; i < _maxSampled; i++)
         {
-            var lanes = 0;
             for (var j = 0; j < count; j++)
             {
                 var c = _candidates[j];
-                if (c.Running && SampleNext(c, i, temperature, _random[j], seek, seekEnd))
+                if (c.Running)
                 {
-                    _laneTokens[lanes] = c.Ids[c.Count - 1];
-                    _laneCandidates[lanes] = j;
-                    lanes++;
-                }
-                else
-                {
-                    c.Running = false;
+                    c.Append(Sample(c, temperature, _random[j]));
                 }
             }
 
+            var lanes = AdvanceAndDecode(decoder, count, i, promptLength, temperature, seek, seekEnd, ct);
             if (lanes == 0)
             {
                 break;
             }
 
-            ct.ThrowIfCancellationRequested();
-            decoder.DecodeCandidates(_laneTokens.AsSpan(0, lanes), _laneCandidates.AsSpan(0, lanes), promptLength + i, _laneLogits);
             decoded += lanes;
-            for (var lane = 0; lane < lanes; lane++)
-            {
-                var c = _candidates[_laneCandidates[lane]];
-                _filter.Apply(_laneLogits.AsSpan(lane * vocabulary, vocabulary), c.Ids.AsSpan(0, c.Count), c.HasTimestamp, c.SeekDelta, temperature, c.Distribution);
-            }
         }
 
         return decoded;
+    }
+
+    // After each running candidate has its token i: whisper.cpp's end rules, then one batch decode of those that go on
+    // and their next distributions. Returns how many went on (0: the window is done).
+    private int AdvanceAndDecode(ICandidateDecoder decoder, int count, int i, int promptLength, float temperature, int seek, int seekEnd, CancellationToken ct)
+    {
+        var lanes = 0;
+        for (var j = 0; j < count; j++)
+        {
+            var c = _candidates[j];
+            if (c.Running && Advance(c, i, seek, seekEnd))
+            {
+                _laneTokens[lanes] = c.Ids[c.Count - 1];
+                _laneCandidates[lanes] = j;
+                lanes++;
+            }
+            else
+            {
+                c.Running = false;
+            }
+        }
+
+        if (lanes == 0)
+        {
+            return 0;
+        }
+
+        ct.ThrowIfCancellationRequested();
+        decoder.DecodeCandidates(_laneTokens.AsSpan(0, lanes), _laneCandidates.AsSpan(0, lanes), promptLength + i, _laneLogits);
+        var vocabulary = _rawLogits.Length;
+        for (var lane = 0; lane < lanes; lane++)
+        {
+            var c = _candidates[_laneCandidates[lane]];
+            _filter.Apply(_laneLogits.AsSpan(lane * vocabulary, vocabulary), c.Ids.AsSpan(0, c.Count), c.HasTimestamp, c.SeekDelta, temperature, c.Distribution);
+        }
+
+        return lanes;
     }
 
     private void Begin(Candidate c, float temperature)
@@ -477,9 +477,15 @@ internal sealed class WindowDecoder
     /// </summary>
     private bool SampleNext(Candidate c, int i, float temperature, Mt19937 random, int seek, int seekEnd)
     {
-        var beg = _filter.Special.TimestampBegin;
-        c.Append(temperature < 1e-6f ? TokenSampler.Best(c.Distribution, beg) : TokenSampler.Draw(c.Distribution, beg, random));
+        c.Append(Sample(c, temperature, random));
         return Advance(c, i, seek, seekEnd);
+    }
+
+    // whisper_sample_token: the likeliest token at temperature 0, else a draw.
+    private SampledToken Sample(Candidate c, float temperature, Mt19937 random)
+    {
+        var beg = _filter.Special.TimestampBegin;
+        return temperature < 1e-6f ? TokenSampler.Best(c.Distribution, beg) : TokenSampler.Draw(c.Distribution, beg, random);
     }
 
     /// <summary>
