@@ -25,6 +25,7 @@ public sealed class TranscriptionUploads(
     IAudioProbe probe,
     OutboxWriter outbox,
     IOptions<TranscriptionOptions> options,
+    Courses.UserCourses courses,
     ILogger<TranscriptionUploads> logger)
 {
     public const string FieldName = "audiofile";
@@ -33,7 +34,8 @@ public sealed class TranscriptionUploads(
     public const double MaxChunkSizeSecs = 3600;
 
     /// <param name="chunkSizeSecs">Seconds of audio per chunk (10–3600); the configured default when absent.</param>
-    public async Task<Transcription> UploadAsync(HttpRequest request, int userId, double? chunkSizeSecs, CancellationToken cancellationToken)
+    /// <param name="courseId">One of the user's courses to file the lecture in; null: unfiled.</param>
+    public async Task<Transcription> UploadAsync(HttpRequest request, int userId, double? chunkSizeSecs, CancellationToken cancellationToken, int? courseId = null)
     {
         var settings = options.Value;
         // NaN compares false with both bounds, so finiteness is checked on its own.
@@ -42,6 +44,7 @@ public sealed class TranscriptionUploads(
             throw ValidationFailedException.For("chunk_size_secs", $"chunk_size_secs must be between {MinChunkSizeSecs:0} and {MaxChunkSizeSecs:0}.");
         }
 
+        await courses.RequireCourseForFilingAsync(userId, courseId, cancellationToken);
         await EnsureNoActiveJobAsync(userId, cancellationToken);
 
         // Kestrel stops reading past the cap (413) even before our own count; the slack covers the multipart framing.
@@ -65,7 +68,7 @@ public sealed class TranscriptionUploads(
                     $"Audio must be between {settings.MinDurationSecs:0} and {settings.MaxDurationSecs:0} seconds long; this file is {audio.DurationSeconds:0.##} seconds.");
             }
 
-            return await CreateAsync(userId, audio.DurationSeconds, chunkSizeSecs ?? settings.ChunkSizeSecs, fileName, staged, DecodingOptions.Default, cancellationToken);
+            return await CreateAsync(userId, audio.DurationSeconds, chunkSizeSecs ?? settings.ChunkSizeSecs, fileName, staged, DecodingOptions.Default, cancellationToken, courseId);
         }
     }
 
@@ -130,7 +133,7 @@ public sealed class TranscriptionUploads(
     /// Commits a staged, probed recording as a queued transcription with its job message (also used by the OpenAI-compatible
     /// route). A <see cref="ConflictException"/> means the user's one active job was taken meanwhile.
     /// </summary>
-    public async Task<Transcription> CreateAsync(int userId, double duration, double chunkSizeSecs, string? fileName, StagedAudio staged, DecodingOptions decoding, CancellationToken cancellationToken)
+    public async Task<Transcription> CreateAsync(int userId, double duration, double chunkSizeSecs, string? fileName, StagedAudio staged, DecodingOptions decoding, CancellationToken cancellationToken, int? courseId = null)
     {
         var transcription = new Transcription
         {
@@ -142,6 +145,7 @@ public sealed class TranscriptionUploads(
             Prompt = decoding.Prompt,
             Temperature = decoding.Temperature,
             Translate = decoding.Translate,
+            CourseId = courseId,
         };
 
         string? committedLocation = null;

@@ -92,6 +92,12 @@ public sealed class TranscriptionJobProcessor(
             var clock = Stopwatch.StartNew();
             var samples = await decoder.DecodeAsync(audioPath, chunkStart, length, stopping);
             var engine = await engines.GetAsync(stopping);
+            if (!engine.TakesPrompt && view.Decoding?.Prompt is not null)
+            {
+                // Told once: the answer's view carries no prompt any more.
+                view = await api.ReportStateAsync(id, TranscriptionState.InProgress, null, stopping, promptSupported: false) ?? view;
+            }
+
             var progress = new ThrottledProgress(api, logger, id, chunkStart, cancelled);
             var segments = new List<SegmentInput>();
             try
