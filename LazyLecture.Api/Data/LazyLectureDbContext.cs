@@ -1,6 +1,8 @@
 using LazyLecture.Api.ApiKeys;
 using LazyLecture.Api.Auth;
+using LazyLecture.Api.Courses;
 using LazyLecture.Api.Outbox;
+using LazyLecture.Api.Sharing;
 using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Users;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +27,10 @@ public sealed class LazyLectureDbContext(DbContextOptions<LazyLectureDbContext> 
     public DbSet<TranscriptionSegment> TranscriptionSegments => Set<TranscriptionSegment>();
 
     public DbSet<TranscriptionPartial> TranscriptionPartials => Set<TranscriptionPartial>();
+
+    public DbSet<Course> Courses => Set<Course>();
+
+    public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LazyLectureDbContext).Assembly);

@@ -49,7 +49,9 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
 
         if (problem.Status >= 500)
         {
-            logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            // The route's template, not the path: a share link's path is its token, a secret that must not reach a log.
+            var route = (httpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+            logger.LogError(exception, "Unhandled exception for {Method} {Route}", httpContext.Request.Method, route);
         }
 
         if (exception is TooManyRequestsException limited)

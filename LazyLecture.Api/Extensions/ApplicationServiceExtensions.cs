@@ -21,6 +21,7 @@ public static class ApplicationServiceExtensions
 
         builder.AddAuth();
         builder.AddTranscriptions();
+        builder.AddCourses();
         builder.AddOpenAiCompatibility();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {

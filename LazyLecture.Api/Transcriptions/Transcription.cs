@@ -46,6 +46,18 @@ public sealed class Transcription
 
     public float? Temperature { get; init; }
 
+    /// <summary>The owner's course this lecture is filed in; null: unfiled.</summary>
+    public int? CourseId { get; set; }
+
+    /// <summary>
+    /// The Whisper prompt the job ran with: its own prompt, then its course's glossary (<see cref="Courses.CoursePrompt"/>);
+    /// set when a worker starts it, null before (or when there was none).
+    /// </summary>
+    public string? PromptUsed { get; private set; }
+
+    /// <summary>The worker's engine cannot use a prompt (PocketSphinx): the job ran without its prompt and glossary.</summary>
+    public bool PromptUnsupported { get; private set; }
+
     /// <summary>Translate into English instead of transcribing (the OpenAI route <c>/v1/audio/translations</c>).</summary>
     public bool Translate { get; init; }
 
@@ -87,11 +99,13 @@ public sealed class Transcription
     /// <summary>The highest chunk number the audio can have (the original's floor(audio length / chunk size)).</summary>
     public int MaxChunkNumber => (int)Math.Floor(AudioLenSecs / ChunkSizeSecs);
 
-    /// <summary>A worker picked the job up (again, after an error or a redelivery).</summary>
-    public void Start()
+    /// <summary>A worker picked the job up (again, after an error or a redelivery), to decode with <paramref name="prompt"/>.</summary>
+    public void Start(string? prompt, bool promptSupported = true)
     {
         EnsureNotFinished("start");
         CurrentState = TranscriptionState.InProgress;
+        PromptUsed = prompt;
+        PromptUnsupported = !promptSupported;
         LastError = null;
         Touch();
     }
@@ -175,6 +189,9 @@ internal sealed class TranscriptionConfiguration : IEntityTypeConfiguration<Tran
         builder.Property(t => t.VoiceActivityNote).HasMaxLength(200);
         builder.Property(t => t.Engine).HasMaxLength(Transcription.MaxEngineLength);
         builder.HasOne<Users.User>().WithMany().HasForeignKey(t => t.CreatorId).OnDelete(DeleteBehavior.Cascade);
+        // Deleting a course keeps its lectures, unfiled.
+        builder.HasOne<Courses.Course>().WithMany().HasForeignKey(t => t.CourseId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasIndex(t => new { t.CourseId, t.CreateDate });
         builder.HasIndex(t => new { t.CreatorId, t.CreateDate });
         // One active job per user, enforced by the database even when two uploads race.
         builder.HasIndex(t => t.CreatorId).IsUnique()

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using LazyLecture.Api.Auth;
+using LazyLecture.Api.Courses;
 using LazyLecture.Api.Errors;
 using LazyLecture.Api.Transcriptions.Corrections;
 using LazyLecture.Api.Transcriptions.Export;
@@ -20,16 +21,16 @@ public static class TranscriptionEndpoints
     {
         var transcriptions = app.MapGroup("/api/v1/transcriptions").WithTags("Transcriptions").RequireAuthorization();
 
-        transcriptions.MapPost("/", async Task<Created<TranscriptionDetail>> (HttpContext http, double? chunk_size_secs, bool? voice_activity_detection, TranscriptionUploads uploads, UserTranscriptions owned, CancellationToken ct) =>
+        transcriptions.MapPost("/", async Task<Created<TranscriptionDetail>> (HttpContext http, double? chunk_size_secs, bool? voice_activity_detection, int? course_id, TranscriptionUploads uploads, UserTranscriptions owned, CancellationToken ct) =>
             {
                 var userId = RequireCanInteract(http.User);
-                var transcription = await uploads.UploadAsync(http.Request, userId, chunk_size_secs, ct, voice_activity_detection ?? true);
+                var transcription = await uploads.UploadAsync(http.Request, userId, chunk_size_secs, ct, voice_activity_detection ?? true, course_id);
                 return TypedResults.Created($"/api/v1/transcriptions/{transcription.Id}", await owned.GetAsync(userId, transcription.Id, ct));
             })
             .Accepts<UploadForm>("multipart/form-data")
             .DisableAntiforgery()
             .WithSummary("Upload a recording to transcribe")
-            .WithDescription("Multipart field 'audiofile': any format ffmpeg decodes (judged by content), 10 s to 2 h. One active job per user. Optional query chunk_size_secs (10–3600, default 900); voice_activity_detection=false transcribes the whole recording in fixed chunks (default true: only the speech, chunks cut in pauses).")
+            .WithDescription("Multipart field 'audiofile': any format ffmpeg decodes (judged by content), 10 s to 2 h. One active job per user. Optional query chunk_size_secs (10–3600, default 900); voice_activity_detection=false transcribes the whole recording in fixed chunks (default true: only the speech, chunks cut in pauses); course_id (one of the caller's courses: the lecture is filed in it and decoded with its glossary).")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -37,9 +38,9 @@ public static class TranscriptionEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
-        transcriptions.MapGet("/", async Task<Ok<TranscriptionPage>> (HttpContext http, int? page, int? size, string? state, UserTranscriptions owned, CancellationToken ct) =>
-                TypedResults.Ok(await owned.ListAsync(http.User.UserId(), page, size, ParseState(state), ct)))
-            .WithSummary("List the caller's transcriptions, newest first")
+        transcriptions.MapGet("/", async Task<Ok<TranscriptionPage>> (HttpContext http, int? page, int? size, string? state, int? course_id, UserTranscriptions owned, CancellationToken ct) =>
+                TypedResults.Ok(await owned.ListAsync(http.User.UserId(), page, size, ParseState(state), ct, course_id)))
+            .WithSummary("List the caller's transcriptions, newest first (course_id: only that course's)")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
@@ -59,6 +60,16 @@ public static class TranscriptionEndpoints
         transcriptions.MapGet("/{id:int}/segments", async Task<Ok<SegmentPage>> (HttpContext http, int id, int? page, int? size, UserTranscriptions owned, CancellationToken ct) =>
                 TypedResults.Ok(await owned.ListSegmentsAsync(http.User.UserId(), id, page, size, ct)))
             .WithSummary("The transcript's timestamped segments, in order, paged")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        transcriptions.MapPatch("/{id:int}", async Task<Ok<TranscriptionDetail>> (HttpContext http, int id, TranscriptionChanges changes, UserCourses courses, UserTranscriptions owned, CancellationToken ct) =>
+            {
+                await courses.FileAsync(http.User.UserId(), id, changes.CourseId, ct);
+                return TypedResults.Ok(await owned.GetAsync(http.User.UserId(), id, ct));
+            })
+            .WithSummary("File a transcription in one of the caller's courses (course_id), or unfile it (course_id null)")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);

@@ -16,9 +16,11 @@ public sealed record TranscriptionResponse(
     int ErrorCount);
 
 /// <summary>
-/// One transcription with its progress: seconds transcribed, their share of the recording, chunks saved, the last error; and
-/// its voice activity detection: asked for or not, the seconds of speech found, and a note when it ran without it
-/// ("without voice activity detection (…)") or found no speech; and the engine the worker reported running it with.
+/// One transcription with its progress: seconds transcribed, their share of the recording, chunks saved, the last error; its
+/// voice activity detection: asked for or not, the seconds of speech found, and a note when it ran without it
+/// ("without voice activity detection (…)") or found no speech; the engine the worker reported running it with; its course;
+/// the Whisper prompt it ran with (its own prompt, then its course glossary, of which the engine keeps the last
+/// n_text_ctx/2 tokens as whisper.cpp does), or a note that its engine could not use one.
 /// </summary>
 public sealed record TranscriptionDetail(
     int Id,
@@ -36,10 +38,16 @@ public sealed record TranscriptionDetail(
     int ChunksTotal,
     string? LastError,
     string? OriginalFileName,
+    int? CourseId,
+    string? PromptUsed,
+    string? PromptNote,
     bool VoiceActivityDetection = true,
     double? SpeechSecs = null,
     string? VoiceActivityNote = null,
     string? Engine = null);
+
+/// <summary>Changes to a transcription: the course it is filed in (null or absent: unfiled).</summary>
+public sealed record TranscriptionChanges(int? CourseId);
 
 public sealed record TranscriptionPage(int Page, int Size, int Total, int Pages, IReadOnlyList<TranscriptionResponse> Transcriptions);
 
@@ -63,8 +71,13 @@ public static class TranscriptionMapping
 
     public static TranscriptionDetail ToDetail(this Transcription t, string? firstChunkText, int chunksDone) =>
         new(t.Id, t.CreatorId, t.AudioLenSecs, t.ChunkSizeSecs, t.CurrentState, t.CreateDate, t.UpdateDate, Describe(firstChunkText), t.ErrorCount,
-            t.ProgressSecs, t.AudioLenSecs > 0 ? Math.Round(t.ProgressSecs / t.AudioLenSecs, 4) : 0, chunksDone, t.MaxChunkNumber + 1, t.LastError, t.OriginalFileName,
-            t.VoiceActivityDetection, t.SpeechSecs, t.VoiceActivityNote, t.Engine);
+            t.ProgressSecs, t.AudioLenSecs > 0 ? Math.Round(t.ProgressSecs / t.AudioLenSecs, 4) : 0, chunksDone, t.MaxChunkNumber + 1, t.LastError, t.OriginalFileName, t.CourseId, t.PromptUsed,
+            t.PromptUnsupported ? PromptUnsupportedNote : null, t.VoiceActivityDetection, t.SpeechSecs, t.VoiceActivityNote, t.Engine);
+
+    public const string PromptUnsupportedNote = "PocketSphinx transcribed this job, and it cannot use a prompt: the job's prompt and its course glossary were not used.";
+
+    /// <summary>How a lecture is named to people: the uploaded file's name, or its number when it had none.</summary>
+    public static string Title(int id, string? originalFileName) => originalFileName is { Length: > 0 } name ? name : $"Transcription {id}";
 
     private static string Describe(string? text) => text is null ? "" : text[..Math.Min(text.Length, DescriptionLength)];
 }

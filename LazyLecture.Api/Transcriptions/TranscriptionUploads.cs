@@ -25,6 +25,7 @@ public sealed class TranscriptionUploads(
     IAudioProbe probe,
     OutboxWriter outbox,
     IOptions<TranscriptionOptions> options,
+    Courses.UserCourses courses,
     ILogger<TranscriptionUploads> logger)
 {
     public const string FieldName = "audiofile";
@@ -34,7 +35,8 @@ public sealed class TranscriptionUploads(
 
     /// <param name="chunkSizeSecs">Seconds of audio per chunk (10–3600); the configured default when absent.</param>
     /// <param name="voiceActivityDetection">False transcribes the whole recording in fixed chunks; absent or true, only its speech.</param>
-    public async Task<Transcription> UploadAsync(HttpRequest request, int userId, double? chunkSizeSecs, CancellationToken cancellationToken, bool voiceActivityDetection = true)
+    /// <param name="courseId">One of the user's courses to file the lecture in; null: unfiled.</param>
+    public async Task<Transcription> UploadAsync(HttpRequest request, int userId, double? chunkSizeSecs, CancellationToken cancellationToken, bool voiceActivityDetection = true, int? courseId = null)
     {
         var settings = options.Value;
         // NaN compares false with both bounds, so finiteness is checked on its own.
@@ -43,6 +45,7 @@ public sealed class TranscriptionUploads(
             throw ValidationFailedException.For("chunk_size_secs", $"chunk_size_secs must be between {MinChunkSizeSecs:0} and {MaxChunkSizeSecs:0}.");
         }
 
+        await courses.RequireCourseForFilingAsync(userId, courseId, cancellationToken);
         await EnsureNoActiveJobAsync(userId, cancellationToken);
 
         // Kestrel stops reading past the cap (413) even before our own count; the slack covers the multipart framing.
@@ -67,7 +70,7 @@ public sealed class TranscriptionUploads(
             }
 
             return await CreateAsync(userId, audio.DurationSeconds, chunkSizeSecs ?? settings.ChunkSizeSecs, fileName, staged, DecodingOptions.Default, cancellationToken,
-                new VoiceActivityRequest(voiceActivityDetection));
+                new VoiceActivityRequest(voiceActivityDetection), courseId);
         }
     }
 
@@ -133,7 +136,7 @@ public sealed class TranscriptionUploads(
     /// route). A <see cref="ConflictException"/> means the user's one active job was taken meanwhile.
     /// </summary>
     public async Task<Transcription> CreateAsync(int userId, double duration, double chunkSizeSecs, string? fileName, StagedAudio staged, DecodingOptions decoding, CancellationToken cancellationToken,
-        VoiceActivityRequest? voiceActivity = null)
+        VoiceActivityRequest? voiceActivity = null, int? courseId = null)
     {
         voiceActivity ??= VoiceActivityRequest.Default;
         var transcription = new Transcription
@@ -150,6 +153,7 @@ public sealed class TranscriptionUploads(
             VadThreshold = voiceActivity.Threshold,
             VadPrefixPaddingMs = voiceActivity.PrefixPaddingMs,
             VadSilenceDurationMs = voiceActivity.SilenceDurationMs,
+            CourseId = courseId,
         };
 
         string? committedLocation = null;

@@ -14,13 +14,18 @@ namespace LazyLecture.Api.Transcriptions;
 /// </summary>
 public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore store, ILogger<UserTranscriptions> logger)
 {
-    public async Task<TranscriptionPage> ListAsync(int userId, int? page, int? size, TranscriptionState? state, CancellationToken cancellationToken)
+    public async Task<TranscriptionPage> ListAsync(int userId, int? page, int? size, TranscriptionState? state, CancellationToken cancellationToken, int? courseId = null)
     {
         var paging = Paging.Validate(page, size);
         var owned = db.Transcriptions.AsNoTracking().Where(t => t.CreatorId == userId);
         if (state is { } wanted)
         {
             owned = owned.Where(t => t.CurrentState == wanted);
+        }
+
+        if (courseId is { } course)
+        {
+            owned = owned.Where(t => t.CourseId == course);
         }
 
         var total = await owned.CountAsync(cancellationToken);
@@ -102,7 +107,7 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
         var segments = await db.TranscriptionSegments.AsNoTracking().Where(s => s.TranscriptionId == id)
             .OrderBy(s => s.ChunkNo).ThenBy(s => s.SegmentNo).ToListAsync(cancellationToken);
         var byChunk = segments.ToLookup(s => s.ChunkNo);
-        var title = transcription.OriginalFileName is { Length: > 0 } name ? name : $"Transcription {id}";
+        var title = TranscriptionMapping.Title(id, transcription.OriginalFileName);
         return new TranscriptDocument(id, title,
             [.. chunks.Select(c => new TranscriptChunk(c.ChunkNo, c.Text, [.. byChunk[c.ChunkNo].Select(s => new TranscriptSegment(s.StartSecs, s.EndSecs, s.Text) { Words = s.Words, Decoding = s.Decoding })]))]);
     }

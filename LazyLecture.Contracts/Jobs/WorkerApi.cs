@@ -89,8 +89,11 @@ public sealed record DecodingOptions(string? Language, string? Prompt, float? Te
     public static DecodingOptions Default { get; } = new(null, null, null, false);
 }
 
-/// <summary>A state the worker reports: in_progress when it starts, processing_error on a failure, completed at the end.</summary>
-public sealed record StateReport(TranscriptionState State, string? Error);
+/// <summary>
+/// A state the worker reports: in_progress when it starts, processing_error on a failure, completed at the end. With
+/// in_progress, <see cref="PromptSupported"/> false says the engine cannot use a prompt (PocketSphinx), so the job ran without one.
+/// </summary>
+public sealed record StateReport(TranscriptionState State, string? Error, bool? PromptSupported = null);
 
 public sealed record ProgressReport(double Seconds);
 

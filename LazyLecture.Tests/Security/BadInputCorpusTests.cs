@@ -25,7 +25,11 @@ public sealed class BadInputCorpusTests(AppHostFixture fixture, ITestOutputHelpe
         public bool MustRefuse { get; init; }
     }
 
-    private sealed record Baseline(string OwnerToken, string UploaderToken, string AdminToken, string WorkerKey, int OwnerId, int Active, int Finished);
+    private sealed record Baseline(string OwnerToken, string UploaderToken, string AdminToken, string WorkerKey, int OwnerId, int Active, int Finished)
+    {
+        /// <summary>The owner's course, a share link of the active job and its token.</summary>
+        public (int CourseId, int ShareLinkId, string ShareToken) Sharing { get; init; }
+    }
 
     [Fact]
     public async Task No_bad_input_on_any_route_gets_a_5xx_or_changes_anything()
@@ -147,7 +151,12 @@ public sealed class BadInputCorpusTests(AppHostFixture fixture, ITestOutputHelpe
         }
 
         var admin = await api.LoginAsAdminAsync();
-        return new Baseline(owner.Access, uploader.Access, admin.Access, fixture.App.GetParameterValue(Contracts.ResourceNames.WorkerApiKey), ownerId, active, finished);
+        var courseId = (await Courses.CourseClient.CreateCourseAsync(api, owner.Access, new { name = "Corpus" }))["id"]!.GetValue<int>();
+        var (linkId, shareToken) = await Courses.CourseClient.ShareAsync(api, owner.Access, new { transcription_id = active });
+        return new Baseline(owner.Access, uploader.Access, admin.Access, fixture.App.GetParameterValue(Contracts.ResourceNames.WorkerApiKey), ownerId, active, finished)
+        {
+            Sharing = (courseId, linkId, shareToken),
+        };
     }
 
     /// <summary>Numbers with a decimal or group comma: a culture-aware reading takes 1,5 for 15 and 1,000 for 1000.</summary>
@@ -168,7 +177,8 @@ public sealed class BadInputCorpusTests(AppHostFixture fixture, ITestOutputHelpe
     {
         var credential = route.IsWorkerRoute ? "worker"
             : route.TakesMultipart ? "uploader"
-            : route.Template.Contains("transcri", StringComparison.Ordinal) ? "owner"
+            : route.Template.Contains("transcri", StringComparison.Ordinal) || route.TakesOwnedCourseOrLink || route.IsSharedRoute
+              || route.Template.StartsWith("/api/v1/courses", StringComparison.Ordinal) || route.Template.StartsWith("/api/v1/share-links", StringComparison.Ordinal) ? "owner"
             : "admin";
         var pathValues = route.Parameters.Where(p => p.In == "path").ToDictionary(p => p.Name, p => BaselineValue(route, p, baseline));
         var requiredQuery = route.Parameters.Where(p => p.In == "query" && p.Required).ToDictionary(p => p.Name, p => BaselineValue(route, p, baseline));
@@ -314,6 +324,9 @@ public sealed class BadInputCorpusTests(AppHostFixture fixture, ITestOutputHelpe
         "id" or "task_id" or "transcript_id" => baseline.Active.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "format" => "txt",
         "q" => "lecture",
+        "courseId" => baseline.Sharing.CourseId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "shareLinkId" => baseline.Sharing.ShareLinkId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "token" => baseline.Sharing.ShareToken,
         _ => parameter.Type is "integer" or "number" ? "1" : "x",
     };
 

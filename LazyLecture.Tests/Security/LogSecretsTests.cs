@@ -40,6 +40,15 @@ public sealed class LogSecretsTests(AppHostFixture fixture)
         await api.ReportStateAsync(id, "in_progress");
         using (await api.WorkerAsync(HttpMethod.Get, $"/internal/v1/transcriptions/{id}", key: "wrong-worker-key")) { }
         await api.ReportStateAsync(id, "processing_error", "a failure");
+
+        // A share link's token travels in the path: its reads, a refused one and a 404 after revocation are logged without it.
+        var (linkId, shareToken) = await Courses.CourseClient.ShareAsync(api, uploader.Access, new { transcription_id = id });
+        secrets.Add(("share link token", shareToken));
+        using (await api.GetAsync($"/api/v1/shared/{shareToken}")) { }
+        using (await api.GetAsync($"/api/v1/shared/{shareToken}/lectures/{id}/segments?page=0")) { }
+        using (await api.GetAsync($"/api/v1/shared/{shareToken}/lectures/{id + 100000}/audio")) { }
+        using (await api.SendAsync(HttpMethod.Delete, $"/api/v1/share-links/{linkId}", null, uploader.Access)) { }
+        using (await api.GetAsync($"/api/v1/shared/{shareToken}/search?q=failure")) { }
         Assert.True(uploaderId > 0);
 
         var logs = fixture.Application.ConsoleLogs.Keys.ToList();

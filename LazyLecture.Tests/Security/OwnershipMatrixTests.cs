@@ -11,7 +11,8 @@ namespace LazyLecture.Tests.Security;
 /// Who may call what, for every route of the route table (the API's OpenAPI document): another user gets 404 for every
 /// route that names a transcription, user and administrator tokens never open a worker route, users get 403 on
 /// administration, and no protected route answers without credentials. A route the rules below cannot place fails the
-/// test until it is classified, so a new route cannot be left out.
+/// test until it is classified, so a new route cannot be left out. A share link's token reaches exactly what it shares:
+/// the shared lecture, never another one (the owner's or a stranger's), and nothing once revoked.
 /// </summary>
 public sealed class OwnershipMatrixTests(AppHostFixture fixture, ITestOutputHelper output)
 {
@@ -33,6 +34,7 @@ public sealed class OwnershipMatrixTests(AppHostFixture fixture, ITestOutputHelp
         "GET /api/v1/transcriptions", "POST /api/v1/transcriptions", "GET /api/v1/transcriptions/search", "GET /transcriptions", "POST /upload-audiofile",
         "POST /api/v1/users/me/api-keys", "GET /api/v1/users/me/api-keys", "DELETE /api/v1/users/me/api-keys/{id}",
         "POST /v1/audio/transcriptions", "POST /v1/audio/translations", "GET /v1/models", "GET /v1/models/{model}",
+        "POST /api/v1/courses", "GET /api/v1/courses", "POST /api/v1/share-links", "GET /api/v1/share-links",
     ];
 
     [Fact]
@@ -43,11 +45,23 @@ public sealed class OwnershipMatrixTests(AppHostFixture fixture, ITestOutputHelp
         var (_, owner) = await api.NewUploaderAsync();
         var id = await api.UploadOkAsync(owner.Access, TranscriptionClient.Jfk);
         var (_, stranger) = await api.NewUploaderAsync();
+        var strangersLecture = await api.UploadOkAsync(stranger.Access, TranscriptionClient.Jfk);
         var admin = await api.LoginAsAdminAsync();
+        var courseId = (await Courses.CourseClient.CreateCourseAsync(api, owner.Access, new { name = "Matrix" }))["id"]!.GetValue<int>();
+        var (shareLinkId, token) = await Courses.CourseClient.ShareAsync(api, owner.Access, new { transcription_id = id });
+        var (revokedLinkId, revokedToken) = await Courses.CourseClient.ShareAsync(api, owner.Access, new { transcription_id = id });
+        using (var revoke = await api.SendAsync(HttpMethod.Delete, $"/api/v1/share-links/{revokedLinkId}", null, owner.Access))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        }
+
         var idText = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         string Value(RouteParameter p) => p.Name switch
         {
             "id" or "task_id" or "transcript_id" or "user_id" => idText,
+            "courseId" => courseId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "shareLinkId" => shareLinkId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "token" => token,
             "format" => "txt",
             "q" => "lecture",
             "chunkNo" => "0",
@@ -66,6 +80,19 @@ public sealed class OwnershipMatrixTests(AppHostFixture fixture, ITestOutputHelp
             }
         }
 
+        async Task ExpectSharedAsync(ApiRoute route, string linkToken, string lecture, bool expectOpen)
+        {
+            checks++;
+            string SharedValue(RouteParameter p) => p.Name switch { "token" => linkToken, "id" => lecture, _ => Value(p) };
+            var status = await StatusAsync(api, route, route.Target(SharedValue), null, null);
+            // Let in: anything but 404 (a search without q is a 422, after the link was opened).
+            var open = status is not (HttpStatusCode.NotFound or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests);
+            if (open != expectOpen || (!expectOpen && status != HttpStatusCode.NotFound))
+            {
+                failures.Add($"{route} with {(linkToken == token ? "the link" : "another token")} on lecture {lecture}: {(int)status}, expected {(expectOpen ? "to be let in" : "404")}");
+            }
+        }
+
         foreach (var route in routes)
         {
             var key = route.ToString();
@@ -76,7 +103,18 @@ public sealed class OwnershipMatrixTests(AppHostFixture fixture, ITestOutputHelp
                 await ExpectAsync(route, "a user token as worker key", null, HttpStatusCode.Unauthorized, owner.Access);
                 await ExpectAsync(route, "nobody", null, HttpStatusCode.Unauthorized);
             }
-            else if (route.TakesTranscriptionId)
+            else if (route.IsSharedRoute)
+            {
+                // No account needed: the token is the credential, and it opens the shared lecture only.
+                await ExpectSharedAsync(route, token, idText, expectOpen: true);
+                await ExpectSharedAsync(route, revokedToken, idText, expectOpen: false);
+                await ExpectSharedAsync(route, new string('A', 43), idText, expectOpen: false);
+                if (route.Parameters.Any(p => p.Name == "id"))
+                {
+                    await ExpectSharedAsync(route, token, strangersLecture.ToString(System.Globalization.CultureInfo.InvariantCulture), expectOpen: false);
+                }
+            }
+            else if (route.TakesTranscriptionId || route.TakesOwnedCourseOrLink)
             {
                 await ExpectAsync(route, "another user", stranger.Access, HttpStatusCode.NotFound);
                 await ExpectAsync(route, "nobody", null, HttpStatusCode.Unauthorized);

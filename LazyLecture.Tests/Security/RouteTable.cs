@@ -33,6 +33,12 @@ public sealed record ApiRoute(string Method, string Template, IReadOnlyList<Rout
     public bool TakesTranscriptionId => !IsWorkerRoute && Parameters.Any(p =>
         p.Name is "task_id" or "transcript_id" || (p.Name == "id" && Template.StartsWith("/api/v1/transcriptions/", StringComparison.Ordinal)));
 
+    /// <summary>Whether the route names one of the caller's courses or share links.</summary>
+    public bool TakesOwnedCourseOrLink => Parameters.Any(p => p.Name is "courseId" or "shareLinkId");
+
+    /// <summary>A route opened by a share link's token (<c>/api/v1/shared/{token}/…</c>), without an account.</summary>
+    public bool IsSharedRoute => Template.StartsWith("/api/v1/shared/", StringComparison.Ordinal);
+
     public override string ToString() => $"{Method} {Template}";
 }
 

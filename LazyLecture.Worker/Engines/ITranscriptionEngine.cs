@@ -23,6 +23,9 @@ public interface ITranscriptionEngine : ISpeechToTextClient
     /// <summary>The configuration name: <c>whisper</c> (with its runtime, e.g. <c>whisper/managed</c>), <c>pocketsphinx</c>.</summary>
     string Name { get; }
 
+    /// <summary>Whether the engine decodes with <see cref="DecodingOptions.Prompt"/> (Whisper does, PocketSphinx cannot).</summary>
+    bool TakesPrompt => true;
+
     /// <summary>
     /// Transcribes one chunk of 16 kHz mono samples, yielding segments (with their words) as they are produced: the Whisper
     /// engines yield each 30 s window's segments as soon as the window is decoded.

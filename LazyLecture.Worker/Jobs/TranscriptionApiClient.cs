@@ -25,9 +25,9 @@ public sealed class TranscriptionApiClient(HttpClient http, IOptions<WorkerOptio
     }
 
     /// <summary>Reports a state; null when the API refuses it because the job is already finished (cancelled, say).</summary>
-    public async Task<WorkerJobView?> ReportStateAsync(int id, TranscriptionState state, string? error, CancellationToken cancellationToken)
+    public async Task<WorkerJobView?> ReportStateAsync(int id, TranscriptionState state, string? error, CancellationToken cancellationToken, bool? promptSupported = null)
     {
-        using var response = await SendAsync(HttpMethod.Post, WorkerApi.State(id), new StateReport(state, error), cancellationToken);
+        using var response = await SendAsync(HttpMethod.Post, WorkerApi.State(id), new StateReport(state, error, promptSupported), cancellationToken);
         return response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound ? null : await ReadAsync<WorkerJobView>(response, cancellationToken);
     }
 

@@ -79,6 +79,12 @@ public sealed class TranscriptionJobProcessor(
     {
         var id = view.Id;
         var engine = await engines.GetAsync(stopping);
+        if (!engine.TakesPrompt && view.Decoding?.Prompt is not null)
+        {
+            // Told once: the answer's view carries no prompt any more.
+            view = await api.ReportStateAsync(id, TranscriptionState.InProgress, null, stopping, promptSupported: false) ?? view;
+        }
+
         var speech = await DetectSpeechAsync(view, audioPath, engine.Name, stopping);
         var chunks = ChunkPlan.Plan(view.AudioLenSecs, view.ChunkSizeSecs, speech, voiceActivity.Value.ChunkBoundarySearchSecs);
         var lastChunk = chunks.Count == 0 ? 0 : chunks[^1].ChunkNo;

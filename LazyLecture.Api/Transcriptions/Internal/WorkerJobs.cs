@@ -27,7 +27,7 @@ public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> js
         switch (report.State)
         {
             case TranscriptionState.InProgress:
-                transcription.Start();
+                transcription.Start(report.PromptSupported == false ? null : await ComposePromptAsync(transcription, cancellationToken), report.PromptSupported != false);
                 break;
             case TranscriptionState.ProcessingError:
                 transcription.RecordError(report.Error);
@@ -276,11 +276,20 @@ public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> js
         return await query.SingleOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException($"Transcription {id} was not found.");
     }
 
+    /// <summary>The job's own prompt followed by its course's glossary as it is now.</summary>
+    private async Task<string?> ComposePromptAsync(Transcription t, CancellationToken cancellationToken)
+    {
+        var glossary = t.CourseId is { } courseId
+            ? await db.Courses.Where(c => c.Id == courseId).Select(c => c.Glossary).FirstOrDefaultAsync(cancellationToken)
+            : null;
+        return Courses.CoursePrompt.Compose(t.Prompt, glossary);
+    }
+
     private async Task<WorkerJobView> ViewAsync(Transcription t, CancellationToken cancellationToken)
     {
         var saved = await db.TranscriptionChunks.Where(c => c.TranscriptionId == t.Id).OrderBy(c => c.ChunkNo).Select(c => c.ChunkNo).ToListAsync(cancellationToken);
         return new WorkerJobView(t.Id, t.CreatorId, t.CurrentState, t.AudioLenSecs, t.ChunkSizeSecs, t.ErrorCount, t.ProgressSecs, saved,
-            new DecodingOptions(t.Language, t.Prompt, t.Temperature, t.Translate),
+            new DecodingOptions(t.Language, t.CurrentState == TranscriptionState.Queued ? await ComposePromptAsync(t, cancellationToken) : t.PromptUsed, t.Temperature, t.Translate),
             new VoiceActivityRequest(t.VoiceActivityDetection, t.VadThreshold, t.VadPrefixPaddingMs, t.VadSilenceDurationMs));
     }
 }

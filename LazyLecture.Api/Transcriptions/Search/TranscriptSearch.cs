@@ -28,7 +28,8 @@ public sealed class TranscriptSearch(LazyLectureDbContext db)
                     WHEN querytree(query.q) = 'T' THEN -2
                     ELSE (SELECT count(*) FROM transcription_segments s
                           JOIN transcriptions t ON t.id = s.transcription_id
-                          WHERE t.creator_id = @owner AND s.search_vector @@ query.q) END
+                          WHERE t.creator_id = @owner AND (@course IS NULL OR t.course_id = @course) AND (@transcription IS NULL OR t.id = @transcription)
+                            AND s.search_vector @@ query.q) END
         FROM websearch_to_tsquery('english', @q) AS query(q)
         """;
 
@@ -41,13 +42,18 @@ public sealed class TranscriptSearch(LazyLectureDbContext db)
               FROM websearch_to_tsquery('english', @q) AS query(q)
               CROSS JOIN transcription_segments s
               JOIN transcriptions t ON t.id = s.transcription_id
-              WHERE t.creator_id = @owner AND s.search_vector @@ query.q
+              WHERE t.creator_id = @owner AND (@course IS NULL OR t.course_id = @course) AND (@transcription IS NULL OR t.id = @transcription)
+                AND s.search_vector @@ query.q
               ORDER BY rank DESC, s.transcription_id, s.chunk_no, s.start_secs, s.segment_no
               LIMIT @take OFFSET @skip) AS hit
         ORDER BY hit.rank DESC, hit.transcription_id, hit.chunk_no, hit.start_secs, hit.segment_no
         """;
 
-    public async Task<SearchPage> SearchAsync(int userId, string? q, int? page, int? size, CancellationToken cancellationToken)
+    public Task<SearchPage> SearchAsync(int userId, string? q, int? page, int? size, CancellationToken cancellationToken, int? courseId = null) =>
+        SearchAsync(new SearchScope(userId, courseId, null), q, page, size, cancellationToken);
+
+    /// <summary>Searches within <paramref name="scope"/>: one owner's transcripts, optionally one course's or one transcription's.</summary>
+    public async Task<SearchPage> SearchAsync(SearchScope scope, string? q, int? page, int? size, CancellationToken cancellationToken)
     {
         var text = ValidateQuery(q);
         var paging = Paging.Validate(page, size);
@@ -55,8 +61,8 @@ public sealed class TranscriptSearch(LazyLectureDbContext db)
         try
         {
             var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-            var total = await CountAsync(connection, userId, text, cancellationToken);
-            var hits = total > paging.Skip ? await ReadPageAsync(connection, userId, text, paging, cancellationToken) : [];
+            var total = await CountAsync(connection, scope, text, cancellationToken);
+            var hits = total > paging.Skip ? await ReadPageAsync(connection, scope, text, paging, cancellationToken) : [];
             return new SearchPage(paging.Page, paging.Size, total, paging.PageCount(total), hits);
         }
         finally
@@ -65,11 +71,11 @@ public sealed class TranscriptSearch(LazyLectureDbContext db)
         }
     }
 
-    private static async Task<int> CountAsync(NpgsqlConnection connection, int userId, string q, CancellationToken cancellationToken)
+    private static async Task<int> CountAsync(NpgsqlConnection connection, SearchScope scope, string q, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(CountSql, connection);
         command.Parameters.AddWithValue("q", q);
-        command.Parameters.AddWithValue("owner", userId);
+        AddScope(command, scope);
         var count = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
         return count switch
         {
@@ -79,11 +85,18 @@ public sealed class TranscriptSearch(LazyLectureDbContext db)
         };
     }
 
-    private static async Task<List<SearchHit>> ReadPageAsync(NpgsqlConnection connection, int userId, string q, Paging paging, CancellationToken cancellationToken)
+    private static void AddScope(NpgsqlCommand command, SearchScope scope)
+    {
+        command.Parameters.AddWithValue("owner", scope.OwnerId);
+        command.Parameters.Add(new NpgsqlParameter("course", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)scope.CourseId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("transcription", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)scope.TranscriptionId ?? DBNull.Value });
+    }
+
+    private static async Task<List<SearchHit>> ReadPageAsync(NpgsqlConnection connection, SearchScope scope, string q, Paging paging, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(PageSql, connection);
         command.Parameters.AddWithValue("q", q);
-        command.Parameters.AddWithValue("owner", userId);
+        AddScope(command, scope);
         command.Parameters.AddWithValue("options", HeadlineOptions);
         command.Parameters.AddWithValue("take", paging.Size);
         command.Parameters.AddWithValue("skip", paging.Skip);
@@ -137,3 +150,6 @@ public sealed class TranscriptSearch(LazyLectureDbContext db)
         return true;
     }
 }
+
+/// <summary>Whose transcripts a search reads: an owner's, optionally only one course's or one transcription's.</summary>
+public sealed record SearchScope(int OwnerId, int? CourseId, int? TranscriptionId);

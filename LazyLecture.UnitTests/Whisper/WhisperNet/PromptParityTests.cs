@@ -115,7 +115,7 @@ public class PromptParityTests
         Assert.NotEqual(plain, prompted); // the prompt changed what was decoded
     }
 
-    private static async Task<List<int>> WhisperNetTokens(string modelPath, float[] samples, string prompt, CancellationToken ct)
+    internal static async Task<List<int>> WhisperNetTokens(string modelPath, float[] samples, string prompt, CancellationToken ct)
     {
         var tokens = new List<int>();
         using var factory = WhisperFactory.FromPath(modelPath);

@@ -16,8 +16,11 @@ namespace LazyLecture.Worker.Engines.PocketSphinx;
 /// concurrent calls share nothing native. A pool would save the load time but needs the decoder's stream state reset
 /// between jobs, and a decoder spoilt by a failed call would poison later ones.
 /// </remarks>
-public sealed class PocketSphinxEngine : SpeechToTextEngine
+public sealed class PocketSphinxEngine : SpeechToTextEngine, ITranscriptionEngine
 {
+    /// <summary>A statistical language model has no place for a prompt; the job detail says it was not used.</summary>
+    public bool TakesPrompt => false;
+
     /// <summary>Samples given to the library at a time: pocketsphinx_continuous's 2048 (128 ms), so utterances split at the same points.</summary>
     private const int BlockSamples = 2048;
 
