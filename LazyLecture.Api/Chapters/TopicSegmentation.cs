@@ -10,7 +10,7 @@ public sealed record SegmentTerms(double Start, double End, IReadOnlyList<Term> 
 /// How chapters are found: the words compared on each side of a gap, the shortest chapter, and the least depth that counts
 /// as a topic change at all (TextTiling's cut-off is relative, so without it a lecture on one subject would still be cut).
 /// </summary>
-public sealed record TopicSegmentationOptions(int BlockTerms = 40, double MinChapterSecs = 30, double MinDepth = 0.15)
+public sealed record TopicSegmentationOptions(int BlockTerms = 20, double MinChapterSecs = 30, double MinDepth = 0.15)
 {
     public static readonly TopicSegmentationOptions Default = new();
 }

@@ -25,7 +25,9 @@ public sealed class ChapterPipelineTests(WorkerPipelineFixture pipeline)
 
         var chapters = await ChaptersAsync(api, tokens, id);
 
-        var report = string.Join("; ", chapters.Select(c => $"{c["start"]} {c["title"]}"));
+        var segments = await SegmentsAsync(api, tokens, id);
+        var report = string.Join("; ", chapters.Select(c => $"{c["start"]} {c["title"]}"))
+            + "\nSegments: " + string.Join(" | ", segments.Select(s => $"{s["start"]}: {s["text"]}"));
         Assert.True(chapters.Count == TopicRecording.Lecture.Count, $"Expected {TopicRecording.Lecture.Count} chapters for changes at {string.Join(", ", recording.Changes)} s, got: {report}");
         for (var i = 0; i < recording.Changes.Count; i++)
         {
