@@ -10,9 +10,10 @@ say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 # command-line tool (pocketsphinx), which the engine is compared with in the tests;
 # curl and jq: the benchmark scripts (the model download is the worker's own, in C#).
 required_packages=(postgresql rabbitmq-server ffmpeg libpocketsphinx3 pocketsphinx-en-us pocketsphinx curl jq)
-# chromium: only the test suite needs it, for the web app's browser tests (Playwright cannot download a browser here).
+# chromium: only the test suite needs it, for the web app's browser tests (Playwright cannot download a browser here);
+# espeak-ng: the chapter tests speak texts on distinct subjects with it.
 if [ "$(basename "$0")" = "test.sh" ]; then
-  required_packages+=(chromium)
+  required_packages+=(chromium espeak-ng)
 fi
 
 if ! command -v dotnet >/dev/null 2>&1; then

@@ -22,6 +22,8 @@ public static class TranscriptionServiceExtensions
         services.AddScoped<UserTranscriptions>();
         services.AddScoped<TranscriptSearch>();
         services.AddScoped<SegmentCorrections>();
+        services.AddScoped<Chapters.LectureTerms>();
+        services.AddScoped<Chapters.LectureChapters>();
         services.AddScoped<WorkerJobs>();
         services.AddScoped<OutboxWriter>();
         services.AddSingleton<OutboxSignal>();

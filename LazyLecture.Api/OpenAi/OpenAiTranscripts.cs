@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Serialization;
 using LazyLecture.Contracts.Jobs;
+using LazyLecture.Api.Captions;
 using LazyLecture.Api.Transcriptions.Export;
 
 namespace LazyLecture.Api.OpenAi;
@@ -56,8 +57,8 @@ public static class OpenAiTranscripts
         {
             OpenAiResponseFormat.Text => PlainText(text + "\n"),
             // text/plain as OpenAI sends them: its SDKs read subtitles as text only when the type says so.
-            OpenAiResponseFormat.Srt => PlainText(SubtitleWriter.Srt(document, CueLimits.None)),
-            OpenAiResponseFormat.Vtt => PlainText(SubtitleWriter.Vtt(document, CueLimits.None)),
+            OpenAiResponseFormat.Srt => PlainText(SubtitleWriter.Srt(CueBuilder.OnePerSegment(document))),
+            OpenAiResponseFormat.Vtt => PlainText(SubtitleWriter.Vtt(CueBuilder.OnePerSegment(document))),
             OpenAiResponseFormat.VerboseJson => Json(new OpenAiVerboseTranscript(
                 request.Translate ? "translate" : "transcribe",
                 LanguageName(request.Translate ? "en" : request.Language ?? "en"),

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using LazyLecture.Api.Auth;
+using LazyLecture.Api.Captions;
+using LazyLecture.Api.Chapters;
 using LazyLecture.Api.Courses;
 using LazyLecture.Api.Errors;
 using LazyLecture.Api.Transcriptions.Corrections;
@@ -91,15 +93,14 @@ public static class TranscriptionEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         transcriptions.MapGet("/{id:int}/export", async Task<FileContentHttpResult> (
-                HttpContext http, int id, string? format, [FromQuery(Name = "max_line_length")] int? maxLineLength, [FromQuery(Name = "max_words")] int? maxWords,
-                UserTranscriptions owned, CancellationToken ct) =>
+                HttpContext http, int id, string? format, [AsParameters] CaptionQuery captions, UserTranscriptions owned, CancellationToken ct) =>
             {
-                var cues = CueLimits.Validate(maxLineLength, maxWords);
-                var file = await owned.ExportAsync(http.User.UserId(), id, ParseFormat(format), ct, cues);
+                var rules = captions.ToRules();
+                var file = await owned.ExportAsync(http.User.UserId(), id, ParseFormat(format), ct, rules);
                 return TypedResults.File(file.Content, file.ContentType, file.FileName);
             })
-            .WithSummary("Export the transcript as txt, docx, srt, vtt or json")
-            .WithDescription("srt and vtt: max_line_length (10–500 characters) and/or max_words (1–100) cut each segment with timed words into cues of at most that size, timed by their words.")
+            .WithSummary("Export the transcript as txt, docx, srt, vtt or json, or its chapters (chapters: the \"00:00 Title\" list; chapters_vtt: a WebVTT chapters track)")
+            .WithDescription("srt and vtt cues end at word boundaries (from the word timings) and follow readable-caption rules. " + CaptionQuery.Description)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
@@ -118,6 +119,8 @@ public static class TranscriptionEndpoints
 
         transcriptions.MapTranscriptSearch();
         transcriptions.MapSegmentCorrections();
+        transcriptions.MapCaptionCheck();
+        transcriptions.MapChapters();
 
         return app;
     }
@@ -129,7 +132,7 @@ public static class TranscriptionEndpoints
     public static ExportFormat ParseFormat(string? format) =>
         TranscriptExporter.TryParseFormat(format ?? "txt", out var parsed)
             ? parsed
-            : throw ValidationFailedException.For("format", "format must be one of txt, docx, srt, vtt, json.");
+            : throw ValidationFailedException.For("format", "format must be one of txt, docx, srt, vtt, json, chapters, chapters_vtt.");
 
     /// <summary>Uploading needs the right to interact, which an admin grants (or registration grants when auto-approve is on).</summary>
     public static int RequireCanInteract(ClaimsPrincipal user) =>

@@ -1,3 +1,5 @@
+using LazyLecture.Api.Captions;
+using LazyLecture.Api.Chapters;
 using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
 using LazyLecture.Api.Transcriptions.Audio;
@@ -12,7 +14,7 @@ namespace LazyLecture.Api.Transcriptions;
 /// What an owner can do with their transcriptions. Every query filters by owner inside the query, so another user's
 /// transcription is simply not found (404), on every route.
 /// </summary>
-public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore store, ILogger<UserTranscriptions> logger)
+public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore store, LectureChapters chapters, ILogger<UserTranscriptions> logger)
 {
     public async Task<TranscriptionPage> ListAsync(int userId, int? page, int? size, TranscriptionState? state, CancellationToken cancellationToken, int? courseId = null)
     {
@@ -96,8 +98,8 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
         }
     }
 
-    public async Task<ExportFile> ExportAsync(int userId, int id, ExportFormat format, CancellationToken cancellationToken, CueLimits? cues = null) =>
-        TranscriptExporter.Export(await ReadDocumentAsync(userId, id, cancellationToken), format, cues);
+    public async Task<ExportFile> ExportAsync(int userId, int id, ExportFormat format, CancellationToken cancellationToken, CaptionRules? captions = null) =>
+        TranscriptExporter.Export(await ReadDocumentAsync(userId, id, cancellationToken), format, captions);
 
     /// <summary>The owner's transcript with its chunks and timed segments (with their words), in order (exports and the OpenAI-compatible answers).</summary>
     public async Task<TranscriptDocument> ReadDocumentAsync(int userId, int id, CancellationToken cancellationToken)
@@ -109,7 +111,10 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
         var byChunk = segments.ToLookup(s => s.ChunkNo);
         var title = TranscriptionMapping.Title(id, transcription.OriginalFileName);
         return new TranscriptDocument(id, title,
-            [.. chunks.Select(c => new TranscriptChunk(c.ChunkNo, c.Text, [.. byChunk[c.ChunkNo].Select(s => new TranscriptSegment(s.StartSecs, s.EndSecs, s.Text) { Words = s.Words, Decoding = s.Decoding })]))]);
+            [.. chunks.Select(c => new TranscriptChunk(c.ChunkNo, c.Text, [.. byChunk[c.ChunkNo].Select(s => new TranscriptSegment(s.StartSecs, s.EndSecs, s.Text) { Words = s.Words, Decoding = s.Decoding })]))])
+        {
+            Chapters = [.. (await chapters.ResponsesAsync(id, cancellationToken)).Select(c => new TranscriptChapter(c.Start, c.End, c.Title))],
+        };
     }
 
     /// <summary>The stored recording and a media type for players, guessed from the uploaded file's name (browsers sniff the rest).</summary>

@@ -54,3 +54,12 @@ public static class JobStates
         _ => state,
     };
 }
+
+/// <summary>The caption rules an export or check used (the API's defaults where none were set).</summary>
+public sealed record CaptionRules(int MaxLines, int MaxLineLength, double MaxCharsPerSecond, double MinDurationSecs, double MaxDurationSecs, double MaxPauseSecs);
+
+public sealed record BrokenCue(int Number, double Start, double End, string Text, IReadOnlyList<string> Broken);
+
+public sealed record CaptionCheck(CaptionRules Rules, int CueCount, IReadOnlyList<BrokenCue> BrokenCues);
+
+public sealed record Chapter(int Number, double Start, double End, string Title, bool Edited);

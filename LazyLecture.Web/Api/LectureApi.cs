@@ -109,6 +109,13 @@ public sealed class LectureApi(IHttpClientFactory clients, SessionContext curren
         return await ReadAsync<Segment>(response, cancellationToken);
     }
 
+    public Task<IReadOnlyList<Chapter>> ChaptersAsync(int id, CancellationToken cancellationToken) =>
+        GetAsync<IReadOnlyList<Chapter>>($"/api/v1/transcriptions/{id}/chapters", cancellationToken);
+
+    /// <summary>The srt/vtt cues that break a caption rule; <paramref name="options"/> is the query string of caption options ("&amp;max_cps=20…").</summary>
+    public Task<CaptionCheck> CheckCaptionsAsync(int id, string options, CancellationToken cancellationToken) =>
+        GetAsync<CaptionCheck>($"/api/v1/transcriptions/{id}/captions/check?{options.TrimStart('&')}", cancellationToken);
+
     public Task<SearchResults> SearchAsync(string query, int page, CancellationToken cancellationToken) =>
         GetAsync<SearchResults>($"/api/v1/transcriptions/search?q={Uri.EscapeDataString(query)}&page={page}&size=20", cancellationToken);
 

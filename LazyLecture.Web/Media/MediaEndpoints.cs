@@ -1,3 +1,4 @@
+using LazyLecture.Contracts.Captions;
 using LazyLecture.Web.Api;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Primitives;
@@ -30,10 +31,14 @@ public static class MediaEndpoints
             }));
 
         media.MapGet("/{id:int}/export", (HttpContext http, int id, string? format, LectureApi api, AuthenticationStateProvider state) =>
-            ProxyAsync(http, api, state, () => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/transcriptions/{id}/export?format={Uri.EscapeDataString(format ?? "txt")}")));
+            ProxyAsync(http, api, state, () => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/transcriptions/{id}/export?format={Uri.EscapeDataString(format ?? "txt")}{CaptionOptions(http.Request.Query)}")));
 
         return app;
     }
+
+    /// <summary>The caption rules the page set for srt/vtt, passed on as given (the API validates them).</summary>
+    private static string CaptionOptions(IQueryCollection query) =>
+        string.Concat(CaptionOptionNames.All.Where(query.ContainsKey).Select(name => $"&{name}={Uri.EscapeDataString(query[name].ToString())}"));
 
     private static async Task ProxyAsync(HttpContext http, LectureApi api, AuthenticationStateProvider state, Func<HttpRequestMessage> makeRequest)
     {

@@ -135,6 +135,43 @@ namespace LazyLecture.Api.Data.Migrations
                     b.ToTable("refresh_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("LazyLecture.Api.Chapters.TranscriptionChapter", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("Edited")
+                        .HasColumnType("boolean")
+                        .HasColumnName("edited");
+
+                    b.Property<double>("StartSecs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("start_secs");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.Property<int>("TranscriptionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("transcription_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_transcription_chapters");
+
+                    b.HasIndex("TranscriptionId", "StartSecs")
+                        .IsUnique()
+                        .HasDatabaseName("ix_transcription_chapters_transcription_id_start_secs");
+
+                    b.ToTable("transcription_chapters", (string)null);
+                });
+
             modelBuilder.Entity("LazyLecture.Api.Courses.Course", b =>
                 {
                     b.Property<int>("Id")
@@ -655,6 +692,16 @@ namespace LazyLecture.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_refresh_tokens_users_user_id");
+                });
+
+            modelBuilder.Entity("LazyLecture.Api.Chapters.TranscriptionChapter", b =>
+                {
+                    b.HasOne("LazyLecture.Api.Transcriptions.Transcription", null)
+                        .WithMany()
+                        .HasForeignKey("TranscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_transcription_chapters_transcriptions_transcription_id");
                 });
 
             modelBuilder.Entity("LazyLecture.Api.Courses.Course", b =>

@@ -1,3 +1,4 @@
+using LazyLecture.Api.Chapters;
 using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,7 @@ public sealed record SegmentCorrection(string? Text);
 /// Corrects a segment's text. The chunk's text is rebuilt from its segments in the same transaction, so the chunk list,
 /// every export and the search index (a column PostgreSQL computes from the segment) all show the correction at once.
 /// </summary>
-public sealed class SegmentCorrections(LazyLectureDbContext db, ILogger<SegmentCorrections> logger)
+public sealed class SegmentCorrections(LazyLectureDbContext db, LectureChapters chapters, ILogger<SegmentCorrections> logger)
 {
     public const int MaxTextLength = 2000;
 
@@ -54,6 +55,11 @@ public sealed class SegmentCorrections(LazyLectureDbContext db, ILogger<SegmentC
         owned.Touch(); // followers of the transcription are notified and get the chunk again
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (owned.IsFinished)
+        {
+            await chapters.RecomputeAsync(id, cancellationToken); // the corrected words may move a topic change; edited chapters stay
+        }
+
         logger.LogInformation("Segment {ChunkNo}/{SegmentNo} of transcription {TranscriptionId} corrected by its owner", segment.ChunkNo, segment.SegmentNo, id);
         return new SegmentResponse(segment.ChunkNo, segment.SegmentNo, segment.StartSecs, segment.EndSecs, segment.Text, segment.Words);
     }

@@ -6,10 +6,11 @@ using DocumentFormat.OpenXml.Wordprocessing;
 
 namespace LazyLecture.Api.Transcriptions.Export;
 
-/// <summary>A Word document: the title as a heading, then one paragraph per chunk.</summary>
+/// <summary>A Word document: the title as a heading, then one paragraph per chunk, or with chapters a heading and a paragraph per chapter.</summary>
 internal static class DocxWriter
 {
     private const string TitleStyleId = "Title";
+    private const string HeadingStyleId = "Heading1";
 
     public static byte[] Write(TranscriptDocument document)
     {
@@ -24,9 +25,20 @@ internal static class DocxWriter
                 ? string.Create(CultureInfo.InvariantCulture, $"Transcription {document.TranscriptionId}")
                 : document.Title;
             body.Append(Paragraph(title, TitleStyleId));
-            foreach (var chunk in document.Chunks)
+            if (document.Chapters.Count == 0)
             {
-                body.Append(Paragraph(chunk.Text, styleId: null));
+                foreach (var chunk in document.Chunks)
+                {
+                    body.Append(Paragraph(chunk.Text, styleId: null));
+                }
+            }
+            else
+            {
+                foreach (var (chapter, text) in document.ChapterTexts())
+                {
+                    body.Append(Paragraph($"{TranscriptExporter.ChapterClock(chapter.Start)} {chapter.Title}", HeadingStyleId));
+                    body.Append(Paragraph(text, styleId: null));
+                }
             }
 
             body.Append(new SectionProperties());
@@ -83,6 +95,14 @@ internal static class DocxWriter
             new StyleParagraphProperties(new SpacingBetweenLines { After = "240" }),
             new StyleRunProperties(new Bold(), new FontSize { Val = "40" }))
         { Type = StyleValues.Paragraph, StyleId = TitleStyleId },
+        new Style(
+            new StyleName { Val = "heading 1" },
+            new BasedOn { Val = "Normal" },
+            new NextParagraphStyle { Val = "Normal" },
+            new PrimaryStyle(),
+            new StyleParagraphProperties(new KeepNext(), new SpacingBetweenLines { Before = "240", After = "120" }, new OutlineLevel { Val = 0 }),
+            new StyleRunProperties(new Bold(), new FontSize { Val = "32" }))
+        { Type = StyleValues.Paragraph, StyleId = HeadingStyleId },
         new Style(new StyleName { Val = "Normal" }, new PrimaryStyle())
         { Type = StyleValues.Paragraph, StyleId = "Normal", Default = true });
 

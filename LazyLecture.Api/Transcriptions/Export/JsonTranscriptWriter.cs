@@ -50,6 +50,17 @@ internal static class JsonTranscriptWriter
             }
 
             json.WriteEndArray();
+            json.WriteStartArray("chapters");
+            foreach (var chapter in document.Chapters)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("start", Seconds(chapter.Start));
+                json.WriteNumber("end", Seconds(chapter.End));
+                json.WriteString("title", chapter.Title);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             json.WriteEndObject();
         }
 

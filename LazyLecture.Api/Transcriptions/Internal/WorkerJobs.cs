@@ -1,3 +1,4 @@
+using LazyLecture.Api.Chapters;
 using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
 using LazyLecture.Contracts;
@@ -13,7 +14,7 @@ namespace LazyLecture.Api.Transcriptions.Internal;
 /// The worker's side of a job. The API stays the only writer of transcriptions: the worker reports state changes and saves
 /// chunks here, idempotently per (transcription, chunk number), so a redelivered job never duplicates or loses text.
 /// </summary>
-public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> jsonOptions, ILogger<WorkerJobs> logger)
+public sealed class WorkerJobs(LazyLectureDbContext db, LectureChapters chapters, IOptions<JsonOptions> jsonOptions, ILogger<WorkerJobs> logger)
 {
     public async Task<WorkerJobView> GetAsync(int id, CancellationToken cancellationToken)
     {
@@ -33,6 +34,7 @@ public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> js
                 transcription.RecordError(report.Error);
                 break;
             case TranscriptionState.Completed:
+                await ComputeChaptersAsync(id, cancellationToken); // before the state: whoever sees "completed" finds the chapters
                 transcription.Complete();
                 break;
             default:
@@ -42,6 +44,23 @@ public sealed class WorkerJobs(LazyLectureDbContext db, IOptions<JsonOptions> js
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Transcription {TranscriptionId} is now {State}", id, transcription.CurrentState.ToSnakeCase());
         return await ViewAsync(transcription, cancellationToken);
+    }
+
+    /// <summary>Chapters are derived from the text: a failure to compute them is logged and never keeps a job from completing.</summary>
+    private async Task ComputeChaptersAsync(int id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await chapters.RecomputeAsync(id, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Chapters of transcription {TranscriptionId} could not be computed", id);
+            foreach (var unsaved in db.ChangeTracker.Entries<TranscriptionChapter>().ToList())
+            {
+                unsaved.State = EntityState.Detached; // not to be saved with the state
+            }
+        }
     }
 
     /// <summary>Records seconds transcribed; the answer carries the current state, so the worker notices a cancellation.</summary>

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Validation;
 using DocumentFormat.OpenXml.Wordprocessing;
+using LazyLecture.Api.Captions;
 using LazyLecture.Api.Transcriptions.Export;
 using LazyLecture.Contracts.Jobs;
 using Xunit;
@@ -87,70 +88,44 @@ public class TranscriptExporterTests
     }
 
     [Fact]
-    public void Srt_numbers_every_segment_in_order_with_well_formed_times()
+    public void Srt_cues_keep_the_default_rules_and_follow_the_words_in_order_with_well_formed_times()
     {
-        var cues = ParseSrt(Text(TranscriptExporter.Export(Lecture, ExportFormat.Srt)));
+        var cues = SubtitleFile.ParseSrt(Text(TranscriptExporter.Export(Lecture, ExportFormat.Srt)));
 
+        // Segments without words are timed by their text's length; the 125 s segment "An hour in," gets one word per cue, each cut at 7 s.
         Assert.Equal(
         [
-            new Cue(1, "00:00:00,000", "00:00:02,400", "Good morning."),
-            new Cue(2, "00:00:02,400", "00:00:05,000", "Today: eigenvalues."),
-            new Cue(3, "01:00:00,000", "01:02:05,500", "An hour in,"),
-            new Cue(4, "01:02:05,500", "01:02:10,250", "we reach the spectral theorem."),
+            new SubtitleCue(1, "00:00:00,000", "00:00:05,000", "Good morning. Today: eigenvalues."),
+            new SubtitleCue(2, "01:00:00,000", "01:00:07,000", "An"),
+            new SubtitleCue(3, "01:00:31,375", "01:00:38,375", "hour"),
+            new SubtitleCue(4, "01:01:23,666", "01:01:30,666", "in,"),
+            new SubtitleCue(5, "01:02:05,500", "01:02:10,250", "we reach the spectral theorem."),
         ], cues);
     }
 
     [Fact]
-    public void Vtt_has_the_header_and_every_segment_in_order_with_well_formed_times()
+    public void Vtt_has_the_header_and_the_same_cues_as_srt()
     {
-        var cues = ParseVtt(Text(TranscriptExporter.Export(Lecture, ExportFormat.Vtt)));
+        var srt = SubtitleFile.ParseSrt(Text(TranscriptExporter.Export(Lecture, ExportFormat.Srt)));
+        var vtt = SubtitleFile.ParseVtt(Text(TranscriptExporter.Export(Lecture, ExportFormat.Vtt)));
 
-        Assert.Equal(
-        [
-            new Cue(1, "00:00:00.000", "00:00:02.400", "Good morning."),
-            new Cue(2, "00:00:02.400", "00:00:05.000", "Today: eigenvalues."),
-            new Cue(3, "01:00:00.000", "01:02:05.500", "An hour in,"),
-            new Cue(4, "01:02:05.500", "01:02:10.250", "we reach the spectral theorem."),
-        ], cues);
+        Assert.Equal(srt.Select(c => (c.Index, c.StartMs, c.EndMs, c.Text)), vtt.Select(c => (c.Index, c.StartMs, c.EndMs, c.Text)));
     }
 
     [Fact]
-    public void Srt_cues_are_cut_by_word_count_and_timed_by_their_words_while_segments_without_words_stay_whole()
+    public void Srt_cues_are_cut_by_word_count_when_asked_and_timed_by_their_words()
     {
-        var cues = ParseSrt(Text(TranscriptExporter.Export(Lecture, ExportFormat.Srt, new CueLimits(null, 2))));
+        var document = Lecture with { Chunks = [Lecture.Chunks[1] with { Segments = [Lecture.Chunks[1].Segments[1]] }] };
 
+        var cues = SubtitleFile.ParseSrt(Text(TranscriptExporter.Export(document, ExportFormat.Srt, CaptionRules.Default with { MaxWords = 2 })));
+
+        // "we reach" (0.9 s) starts 0.1 s early to stay a second on screen; "the spectral" has no silence around it to take.
         Assert.Equal(
         [
-            new Cue(1, "00:00:00,000", "00:00:02,400", "Good morning."),
-            new Cue(2, "00:00:02,400", "00:00:05,000", "Today: eigenvalues."),
-            new Cue(3, "01:00:00,000", "01:02:05,500", "An hour in,"),
-            new Cue(4, "01:02:05,500", "01:02:06,400", "we reach"),
-            new Cue(5, "01:02:06,400", "01:02:07,300", "the spectral"),
-            new Cue(6, "01:02:07,300", "01:02:10,250", "theorem."),
+            new SubtitleCue(1, "01:02:05,400", "01:02:06,400", "we reach"),
+            new SubtitleCue(2, "01:02:06,400", "01:02:07,300", "the spectral"),
+            new SubtitleCue(3, "01:02:07,300", "01:02:10,250", "theorem."),
         ], cues);
-    }
-
-    [Fact]
-    public void Vtt_cues_are_cut_by_line_length_and_word_count_together()
-    {
-        var byLength = ParseVtt(Text(TranscriptExporter.Export(Lecture, ExportFormat.Vtt, new CueLimits(12, null)))).Skip(3);
-        var byBoth = ParseVtt(Text(TranscriptExporter.Export(Lecture, ExportFormat.Vtt, new CueLimits(20, 4)))).Skip(3);
-
-        Assert.Equal(["we reach the", "spectral", "theorem."], byLength.Select(c => c.Text));
-        Assert.Equal(["we reach the", "spectral theorem."], byBoth.Select(c => c.Text));
-        Assert.Equal(("01:02:05.500", "01:02:06.600"), (byBoth.First().Start, byBoth.First().End));
-    }
-
-    [Theory]
-    [InlineData(9, null, "max_line_length")]
-    [InlineData(501, null, "max_line_length")]
-    [InlineData(null, 0, "max_words")]
-    [InlineData(40, 101, "max_words")]
-    public void Cue_limits_out_of_range_are_a_validation_error_naming_the_parameter(int? maxLineLength, int? maxWords, string field)
-    {
-        var error = Assert.Throws<LazyLecture.Api.Errors.ValidationFailedException>(() => CueLimits.Validate(maxLineLength, maxWords));
-
-        Assert.Equal([field], error.Errors.Keys);
     }
 
     [Theory]
@@ -165,23 +140,23 @@ public class TranscriptExporterTests
                 new TranscriptChunk(0, "",
                 [
                     new TranscriptSegment(0.9995, 1.9999, "x --> y"),
-                    new TranscriptSegment(2, 3, "line one\n\n  \nline two\r\n"),
-                    new TranscriptSegment(3, 4, "   "),
-                    new TranscriptSegment(4, 4, "-->"),
+                    new TranscriptSegment(10, 11, "line one\n\n  \nline two\r\n"),
+                    new TranscriptSegment(20, 21, "   "),
+                    new TranscriptSegment(30, 30, "-->"),
                     new TranscriptSegment(59.99951, 61, "end"),
                 ]),
             ],
         };
 
         var text = Text(TranscriptExporter.Export(document, format));
-        var cues = format == ExportFormat.Srt ? ParseSrt(text) : ParseVtt(text);
+        var cues = format == ExportFormat.Srt ? SubtitleFile.ParseSrt(text) : SubtitleFile.ParseVtt(text);
 
         Assert.Equal([1, 2, 3, 4], cues.Select(c => c.Index));
         var separator = format == ExportFormat.Srt ? "," : ".";
         Assert.Equal($"00:00:01{separator}000", cues[0].Start);
         Assert.Equal($"00:00:02{separator}000", cues[0].End);
         Assert.Equal($"00:01:00{separator}000", cues[3].Start);
-        Assert.Equal("line one\nline two", cues[1].Text);
+        Assert.Equal("line one line two", cues[1].Text); // the rules set the lines, not the engine's line breaks
         Assert.Equal("end", cues[3].Text);
         Assert.All(cues, cue => Assert.DoesNotContain("-->", cue.Text, StringComparison.Ordinal));
         Assert.StartsWith("x ", cues[0].Text, StringComparison.Ordinal);
@@ -193,7 +168,7 @@ public class TranscriptExporterTests
     {
         var document = Empty with { Chunks = [new TranscriptChunk(0, "", [new TranscriptSegment(0, 1, "a < b & c > d")])] };
 
-        var cue = Assert.Single(ParseVtt(Text(TranscriptExporter.Export(document, ExportFormat.Vtt))));
+        var cue = Assert.Single(SubtitleFile.ParseVtt(Text(TranscriptExporter.Export(document, ExportFormat.Vtt))));
 
         Assert.Equal("a &lt; b &amp; c &gt; d", cue.Text);
     }
@@ -211,7 +186,7 @@ public class TranscriptExporterTests
         using var json = JsonDocument.Parse(TranscriptExporter.Export(Lecture, ExportFormat.Json).Content);
         var root = json.RootElement;
 
-        Assert.Equal(["transcription_id", "title", "chunks"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["transcription_id", "title", "chunks", "chapters"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(42, root.GetProperty("transcription_id").GetInt32());
         Assert.Equal("Linear algebra, lecture 3", root.GetProperty("title").GetString());
         var chunks = root.GetProperty("chunks").EnumerateArray().ToList();
@@ -226,6 +201,47 @@ public class TranscriptExporterTests
         Assert.Equal(3725.5, segment.GetProperty("start").GetDouble());
         Assert.Equal(3730.25, segment.GetProperty("end").GetDouble());
         Assert.Equal("Good morning.", chunks[0].GetProperty("segments")[0].GetProperty("text").GetString());
+    }
+
+    private static readonly TranscriptDocument WithChapters = Lecture with
+    {
+        Chapters = [new TranscriptChapter(0, 5, "Eigenvalues, morning"), new TranscriptChapter(3599.9996, 3730.25, "Spectral, theorem")],
+    };
+
+    [Fact]
+    public void Chapters_export_as_the_list_people_paste_under_a_video()
+    {
+        Assert.Equal("00:00 Eigenvalues, morning\n1:00:00 Spectral, theorem\n", Text(TranscriptExporter.Export(WithChapters, ExportFormat.Chapters)));
+        Assert.Equal("transcription-42.chapters.txt", TranscriptExporter.Export(WithChapters, ExportFormat.Chapters).FileName);
+    }
+
+    [Fact]
+    public void Chapters_export_as_a_webvtt_chapters_track()
+    {
+        var file = TranscriptExporter.Export(WithChapters, ExportFormat.ChaptersVtt);
+
+        Assert.Equal(("text/vtt", "transcription-42.chapters.vtt"), (file.ContentType, file.FileName));
+        Assert.Equal(
+        [
+            new SubtitleCue(1, "00:00:00.000", "00:00:05.000", "Eigenvalues, morning"),
+            new SubtitleCue(2, "01:00:00.000", "01:02:10.250", "Spectral, theorem"),
+        ], SubtitleFile.ParseVtt(Text(file)));
+    }
+
+    [Fact]
+    public void Txt_docx_and_json_carry_the_chapters_as_headings_above_their_text()
+    {
+        Assert.Equal("00:00 Eigenvalues, morning\n\nGood morning. Today: eigenvalues.\n\n1:00:00 Spectral, theorem\n\nAn hour in, we reach the spectral theorem.",
+            Text(TranscriptExporter.Export(WithChapters, ExportFormat.Txt)));
+
+        var paragraphs = OpenValidDocx(TranscriptExporter.Export(WithChapters, ExportFormat.Docx).Content);
+        Assert.Equal(["Linear algebra, lecture 3", "00:00 Eigenvalues, morning", "Good morning. Today: eigenvalues.", "1:00:00 Spectral, theorem", "An hour in, we reach the spectral theorem."],
+            paragraphs.Select(p => p.InnerText));
+        Assert.Equal("Heading1", paragraphs[1].ParagraphProperties?.ParagraphStyleId?.Val?.Value);
+
+        using var json = JsonDocument.Parse(TranscriptExporter.Export(WithChapters, ExportFormat.Json).Content);
+        var chapter = json.RootElement.GetProperty("chapters")[1];
+        Assert.Equal((3600.0, 3730.25, "Spectral, theorem"), (chapter.GetProperty("start").GetDouble(), chapter.GetProperty("end").GetDouble(), chapter.GetProperty("title").GetString()));
     }
 
     [Fact]
@@ -258,6 +274,8 @@ public class TranscriptExporterTests
     [InlineData("srt", ExportFormat.Srt)]
     [InlineData("vTT", ExportFormat.Vtt)]
     [InlineData("json", ExportFormat.Json)]
+    [InlineData("chapters", ExportFormat.Chapters)]
+    [InlineData("Chapters_VTT", ExportFormat.ChaptersVtt)]
     public void Format_names_parse_ignoring_case(string value, ExportFormat expected)
     {
         Assert.True(TranscriptExporter.TryParseFormat(value, out var format));
@@ -278,8 +296,6 @@ public class TranscriptExporterTests
         Assert.False(TranscriptExporter.TryParseFormat(value, out _));
     }
 
-    private sealed record Cue(int Index, string Start, string End, string Text);
-
     private static string Text(ExportFile file) => new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(file.Content);
 
     private static List<Paragraph> OpenValidDocx(byte[] content)
@@ -289,55 +305,5 @@ public class TranscriptExporterTests
         var errors = new OpenXmlValidator().Validate(package).Select(e => $"{e.Path?.XPath}: {e.Description}").ToList();
         Assert.Empty(errors);
         return [.. package.MainDocumentPart!.Document!.Body!.Elements<Paragraph>()];
-    }
-
-    private static List<Cue> ParseSrt(string content) => ParseCues(content, ',');
-
-    private static List<Cue> ParseVtt(string content)
-    {
-        if (content == "WEBVTT\n")
-        {
-            return [];
-        }
-
-        Assert.StartsWith("WEBVTT\n\n", content, StringComparison.Ordinal);
-        return ParseCues(content["WEBVTT\n\n".Length..], '.');
-    }
-
-    /// <summary>Blocks separated by one blank line, each exactly: index, timing line, one or more non-blank text lines.</summary>
-    private static List<Cue> ParseCues(string content, char separator)
-    {
-        var time = $@"(\d{{2}}):([0-5]\d):([0-5]\d){Regex.Escape(separator.ToString())}(\d{{3}})";
-        var block = new Regex($@"\A(?<index>[1-9]\d*)\n(?<start>{time}) --> (?<end>{time})\n(?<text>[^\n]+(?:\n[^\n]+)*)\n\z");
-        var cues = new List<Cue>();
-        if (content.Length == 0)
-        {
-            return cues;
-        }
-
-        foreach (var text in Regex.Split(content, @"(?<=\n)\n"))
-        {
-            var match = block.Match(text);
-            Assert.True(match.Success, $"Malformed cue: {text}");
-            var cue = new Cue(int.Parse(match.Groups["index"].Value, CultureInfo.InvariantCulture), match.Groups["start"].Value,
-                match.Groups["end"].Value, match.Groups["text"].Value);
-            Assert.DoesNotContain("-->", cue.Text, StringComparison.Ordinal);
-            Assert.True(Milliseconds(cue.Start) <= Milliseconds(cue.End), $"Cue {cue.Index} ends before it starts");
-            if (cues.Count > 0)
-            {
-                Assert.Equal(cues[^1].Index + 1, cue.Index);
-                Assert.True(Milliseconds(cues[^1].Start) <= Milliseconds(cue.Start), $"Cue {cue.Index} starts before the one before it");
-            }
-
-            cues.Add(cue);
-        }
-
-        return cues;
-    }
-
-    private static long Milliseconds(string timestamp)
-    {
-        var parts = timestamp.Split(':', ',', '.').Select(p => long.Parse(p, CultureInfo.InvariantCulture)).ToArray();
-        return ((parts[0] * 60 + parts[1]) * 60 + parts[2]) * 1000 + parts[3];
     }
 }

@@ -251,45 +251,12 @@ public sealed class PocketSphinxEngineTests
         Assert.Contains("/nonexistent/lazylecture.dict", exception.Message, StringComparison.Ordinal);
     }
 
-    internal static PocketSphinxEngine CreateEngine(Action<PocketSphinxOptions>? configure = null)
-    {
-        var options = new PocketSphinxOptions();
-        if (!File.Exists(Path.Combine(options.ModelPath, "mdef")))
-        {
-            // Like shared assets: a developer without the package skips, CI (whose prerequisites install it) fails.
-            var reason = $"The PocketSphinx en-us model (Debian package pocketsphinx-en-us) is not installed at {options.ModelPath}.";
-            if (SharedAssets.IsCi)
-            {
-                Assert.Fail(reason);
-            }
+    internal static PocketSphinxEngine CreateEngine(Action<PocketSphinxOptions>? configure = null) => PocketSphinxRun.CreateEngine(configure);
 
-            Assert.Skip(reason);
-        }
+    private static WaveFile.Audio ReadMono16kHz(string relativePath) => PocketSphinxRun.ReadMono16kHz(relativePath);
 
-        configure?.Invoke(options);
-
-        return new PocketSphinxEngine(Options.Create(options));
-    }
-
-    private static WaveFile.Audio ReadMono16kHz(string relativePath)
-    {
-        var audio = WaveFile.ReadMono(SharedAssets.Require(relativePath));
-        Assert.Equal(SampleRate, audio.SampleRate);
-        Assert.Equal(1, audio.Channels);
-        return audio;
-    }
-
-    private static async Task<List<EngineSegment>> TranscribeAsync(
-        PocketSphinxEngine engine, float[] samples, IProgress<double>? progress, CancellationToken cancellationToken)
-    {
-        var segments = new List<EngineSegment>();
-        await foreach (var segment in engine.TranscribeAsync(samples, progress, cancellationToken))
-        {
-            segments.Add(segment);
-        }
-
-        return segments;
-    }
+    private static Task<List<EngineSegment>> TranscribeAsync(PocketSphinxEngine engine, float[] samples, IProgress<double>? progress, CancellationToken cancellationToken) =>
+        PocketSphinxRun.TranscribeAsync(engine, samples, progress, cancellationToken);
 
     private static string Text(IEnumerable<EngineSegment> segments) => string.Join(' ', segments.Select(s => s.Text));
 

@@ -1,0 +1,41 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using LazyLecture.Tests.Infrastructure;
+using Xunit;
+
+namespace LazyLecture.Tests.Chapters;
+
+/// <summary>Chapters computed when a job completes, on segments saved through the worker's endpoints (no engine).</summary>
+public sealed class ChapterApiTests(AppHostFixture fixture)
+{
+    [Fact]
+    public async Task Completing_a_job_divides_its_transcript_into_titled_chapters_at_the_topic_changes()
+    {
+        using var api = new ApiSession(fixture);
+        var (_, owner) = await api.NewUploaderAsync();
+        var id = await api.UploadOkAsync(owner.Access, TranscriptionClient.Jfk);
+        await api.ReportStateAsync(id, "in_progress");
+        var segments = TopicRecording.Lecture
+            .SelectMany(topic => topic.Text.Split('.', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select((sentence, i) => (Start: i * 4.0, End: i * 4.0 + 4, Text: sentence + "."))
+            .ToArray();
+        await api.SaveChunkAsync(id, 0, string.Join(' ', segments.Select(s => s.Text)), segments);
+        await api.ReportStateAsync(id, "completed");
+
+        using var response = await api.GetAsync($"/api/v1/transcriptions/{id}/chapters", owner.Access);
+        var body = await response.Content.ReadAsStringAsync(ApiSession.Cancellation);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        var chapters = JsonNode.Parse(body)!.AsArray();
+
+        // The true changes: the first sentence of each later topic.
+        var changes = TopicRecording.Lecture.Select(t => t.Text.Split('.', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Length)
+            .Take(TopicRecording.Lecture.Count - 1).Aggregate(new List<double>(), (starts, count) => { starts.Add((starts.Count == 0 ? 0 : starts[^1]) + count * 4.0); return starts; });
+        Assert.True(chapters.Count == TopicRecording.Lecture.Count, body);
+        Assert.Equal(changes, chapters.Skip(1).Select(c => c!["start"]!.GetValue<double>()));
+        for (var i = 0; i < chapters.Count; i++)
+        {
+            var words = chapters[i]!["title"]!.GetValue<string>().ToLowerInvariant().Split([',', ' '], StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(words.Intersect(TopicRecording.Lecture[i].Words).Any(), body);
+        }
+    }
+}
