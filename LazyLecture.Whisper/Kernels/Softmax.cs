@@ -180,7 +180,8 @@ internal static unsafe class Softmax
             return result;
         }
 
-        var alternative = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(n, Vector512<float>.Zero), Vector512.Create(float.PositiveInfinity), Vector512<float>.Zero);
+        // _mm512_mask_blend_ps(n <= 0, +inf, 0) takes its second operand where the mask is set: 0 for n <= 0, +inf above.
+        var alternative = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(n, Vector512<float>.Zero), Vector512<float>.Zero, Vector512.Create(float.PositiveInfinity));
         return Vector512.ConditionalSelect(special, alternative, result);
     }
 }

@@ -56,6 +56,7 @@ public class GoldenTranscriptionTests
     public static TheoryData<string, string, string, string> QuantizedDecodes => new()
     {
         { "synthetic-micro.en-q8_0.bin", "jfk.wav", "en", "micro-q8_0-jfk-greedy.json" },
+        { "synthetic-micro.en-q5_1.bin", "jfk.wav", "en", "micro-q5_1-jfk-greedy.json" },
         { "synthetic-micro.en-q5_0.bin", "jfk.wav", "en", "micro-q5_0-jfk-greedy.json" },
     };
 
