@@ -1,6 +1,7 @@
 using LazyLecture.Media.Ffmpeg;
 using LazyLecture.Tests.Infrastructure;
 using LazyLecture.Tests.Whisper.Core;
+using LazyLecture.Tests.Whisper.Decoding;
 using LazyLecture.Tests.Whisper.WhisperNet;
 using LazyLecture.Whisper.Model;
 using LazyLecture.Worker.Engines;
@@ -76,17 +77,8 @@ public class SpeechToTextClientTests
         Assert.All(updates, u => Assert.NotEmpty(Assert.IsType<EngineSegment>(u.RawRepresentation).Words));
     }
 
-    /// <summary>The large-v3 layout (language given and detected) and a recording of four windows, as the worker runs them.</summary>
-    public static TheoryData<string, string, string, string> UserFiles => new()
-    {
-        { "synthetic-micro-v3.bin", "jfk.wav", "en", "micro-v3-jfk-en-greedy.json" },
-        { "synthetic-micro-v3.bin", "jfk.wav", "auto", "micro-v3-jfk-auto-greedy.json" },
-        { "synthetic-micro.en.bin", "long-lecture.wav", "en", "micro-long-greedy.json" },
-        { "synthetic-tiny.en.bin", "long-lecture.wav", "en", "tiny-long-greedy.json" },
-    };
-
     [Theory]
-    [MemberData(nameof(UserFiles))]
+    [MemberData(nameof(GoldenTranscriptionTests.UserFileDecodes), MemberType = typeof(GoldenTranscriptionTests))]
     public async Task The_managed_engine_gives_whisper_cpp_s_segments_for_the_files_users_run(string model, string audio, string language, string goldenFile)
     {
         using ISpeechToTextClient client = CreateWhisper("managed", model);

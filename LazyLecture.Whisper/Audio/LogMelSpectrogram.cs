@@ -63,7 +63,7 @@ internal static class LogMelSpectrogram
         var floor = max - 8.0;
         for (var i = 0; i < data.Length; i++)
         {
-            var v = data[i] < floor ? floor : data[i];
+            var v = data[i] < floor ? (float)floor : data[i]; // whisper.cpp stores the floor in the float array first
             data[i] = (float)((v + 4.0) / 4.0);
         }
 
@@ -97,8 +97,18 @@ internal static class LogMelSpectrogram
             for (var m = 0; m < bins; m++)
             {
                 var filter = filters.Data.AsSpan(m * filters.FftBins, filters.FftBins);
+                // whisper.cpp adds four float products in float, then that group to a double; the last bin alone.
+                // Groups of only zero weights add exactly nothing, so the loop covers the filter's non-zero range.
+                var fftBins = filters.FftBins;
+                var lastGroup = fftBins - 3; // groups start below this, the rest are added one by one
                 double sum = 0;
-                for (var k = filters.NonZeroStart[m]; k < filters.NonZeroEnd[m]; k++)
+                var k = filters.NonZeroStart[m] & ~3;
+                for (; k < filters.NonZeroEnd[m] && k < lastGroup; k += 4)
+                {
+                    sum += power[k] * filter[k] + power[k + 1] * filter[k + 1] + power[k + 2] * filter[k + 2] + power[k + 3] * filter[k + 3];
+                }
+
+                for (k = Math.Max(k, lastGroup + 3 & ~3); k < filters.NonZeroEnd[m]; k++)
                 {
                     sum += power[k] * filter[k];
                 }

@@ -18,9 +18,11 @@ internal sealed class Fft
         _sin = new float[length];
         for (var i = 0; i < length; i++)
         {
-            var theta = 2 * Math.PI * i / length;
-            _cos[i] = (float)Math.Cos(theta);
-            _sin[i] = (float)Math.Sin(theta);
+            // As whisper.cpp's table: the angle rounded to float, then sinf / cosf (a double cos rounded to float
+            // differs in the last bit for some angles, and the spectrum feeds every later stage).
+            var theta = (float)(2 * Math.PI * i / length);
+            _cos[i] = MathF.Cos(theta);
+            _sin[i] = MathF.Sin(theta);
         }
 
         // Halving ends at the length's odd part; its twiddle indices are tabulated so the DFT does no division.
@@ -77,7 +79,8 @@ internal sealed class Fft
         Transform(input, start, stride * 2, half, output[..n]);
         Transform(input, start + stride, stride * 2, half, output[n..]);
 
-        // Butterflies in place: the even half's bin k sits at 2k, the odd half's at n + 2k = 2(k + half).
+        // Butterflies in place: the even half's bin k sits at 2k, the odd half's at n + 2k = 2(k + half). Each sum is
+        // evaluated left to right as whisper.cpp writes it (e + w·o − w'·o'), not as e + (w·o − w'·o'): same bits.
         for (var k = 0; k < half; k++)
         {
             var wr = _cos[k * tableStep];
@@ -86,12 +89,10 @@ internal sealed class Fft
             var ei = output[2 * k + 1];
             var or = output[n + 2 * k];
             var oi = output[n + 2 * k + 1];
-            var tr = wr * or - wi * oi;
-            var ti = wr * oi + wi * or;
-            output[2 * k] = er + tr;
-            output[2 * k + 1] = ei + ti;
-            output[n + 2 * k] = er - tr;
-            output[n + 2 * k + 1] = ei - ti;
+            output[2 * k] = er + wr * or - wi * oi;
+            output[2 * k + 1] = ei + wr * oi + wi * or;
+            output[n + 2 * k] = er - wr * or + wi * oi;
+            output[n + 2 * k + 1] = ei - wr * oi - wi * or;
         }
     }
 }

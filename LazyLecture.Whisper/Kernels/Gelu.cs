@@ -11,8 +11,12 @@ internal static class Gelu
 
     private static readonly float[] Table = BuildTable();
 
-    /// <summary>The exact tanh-approximation formula in f32 (what the table holds before f16 rounding).</summary>
-    public static float Formula(float x) => 0.5f * x * (1.0f + MathF.Tanh(SqrtTwoOverPi * x * (1.0f + CoefA * x * x)));
+    /// <summary>
+    /// The tanh-approximation formula in f32 as ggml-cpu's table holds it before f16 rounding: GCC contracts
+    /// 1 + a·x·x into one fused multiply-add there (measured: 13 of 384000 encoder activations differ without it,
+    /// invisible to f16 weights, visible to q5_1 ones).
+    /// </summary>
+    public static float Formula(float x) => 0.5f * x * (1.0f + MathF.Tanh(SqrtTwoOverPi * x * MathF.FusedMultiplyAdd(CoefA * x, x, 1.0f)));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(Span<float> values)

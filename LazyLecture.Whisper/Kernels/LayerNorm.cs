@@ -1,11 +1,15 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace LazyLecture.Whisper.Kernels;
 
-/// <summary>ggml_norm (subtract the mean, divide by √(variance + eps)) followed by the affine weight and bias.</summary>
+/// <summary>
+/// ggml_norm (subtract the mean, divide by √(variance + eps)) followed by the affine weight and bias, bit for bit as
+/// ggml-cpu computes them: both sums sequential in double (ggml_float), the mean and variance rounded to float, each
+/// square rounded to float before it is added, and the weight and bias applied as the separate ggml_mul and ggml_add
+/// (no fused multiply-add). f16 weights hide a last-bit difference here (the next product rounds its input to f16),
+/// but a q8-quantized product does not: a one-ulp change can move an activation across a q8 rounding boundary.
+/// </summary>
 internal static class LayerNorm
 {
     public const float Epsilon = 1e-5f;
@@ -14,48 +18,25 @@ internal static class LayerNorm
     public static void Apply(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output)
     {
         var n = input.Length;
-        if (Vector512.IsHardwareAccelerated && n % 16 == 0 && weight.Length >= n && bias.Length >= n && output.Length >= n)
+        var y = output[..n];
+        var sum = 0.0;
+        foreach (var v in input)
         {
-            Apply512(input, weight, bias, output);
-            return;
+            sum += v;
         }
 
-        var y = output[..n];
-        var mean = TensorPrimitives.Sum(input) / n;
+        var mean = (float)(sum / n);
         TensorPrimitives.Subtract(input, mean, y);
-        var variance = TensorPrimitives.SumOfSquares(y) / n;
+        var squares = 0.0;
+        foreach (var v in y)
+        {
+            squares += v * v; // v * v is a float product, rounded before it is widened, as in ggml
+        }
+
+        var variance = (float)(squares / n);
         var scale = 1.0f / MathF.Sqrt(variance + Epsilon);
         TensorPrimitives.Multiply(y, scale, y);
-        TensorPrimitives.FusedMultiplyAdd(y, weight, bias, y);
-    }
-
-    // Three sweeps with the row in registers/L1: sum, centred sum of squares, normalise + affine.
-    private static void Apply512(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output)
-    {
-        var n = input.Length;
-        ref var x = ref MemoryMarshal.GetReference(input);
-        ref var w = ref MemoryMarshal.GetReference(weight);
-        ref var b = ref MemoryMarshal.GetReference(bias);
-        ref var y = ref MemoryMarshal.GetReference(output);
-        var sum = Vector512<float>.Zero;
-        for (var i = 0; i < n; i += 16)
-        {
-            sum += Vector512.LoadUnsafe(ref x, (nuint)i);
-        }
-
-        var mean = Vector512.Create(Vector512.Sum(sum) / n);
-        var squares = Vector512<float>.Zero;
-        for (var i = 0; i < n; i += 16)
-        {
-            var d = Vector512.LoadUnsafe(ref x, (nuint)i) - mean;
-            squares = Vector512.FusedMultiplyAdd(d, d, squares);
-        }
-
-        var scale = Vector512.Create(1.0f / MathF.Sqrt(Vector512.Sum(squares) / n + Epsilon));
-        for (var i = 0; i < n; i += 16)
-        {
-            var d = (Vector512.LoadUnsafe(ref x, (nuint)i) - mean) * scale;
-            Vector512.FusedMultiplyAdd(d, Vector512.LoadUnsafe(ref w, (nuint)i), Vector512.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
-        }
+        TensorPrimitives.Multiply(y, weight[..n], y);
+        TensorPrimitives.Add(y, bias[..n], y);
     }
 }

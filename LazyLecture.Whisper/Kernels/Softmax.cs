@@ -106,4 +106,82 @@ internal static unsafe class Softmax
         var pow2 = (Vector256.ConvertToInt32(n) + Vector256.Create(127)) << 23;
         return p * pow2.AsSingle();
     }
+
+    /// <summary>
+    /// ggml_soft_max_ext without mask, bit for bit as ggml-cpu computes it with AVX-512: 16 lanes at a time through
+    /// ggml_v_expf, each block's sum (reduced as _mm512_reduce_add_ps) added to a double, the remainder through expf,
+    /// then every value times (float)(1 / sum). Results below 2^-126 are flushed to zero here (scalef keeps them as
+    /// subnormals), which no later stage can see: the probabilities are rounded to f16 before they are used.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ApplyExact(Span<float> row, float scale)
+    {
+        TensorPrimitives.Multiply(row, scale, row);
+        var max = TensorPrimitives.Max(row);
+        var n = row.Length;
+        var i = 0;
+        var sum = 0.0;
+        fixed (float* x = row)
+        {
+            var shift = Vector512.Create(max);
+            for (; i + 16 <= n; i += 16)
+            {
+                var e = GgmlExp(Vector512.Load(x + i) - shift);
+                e.Store(x + i);
+                var half = e.GetUpper() + e.GetLower();
+                var quarter = half.GetUpper() + half.GetLower();
+                sum += (quarter[0] + quarter[2]) + (quarter[1] + quarter[3]);
+            }
+
+            for (; i < n; i++)
+            {
+                var e = MathF.Exp(x[i] - max);
+                x[i] = e;
+                sum += e;
+            }
+        }
+
+        TensorPrimitives.Multiply(row, (float)(1.0 / sum), row);
+    }
+
+    // ggml_v_expf's constants, as the hexadecimal float literals of its source give them.
+    private static readonly float GgmlRoundingShift = BitConverter.Int32BitsToSingle(0x4b400000); // 0x1.8p23f
+    private static readonly float GgmlLog2EBits = BitConverter.Int32BitsToSingle(0x3fb8aa3b); // 0x1.715476p+0f
+    private static readonly float GgmlLn2LowBits = BitConverter.Int32BitsToSingle(0x35bfbe8e); // 0x1.7f7d1cp-20f
+    private static readonly float GgmlLn2HighBits = BitConverter.Int32BitsToSingle(0x3f317200); // 0x1.62e4p-1f
+    private static readonly float GgmlC5 = BitConverter.Int32BitsToSingle(0x3c072010); // 0x1.0e4020p-7f
+    private static readonly float GgmlC4 = BitConverter.Int32BitsToSingle(0x3d2b9f17); // 0x1.573e2ep-5f
+    private static readonly float GgmlC3 = BitConverter.Int32BitsToSingle(0x3e2aaf33); // 0x1.555e66p-3f
+    private static readonly float GgmlC2 = BitConverter.Int32BitsToSingle(0x3efffedb); // 0x1.fffdb6p-2f
+    private static readonly float GgmlC1 = BitConverter.Int32BitsToSingle(0x3f7ffff6); // 0x1.ffffecp-1f
+
+    // ggml_v_expf (AVX-512): n = round(x·log2 e) by the 1.5·2^23 trick, b = x − n·ln2 in two fused steps, a degree-5
+    // polynomial in b, scaled by 2^n; |n| > 192 gives ggml's special values.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> GgmlExp(Vector512<float> x)
+    {
+        var r = Vector512.Create(GgmlRoundingShift);
+        var z = Vector512.FusedMultiplyAdd(x, Vector512.Create(GgmlLog2EBits), r);
+        var n = z - r;
+        var b = Vector512.FusedMultiplyAdd(-n, Vector512.Create(GgmlLn2LowBits), Vector512.FusedMultiplyAdd(-n, Vector512.Create(GgmlLn2HighBits), x));
+        var u = b * b;
+        var j = Vector512.FusedMultiplyAdd(
+            Vector512.FusedMultiplyAdd(
+                Vector512.FusedMultiplyAdd(Vector512.Create(GgmlC5), b, Vector512.Create(GgmlC4)),
+                u,
+                Vector512.FusedMultiplyAdd(Vector512.Create(GgmlC3), b, Vector512.Create(GgmlC2))),
+            u,
+            Vector512.FusedMultiplyAdd(Vector512.Create(GgmlC1), b, Vector512<float>.One));
+        var exponent = Vector512.Min(Vector512.Max(Vector512.ConvertToInt32(n), Vector512.Create(-127)), Vector512.Create(127));
+        var result = j * ((exponent + Vector512.Create(127)) << 23).AsSingle();
+        var special = Vector512.GreaterThan(Vector512.Abs(n), Vector512.Create(192f));
+        if (special == Vector512<float>.Zero)
+        {
+            return result;
+        }
+
+        // _mm512_mask_blend_ps(n <= 0, +inf, 0) takes its second operand where the mask is set: 0 for n <= 0, +inf above.
+        var alternative = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(n, Vector512<float>.Zero), Vector512<float>.Zero, Vector512.Create(float.PositiveInfinity));
+        return Vector512.ConditionalSelect(special, alternative, result);
+    }
 }

@@ -31,6 +31,8 @@ internal sealed unsafe class WhisperEncoder
     private readonly PinnedBuffer _attention;
     private readonly PinnedBuffer _hidden;
     private readonly PinnedBuffer _scores;
+    private readonly bool _exactAttention;
+    private readonly PinnedBuffer? _transposedValues; // per head [dimension][position], for the exact attention
     private readonly PackedMatrix _packedWeight = new();
     private readonly PackedMatrix[] _packedKeys;
     private readonly PackedMatrix[] _packedValues;
@@ -58,6 +60,8 @@ internal sealed unsafe class WhisperEncoder
         _attention = new PinnedBuffer((long)_ctx * _state);
         _hidden = new PinnedBuffer((long)_ctx * _state * 4);
         _scores = new PinnedBuffer((long)_threads * RowBlock * _ctx);
+        _exactAttention = model.Encoder.Blocks.Any(block => QuantizedDot.IsQuantized(block.OutWeight.Type));
+        _transposedValues = _exactAttention ? new PinnedBuffer((long)_ctx * _state) : null;
         _packedKeys = new PackedMatrix[_heads];
         _packedValues = new PackedMatrix[_heads];
         for (var i = 0; i < _heads; i++)
@@ -124,7 +128,7 @@ internal sealed unsafe class WhisperEncoder
             }
         }
 
-        Linear.Forward(im2col, frames, weights.Conv1Weight, null, _conv1Output.Pointer, _packedWeight, _threads);
+        Convolve(im2col, frames, weights.Conv1Weight, _conv1Output.Pointer);
         Linear.AddBias(_conv1Output.Pointer, frames, weights.Conv1Bias.AsSingles());
         ApplyGelu(_conv1Output, frames * _state);
 
@@ -156,11 +160,26 @@ internal sealed unsafe class WhisperEncoder
             }
         }
 
-        Linear.Forward(im2col2, _ctx, weights.Conv2Weight, null, _residual.Pointer, _packedWeight, _threads);
+        Convolve(im2col2, _ctx, weights.Conv2Weight, _residual.Pointer);
         Linear.AddBias(_residual.Pointer, _ctx, weights.Conv2Bias.AsSingles());
         ApplyGelu(_residual, _ctx * _state);
         var x = _residual.Slice(0, _ctx * _state);
         TensorPrimitives.Add(x, weights.PositionalEmbedding.AsSingles()[..(_ctx * _state)], x);
+    }
+
+    // The convolutions' products summed in ggml's order for f16 kernels (their outputs reach the first layer norm, where a
+    // last-bit difference matters to q8-quantized projections); any other kernel type takes the ordinary product.
+    private void Convolve(float* im2col, int rows, GgmlTensor kernel, float* output)
+    {
+        if (kernel.Type == GgmlType.F16)
+        {
+            HalfConversion.RoundToHalfPrecision(new Span<float>(im2col, rows * kernel.MatrixColumns));
+            F16ExactMatMul.Multiply(im2col, rows, kernel, output, _threads);
+        }
+        else
+        {
+            Linear.Forward(im2col, rows, kernel, null, output, _packedWeight, _threads);
+        }
     }
 
     private void Block(TransformerBlockWeights block)
@@ -223,6 +242,12 @@ internal sealed unsafe class WhisperEncoder
         HalfConversion.RoundToHalfPrecision(_query.Slice(0, n));
         HalfConversion.RoundToHalfPrecision(_key.Slice(0, n));
         HalfConversion.RoundToHalfPrecision(_value.Slice(0, n));
+        if (_exactAttention)
+        {
+            ExactSelfAttention();
+            return;
+        }
+
         var options = new ParallelOptions { MaxDegreeOfParallelism = _threads };
         Parallel.For(0, _heads, options, head =>
         {
@@ -247,6 +272,53 @@ internal sealed unsafe class WhisperEncoder
 
             HalfConversion.RoundToHalfPrecision(new Span<float>(scores, rows * _ctx));
             MatMul.Multiply(scores, _ctx, rows, _packedValues[head], _attention.Pointer + (long)r0 * _state + head * _headSize, _state);
+            return slot;
+        }, slot => { lock (scratchInUse) { scratchInUse[slot] = false; } });
+    }
+
+    // The same attention with every dot product summed in ggml_vec_dot_f16's order (F16ExactMatMul.Dot). A quantized
+    // model's out projection quantizes the attention rows to q8, where a last-bit difference can flip a rounding; an
+    // f16 one rounds them to f16, which hides it, so f16 models keep the faster packed products above.
+    private void ExactSelfAttention()
+    {
+        var transposedValues = _transposedValues!;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = _threads };
+        Parallel.For(0, _heads, options, head =>
+        {
+            var v = transposedValues.Pointer + (long)head * _headSize * _ctx;
+            for (var j = 0; j < _ctx; j++)
+            {
+                var source = _value.Pointer + (long)j * _state + head * _headSize;
+                for (var d = 0; d < _headSize; d++)
+                {
+                    v[(long)d * _ctx + j] = source[d];
+                }
+            }
+        });
+
+        var scale = 1.0f / MathF.Sqrt(_headSize);
+        var scratchInUse = new bool[_threads];
+        Parallel.For(0, _heads * _ctx, options, () => TakeScratch(scratchInUse), (task, _, slot) =>
+        {
+            var head = task / _ctx;
+            var row = task % _ctx;
+            var scores = _scores.Pointer + (long)slot * RowBlock * _ctx;
+            var query = _query.Pointer + (long)row * _state + head * _headSize;
+            for (var j = 0; j < _ctx; j++)
+            {
+                scores[j] = F16ExactMatMul.Dot(query, _key.Pointer + (long)j * _state + head * _headSize, _headSize);
+            }
+
+            var probabilities = new Span<float>(scores, _ctx);
+            Softmax.ApplyExact(probabilities, scale);
+            HalfConversion.RoundToHalfPrecision(probabilities);
+            var output = _attention.Pointer + (long)row * _state + head * _headSize;
+            var values = transposedValues.Pointer + (long)head * _headSize * _ctx;
+            for (var d = 0; d < _headSize; d++)
+            {
+                output[d] = F16ExactMatMul.Dot(scores, values + (long)d * _ctx, _ctx);
+            }
+
             return slot;
         }, slot => { lock (scratchInUse) { scratchInUse[slot] = false; } });
     }

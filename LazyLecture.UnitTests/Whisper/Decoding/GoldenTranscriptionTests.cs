@@ -65,6 +65,27 @@ public class GoldenTranscriptionTests
         AssertSameSegments(GoldenSegment.Load(golden), result.Segments);
     }
 
+    /// <summary>
+    /// Quantized models (whisper.cpp's quantize tool): the integer kernels with q8 activations, and every stage before
+    /// them (mel, convolutions, layer norms, encoder attention) bit for bit as ggml computes it, since a last-bit
+    /// difference in an activation can move it across a q8 rounding boundary.
+    /// </summary>
+    public static TheoryData<string, string, string, string> QuantizedDecodes => new()
+    {
+        { "synthetic-micro.en-q8_0.bin", "jfk.wav", "en", "micro-q8_0-jfk-greedy.json" },
+        { "synthetic-micro.en-q5_1.bin", "jfk.wav", "en", "micro-q5_1-jfk-greedy.json" },
+        { "synthetic-micro.en-q5_0.bin", "jfk.wav", "en", "micro-q5_0-jfk-greedy.json" },
+    };
+
+    [Theory]
+    [MemberData(nameof(QuantizedDecodes))]
+    public async Task Greedy_decode_of_quantized_models_equals_whisper_cpp(string model, string audio, string language, string golden)
+    {
+        var result = await Transcribe(model, audio, GoldenOptions with { Language = language });
+
+        AssertSameSegments(GoldenSegment.Load(golden), result.Segments);
+    }
+
     [Fact]
     public async Task Five_beams_find_a_different_text_than_greedy_decoding_on_the_micro_model()
     {

@@ -1,0 +1,77 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using LazyLecture.Whisper.Model;
+
+namespace LazyLecture.Whisper.Kernels;
+
+/// <summary>
+/// C (M × N) = A (M × K, values already rounded to f16) · Wᵀ for an f16 W, each output summed exactly as ggml-cpu's
+/// ggml_vec_dot_f16 does on AVX-512: four 16-lane fused multiply-add accumulators over the first K &amp; ~63 values,
+/// folded (0+2, 1+3, then 0+1) and reduced as _mm512_reduce_add_ps, then the remaining products added one by one in
+/// double. The encoder's convolutions use it: their outputs feed the first layer norm, and an f32 last-bit difference
+/// there moves activations across q8 rounding boundaries in a quantized model's first projections.
+/// </summary>
+internal static unsafe class F16ExactMatMul
+{
+    private const int Lanes = 16;
+    private const int Step = 4 * Lanes;
+
+    public static void Multiply(float* a, int m, GgmlTensor weight, float* c, int threads)
+    {
+        var k = weight.MatrixColumns;
+        var n = weight.MatrixRows;
+        var w = new float[(long)n * k];
+        for (var j = 0; j < n; j++)
+        {
+            weight.ReadMatrixRow(j, w.AsSpan(j * k, k));
+        }
+
+        var aAddress = (nint)a;
+        var cAddress = (nint)c;
+        Parallel.For(0, m, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, row =>
+        {
+            fixed (float* wp = w)
+            {
+                var x = (float*)aAddress + (long)row * k;
+                var y = (float*)cAddress + (long)row * n;
+                for (var j = 0; j < n; j++)
+                {
+                    y[j] = Dot(x, wp + (long)j * k, k);
+                }
+            }
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Dot(float* x, float* y, int k)
+    {
+        var np = k & ~(Step - 1);
+        var s0 = Vector512<float>.Zero;
+        var s1 = Vector512<float>.Zero;
+        var s2 = Vector512<float>.Zero;
+        var s3 = Vector512<float>.Zero;
+        for (var i = 0; i < np; i += Step)
+        {
+            s0 = Vector512.FusedMultiplyAdd(Vector512.Load(x + i), Vector512.Load(y + i), s0);
+            s1 = Vector512.FusedMultiplyAdd(Vector512.Load(x + i + Lanes), Vector512.Load(y + i + Lanes), s1);
+            s2 = Vector512.FusedMultiplyAdd(Vector512.Load(x + i + 2 * Lanes), Vector512.Load(y + i + 2 * Lanes), s2);
+            s3 = Vector512.FusedMultiplyAdd(Vector512.Load(x + i + 3 * Lanes), Vector512.Load(y + i + 3 * Lanes), s3);
+        }
+
+        double sum = ReduceAdd((s0 + s2) + (s1 + s3));
+        for (var i = np; i < k; i++)
+        {
+            sum += x[i] * y[i]; // an f16 × f16 product is exact in float
+        }
+
+        return (float)sum;
+    }
+
+    // _mm512_reduce_add_ps as GCC expands it: upper + lower 256-bit halves, then 128-bit halves, then (0+2, 1+3), then the two.
+    private static float ReduceAdd(Vector512<float> v)
+    {
+        var half = v.GetUpper() + v.GetLower();
+        var quarter = half.GetUpper() + half.GetLower();
+        return (quarter[0] + quarter[2]) + (quarter[1] + quarter[3]);
+    }
+}
