@@ -1,8 +1,8 @@
+using LazyLecture.Api.Captions;
 using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Transcriptions.Export;
 using LazyLecture.Api.Transcriptions.Search;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace LazyLecture.Api.Sharing;
 
@@ -56,16 +56,17 @@ public static class SharedContentEndpoints
             .ProducesProblem(StatusCodes.Status416RangeNotSatisfiable);
 
         shared.MapGet("/lectures/{id:int}/export", async Task<FileContentHttpResult> (
-                string token, int id, string? format, [FromQuery(Name = "max_line_length")] int? maxLineLength, [FromQuery(Name = "max_words")] int? maxWords,
+                string token, int id, string? format, [AsParameters] CaptionQuery captions,
                 SharedAccess access, UserTranscriptions transcriptions, CancellationToken ct) =>
             {
-                var cues = CueLimits.Validate(maxLineLength, maxWords);
+                var rules = captions.ToRules();
                 var exportFormat = TranscriptionEndpoints.ParseFormat(format);
                 var grant = await OpenLectureAsync(access, token, id, ct);
-                var file = await transcriptions.ExportAsync(grant.OwnerId, id, exportFormat, ct, cues);
+                var file = await transcriptions.ExportAsync(grant.OwnerId, id, exportFormat, ct, rules);
                 return TypedResults.File(file.Content, file.ContentType, file.FileName);
             })
-            .WithSummary("Export a shared lecture as txt, docx, srt, vtt or json (as the owner's export)")
+            .WithSummary("Export a shared lecture as txt, docx, srt, vtt or json, or its chapters (as the owner's export)")
+            .WithDescription(CaptionQuery.Description)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
