@@ -34,12 +34,12 @@ public sealed class CaptionApiTests(AppHostFixture fixture)
         var (_, owner) = await api.NewUploaderAsync();
         var id = await api.UploadOkAsync(owner.Access, TranscriptionClient.Jfk);
         await api.ReportStateAsync(id, "in_progress");
-        // A calm sentence, then a fast speaker: about 30 characters a second for six seconds.
+        // A calm sentence, a pause, then a fast speaker: about 30 characters a second for six seconds (inside the 11-s chunk).
         await api.SaveChunkAsync(id, 0, "x",
-            (0.0, 3.0, "Good morning everyone."),
-            (10.0, 12.0, "Eigenvalues eigenvectors determinants and characteristic roots"),
-            (12.0, 14.0, "diagonalisation orthogonality and the spectral decomposition"),
-            (14.0, 16.0, "all of them follow from one single theorem about matrices"));
+            (0.0, 2.0, "Good morning everyone."),
+            (4.5, 6.5, "Eigenvalues eigenvectors determinants and characteristic roots"),
+            (6.5, 8.5, "diagonalisation orthogonality and the spectral decomposition"),
+            (8.5, 10.5, "all of them follow from one single theorem about matrices"));
 
         using var defaults = await api.GetAsync($"/api/v1/transcriptions/{id}/captions/check", owner.Access);
         using var relaxed = await api.GetAsync($"/api/v1/transcriptions/{id}/captions/check?max_cps=40&max_line_length=80", owner.Access);

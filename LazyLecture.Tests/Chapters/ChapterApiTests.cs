@@ -8,16 +8,22 @@ namespace LazyLecture.Tests.Chapters;
 /// <summary>Chapters computed when a job completes, on segments saved through the worker's endpoints (no engine).</summary>
 public sealed class ChapterApiTests(AppHostFixture fixture)
 {
+    /// <summary>Each sentence of the topics is one segment this long: the 35 of them fit in the 107-s recording they are saved on.</summary>
+    private const double SecondsPerSentence = 3.0;
+
+    /// <summary>A recording long enough for the lecture's segments, which must lie inside it.</summary>
+    private static byte[] LongRecording => File.ReadAllBytes(SharedAssets.Require("audio/long-lecture.wav"));
+
     [Fact]
     public async Task Completing_a_job_divides_its_transcript_into_titled_chapters_at_the_topic_changes()
     {
         using var api = new ApiSession(fixture);
         var (_, owner) = await api.NewUploaderAsync();
-        var id = await api.UploadOkAsync(owner.Access, TranscriptionClient.Jfk);
+        var id = await api.UploadOkAsync(owner.Access, LongRecording);
         await api.ReportStateAsync(id, "in_progress");
         var segments = TopicRecording.Lecture
             .SelectMany(topic => topic.Text.Split('.', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .Select((sentence, i) => (Start: i * 4.0, End: i * 4.0 + 4, Text: sentence + "."))
+            .Select((sentence, i) => (Start: i * SecondsPerSentence, End: (i + 1) * SecondsPerSentence, Text: sentence + "."))
             .ToArray();
         await api.SaveChunkAsync(id, 0, string.Join(' ', segments.Select(s => s.Text)), segments);
         await api.ReportStateAsync(id, "completed");
@@ -29,7 +35,7 @@ public sealed class ChapterApiTests(AppHostFixture fixture)
 
         // The true changes: the first sentence of each later topic.
         var changes = TopicRecording.Lecture.Select(t => t.Text.Split('.', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Length)
-            .Take(TopicRecording.Lecture.Count - 1).Aggregate(new List<double>(), (starts, count) => { starts.Add((starts.Count == 0 ? 0 : starts[^1]) + count * 4.0); return starts; });
+            .Take(TopicRecording.Lecture.Count - 1).Aggregate(new List<double>(), (starts, count) => { starts.Add((starts.Count == 0 ? 0 : starts[^1]) + count * SecondsPerSentence); return starts; });
         Assert.True(chapters.Count == TopicRecording.Lecture.Count, body);
         Assert.Equal(changes, chapters.Skip(1).Select(c => c!["start"]!.GetValue<double>()));
         for (var i = 0; i < chapters.Count; i++)
