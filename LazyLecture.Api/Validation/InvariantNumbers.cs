@@ -67,6 +67,12 @@ public static class NumericQueryParameters
             return next(context);
         });
 
+    /// <summary>A parameter, or for an [AsParameters] one (a record of query options) the parameters of its constructor.</summary>
+    private static IEnumerable<ParameterInfo> WithAsParametersMembers(ParameterInfo parameter) =>
+        parameter.GetCustomAttribute<AsParametersAttribute>() is null
+            ? [parameter]
+            : parameter.ParameterType.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First().GetParameters();
+
     /// <summary>The handler's numeric parameters that bind from the query: by [FromQuery] name, or by a name no route value has.</summary>
     private static NumericParameter[] NumericQueryParametersOf(Endpoint endpoint)
     {
@@ -78,7 +84,7 @@ public static class NumericQueryParameters
         var pattern = (endpoint as RouteEndpoint)?.RoutePattern;
         return
         [
-            .. handler.GetParameters()
+            .. handler.GetParameters().SelectMany(WithAsParametersMembers)
                 .Select(p => (Parameter: p, Type: Nullable.GetUnderlyingType(p.ParameterType) ?? p.ParameterType))
                 .Where(p => InvariantNumbers.IsNumeric(p.Type) && p.Parameter.GetCustomAttribute<FromBodyAttribute>() is null
                     && (p.Parameter.GetCustomAttribute<FromQueryAttribute>() is not null

@@ -19,10 +19,14 @@ public sealed class OpenAiSdkTests(OpenAiPipelineFixture pipeline) : IClassFixtu
     private static readonly TimeSpan Jfk = TimeSpan.FromSeconds(11);
 
     /// <summary>whisper.cpp's segments for jfk.wav with the language given as English, and with it detected.</summary>
+    /// <summary>
+    /// A jfk.wav golden's segments as the service reports them: whisper.cpp ends the window's last segment at the window's
+    /// last timestamp (30 s); the service ends no segment after the recording (11 s).
+    /// </summary>
     private static async Task<List<(double Start, double End, string Text)>> GoldenAsync(string name)
     {
         var golden = JsonNode.Parse(await File.ReadAllTextAsync(SharedAssets.Require($"models/golden/{name}.json"), ApiSession.Cancellation))!["transcription"]!.AsArray();
-        return [.. golden.Select(s => (s!["offsets"]!["from"]!.GetValue<int>() / 1000.0, s["offsets"]!["to"]!.GetValue<int>() / 1000.0, s["text"]!.GetValue<string>().Trim()))];
+        return [.. golden.Select(s => (s!["offsets"]!["from"]!.GetValue<int>() / 1000.0, Math.Min(s["offsets"]!["to"]!.GetValue<int>() / 1000.0, Jfk.TotalSeconds), s["text"]!.GetValue<string>().Trim()))];
     }
 
     /// <summary>whisper.cpp's text token ids of each segment (it lists no timestamp or other special token).</summary>
@@ -237,7 +241,8 @@ public sealed class OpenAiSdkTests(OpenAiPipelineFixture pipeline) : IClassFixtu
         using var list = await api.GetAsync("/api/v1/transcriptions", access);
         var listed = Assert.Single((await ApiSession.ReadObjectAsync(list))["transcriptions"]!.AsArray())!;
         using var export = await api.GetAsync($"/api/v1/transcriptions/{listed["id"]!.GetValue<int>()}/export?format=txt", access);
-        Assert.Equal(result.Text, await export.Content.ReadAsStringAsync(ApiSession.Cancellation));
+        // The export adds the chapter headings ("00:00 Title") above the text.
+        Assert.EndsWith(result.Text, await export.Content.ReadAsStringAsync(ApiSession.Cancellation), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -55,6 +55,9 @@ public sealed class WhisperNetPipelineTests(WhisperNetPipelineFixture pipeline) 
 
 internal static class WhisperPipelineChecks
 {
+    /// <summary>The length of jfk.wav.</summary>
+    private const double JfkSeconds = 11.0;
+
     /// <summary>
     /// jfk.wav through upload, worker and API: the golden segments, each with its words, and the same words in the SSE
     /// <c>chunk</c> event and the json export as in the segments endpoint.
@@ -76,7 +79,8 @@ internal static class WhisperPipelineChecks
         {
             Assert.Equal(golden[i]!["text"]!.GetValue<string>().Trim(), segments[i]!["text"]!.GetValue<string>());
             Assert.Equal(golden[i]!["offsets"]!["from"]!.GetValue<int>() / 1000.0, segments[i]!["start"]!.GetValue<double>(), 0.005);
-            Assert.Equal(golden[i]!["offsets"]!["to"]!.GetValue<int>() / 1000.0, segments[i]!["end"]!.GetValue<double>(), 0.005);
+            // whisper.cpp ends the window's last segment at its last timestamp (30 s); no segment ends after the recording.
+            Assert.Equal(Math.Min(golden[i]!["offsets"]!["to"]!.GetValue<int>() / 1000.0, JfkSeconds), segments[i]!["end"]!.GetValue<double>(), 0.005);
         }
 
         SegmentWords.AssertSpellTheirSegments(segments, latestEnd: 30.0);
