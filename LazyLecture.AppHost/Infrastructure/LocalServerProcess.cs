@@ -16,7 +16,13 @@ internal static class LocalServerProcess
 
     public static bool IsRoot => Environment.UserName == "root";
 
-    /// <summary>The configured port, or a free loopback port: local servers listen on exactly the port they are told.</summary>
+    /// <summary>
+    /// The configured port, or a free loopback port below the kernel's ephemeral range: local servers listen on exactly the
+    /// port they are told, seconds later (after initdb). A port from the ephemeral range (what port 0 gives) could by then be
+    /// the local end of one of the many outgoing connections of a busy host (the test host makes thousands) or another
+    /// program's port-0 listener, and the server would exit with "Address already in use"; ports below the range are never
+    /// handed out that way. Ports given to this process's other resources are not given twice.
+    /// </summary>
     public static int Port(IDistributedApplicationBuilder builder, string settingKey)
     {
         if (builder.Configuration.GetValue<int?>(settingKey) is int configured and > 0)
@@ -24,9 +30,54 @@ internal static class LocalServerProcess
             return configured;
         }
 
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var (first, last) = PortsOutsideEphemeralRange();
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var candidate = Random.Shared.Next(first, last + 1);
+            lock (HandedOut)
+            {
+                if (!HandedOut.Contains(candidate) && IsFree(candidate))
+                {
+                    HandedOut.Add(candidate);
+                    return candidate;
+                }
+            }
+        }
+
+        throw new DistributedApplicationException($"No free loopback port between {first} and {last}; set {settingKey}.");
+    }
+
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>Below the first ephemeral port (Linux: <c>net.ipv4.ip_local_port_range</c>, 32768 by default) and above the well-known and common service ports.</summary>
+    private static (int First, int Last) PortsOutsideEphemeralRange()
+    {
+        const int First = 20000;
+        const string RangeFile = "/proc/sys/net/ipv4/ip_local_port_range";
+        var ephemeralStart = 32768;
+        if (File.Exists(RangeFile)
+            && File.ReadAllText(RangeFile).Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries) is [var start, ..]
+            && int.TryParse(start, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+        {
+            ephemeralStart = parsed;
+        }
+
+        // A host whose ephemeral range starts low leaves nothing below it: then any port above the range's start will do.
+        return ephemeralStart - 1 >= First + 1000 ? (First, ephemeralStart - 1) : (First, 65000);
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

@@ -31,6 +31,24 @@ public sealed class ApplicationStartupTests(AppHostFixture fixture)
         Assert.Equal(HttpStatusCode.OK, workerReady.StatusCode);
     }
 
+    /// <summary>
+    /// A local server is told its port seconds before it binds it; a port from the kernel's ephemeral range could by then be
+    /// the local end of an outgoing connection, and the server would exit (a CI run lost a PostgreSQL that way).
+    /// </summary>
+    [Fact]
+    public async Task Local_servers_listen_below_the_ephemeral_port_range()
+    {
+        var ephemeralStart = int.Parse(
+            (await File.ReadAllTextAsync("/proc/sys/net/ipv4/ip_local_port_range", TestContext.Current.CancellationToken)).Split('\t', ' ')[0],
+            System.Globalization.CultureInfo.InvariantCulture);
+        var postgres = new NpgsqlConnectionStringBuilder(fixture.App.GetConnectionString(ResourceNames.Database)).Port;
+        var rabbitMq = new Uri(fixture.App.GetConnectionString(ResourceNames.RabbitMq)!).Port;
+
+        Assert.InRange(postgres, 1024, ephemeralStart - 1);
+        Assert.InRange(rabbitMq, 1024, ephemeralStart - 1);
+        Assert.NotEqual(postgres, rabbitMq);
+    }
+
     [Fact]
     public async Task Migrations_step_creates_the_schema_in_the_application_database()
     {
