@@ -46,8 +46,11 @@ public sealed record TranscriptionDetail(
     string? VoiceActivityNote = null,
     string? Engine = null);
 
-/// <summary>Changes to a transcription: the course it is filed in (null or absent: unfiled).</summary>
-public sealed record TranscriptionChanges(int? CourseId);
+/// <summary>
+/// Changes to a transcription: the course it is filed in (null: unfiled). The field must be present: an empty body would
+/// otherwise read as null and unfile the lecture, where a PATCH without the field should change nothing.
+/// </summary>
+public sealed record TranscriptionChanges([property: System.Text.Json.Serialization.JsonRequired] int? CourseId);
 
 public sealed record TranscriptionPage(int Page, int Size, int Total, int Pages, IReadOnlyList<TranscriptionResponse> Transcriptions);
 

@@ -24,7 +24,10 @@ public static class WorkerApi
     public static string Run(int id) => $"{Job(id)}/run";
 }
 
-/// <summary>A job as the worker sees it: state, audio length, chunk size and the chunks already saved (to resume).</summary>
+/// <summary>
+/// A job as the worker sees it: state, audio length, chunk size and the chunks already saved (to resume), with the text of
+/// the last of them, which conditions the next chunk's first window on a resumed job as it would have on an uninterrupted one.
+/// </summary>
 public sealed record WorkerJobView(
     int Id,
     int CreatorId,
@@ -35,7 +38,8 @@ public sealed record WorkerJobView(
     double ProgressSecs,
     IReadOnlyList<int> SavedChunks,
     DecodingOptions? Decoding = null,
-    VoiceActivityRequest? VoiceActivity = null);
+    VoiceActivityRequest? VoiceActivity = null,
+    string? LastSavedChunkText = null);
 
 /// <summary>
 /// The uploader's voice activity choices: off, or on with the worker's settings, or on with OpenAI's <c>server_vad</c>

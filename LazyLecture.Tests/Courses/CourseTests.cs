@@ -148,6 +148,13 @@ public sealed class CourseTests(AppHostFixture fixture)
             Assert.Equal(HttpStatusCode.NotFound, byStranger.StatusCode);
         }
 
+        // a body without course_id is refused: it must not read as "unfile"
+        using (var empty = await api.SendJsonAsync(HttpMethod.Patch, $"/api/v1/transcriptions/{lecture}", new { }, owner.Access))
+        {
+            var problem = await ProblemAssert.IsProblemAsync(empty, HttpStatusCode.BadRequest, "empty");
+            Assert.Contains("course_id", problem.ToJsonString(), StringComparison.Ordinal);
+        }
+
         Assert.Equal(mine, (await api.GetTranscriptionAsync(owner.Access, lecture))["course_id"]!.GetValue<int>());
         Assert.Empty((await api.GetCourseAsync(stranger.Access, theirs))["lectures"]!.AsArray());
 

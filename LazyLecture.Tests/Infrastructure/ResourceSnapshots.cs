@@ -23,6 +23,10 @@ public sealed class ResourceSnapshots
             ? pid
             : throw new InvalidOperationException($"'{instance.ResourceId}' has no process (state {instance.Snapshot.State?.Text}).");
 
+    /// <summary>The ids of the instances that exited with an error.</summary>
+    public IReadOnlyList<string> Exited() =>
+        [.. _latest.Values.Where(e => e.Snapshot.ExitCode is not null and not 0).Select(e => e.ResourceId).Order(StringComparer.Ordinal)];
+
     public string Describe() => string.Join(Environment.NewLine, _latest.Values
         .OrderBy(e => e.ResourceId, StringComparer.Ordinal)
         .Select(e => $"{e.ResourceId}: {e.Snapshot.State?.Text} health={e.Snapshot.HealthStatus?.ToString() ?? "-"} exit={e.Snapshot.ExitCode?.ToString() ?? "-"}"));

@@ -96,7 +96,7 @@ public sealed class TestApplication : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            var states = application.Snapshots.Describe();
+            var states = application.Snapshots.Describe() + application.ExitedResourceLogs();
             await application.DisposeAsync();
             throw new InvalidOperationException($"The application did not start: {ex.Message}{Environment.NewLine}{states}", ex);
         }
@@ -138,6 +138,20 @@ public sealed class TestApplication : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>The last lines of every resource that exited with an error: why a start failed, in the failure's message.</summary>
+    private string ExitedResourceLogs()
+    {
+        var failed = new StringBuilder();
+        foreach (var resourceId in Snapshots.Exited())
+        {
+            var lines = ConsoleLog(resourceId).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            failed.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"--- {resourceId}, last lines of its console:");
+            failed.AppendJoin(Environment.NewLine, lines.TakeLast(30));
+        }
+
+        return failed.ToString();
     }
 
     /// <summary>Everything a resource instance has written so far.</summary>

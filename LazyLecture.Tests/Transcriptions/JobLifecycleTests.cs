@@ -32,6 +32,24 @@ public sealed class JobLifecycleTests(AppHostFixture fixture)
         Assert.Equal("decoder crashed", detail["last_error"]!.GetValue<string>());
     }
 
+    /// <summary>A job resumed after a crash conditions its next chunk on the last saved chunk's text, as an uninterrupted job does.</summary>
+    [Fact]
+    public async Task Worker_view_of_a_job_carries_the_last_saved_chunks_text_for_the_resumed_chunk()
+    {
+        using var api = new ApiSession(fixture);
+        var (_, tokens) = await api.NewUploaderAsync();
+        var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
+        var fresh = await api.ReportStateAsync(id, "in_progress");
+        await api.SaveChunkAsync(id, 0, "And so my fellow Americans", (0.0, 3.5, "And so"), (3.5, 6.0, "my fellow Americans"));
+
+        using var response = await api.WorkerAsync(HttpMethod.Get, $"/internal/v1/transcriptions/{id}");
+        var resumed = await ApiSession.ReadObjectAsync(response);
+
+        Assert.Null(fresh["last_saved_chunk_text"]?.GetValue<string>());
+        Assert.Equal([0], resumed["saved_chunks"]!.AsArray().Select(n => n!.GetValue<int>()));
+        Assert.Equal("And so my fellow Americans", resumed["last_saved_chunk_text"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Completed_job_has_full_progress_and_cannot_be_cancelled()
     {

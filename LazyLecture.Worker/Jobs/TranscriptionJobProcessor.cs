@@ -95,7 +95,8 @@ public sealed class TranscriptionJobProcessor(
             var chunkNo = chunk.ChunkNo;
             if (view.SavedChunks.Contains(chunkNo))
             {
-                previousText = null; // resumed job: this chunk survived the previous attempt (its text is not at hand)
+                // resumed job: this chunk survived the previous attempt; the last one saved conditions the next, as it would have
+                previousText = chunkNo == view.SavedChunks[^1] ? view.LastSavedChunkText : null;
                 continue;
             }
 

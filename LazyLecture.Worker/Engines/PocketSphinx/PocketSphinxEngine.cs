@@ -7,8 +7,9 @@ namespace LazyLecture.Worker.Engines.PocketSphinx;
 /// <summary>
 /// Offline speech recognition with Debian's PocketSphinx library and its en-us model (no model download), decoded the way
 /// <c>pocketsphinx_continuous</c> does (same settings, same 2048-sample reads): the library's voice activity detector
-/// splits the audio into utterances, each decoded in three passes, its words grouped into segments. The one difference is
-/// a short lead-in of silence before the samples (<see cref="PocketSphinxOptions.LeadInSecs"/>).
+/// splits the audio into utterances, each decoded in three passes, its words grouped into segments. The differences are a
+/// short lead-in of silence before the samples (<see cref="PocketSphinxOptions.LeadInSecs"/>) and a cepstral mean settled
+/// on the samples' first seconds before decoding (<see cref="PocketSphinxOptions.CepstralMeanWarmUpSecs"/>).
 /// </summary>
 /// <remarks>
 /// Thread safety: the native decoder is not thread-safe, so every call creates its own decoder (about 0.3 s of model
@@ -30,6 +31,7 @@ public sealed class PocketSphinxEngine : SpeechToTextEngine, ITranscriptionEngin
     private readonly PocketSphinxOptions _options;
     private readonly PocketSphinxSegmenter _segmenter;
     private readonly int _leadInFrames;
+    private readonly int _warmUpSamples;
     private readonly CancellationTokenSource _lifetime = new();
 
     public PocketSphinxEngine(IOptions<PocketSphinxOptions> options)
@@ -39,8 +41,10 @@ public sealed class PocketSphinxEngine : SpeechToTextEngine, ITranscriptionEngin
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.MaxSegmentSecs, 0);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.SegmentPauseSecs, 0);
         ArgumentOutOfRangeException.ThrowIfNegative(_options.LeadInSecs);
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.CepstralMeanWarmUpSecs);
         _segmenter = new PocketSphinxSegmenter(_options);
         _leadInFrames = (int)Math.Round(_options.LeadInSecs * PocketSphinxDecoder.FramesPerSecond);
+        _warmUpSamples = (int)Math.Round(_options.CepstralMeanWarmUpSecs * PocketSphinxDecoder.SampleRate);
     }
 
     public override string Name => "pocketsphinx";
@@ -123,6 +127,8 @@ public sealed class PocketSphinxEngine : SpeechToTextEngine, ITranscriptionEngin
             var streamLength = leadInSamples + samples.Length;
             using var decoder = PocketSphinxDecoder.Create(_options);
             var block = new short[BlockSamples];
+            // word frames count from the decoder's first sample: the warm-up's frames come before the lead-in's
+            var framesBefore = SettleCepstralMean(decoder, samples.Span, block, stop) + _leadInFrames;
             var utteranceStarted = false;
             var reportedAt = 0;
             decoder.StartUtterance();
@@ -141,7 +147,7 @@ public sealed class PocketSphinxEngine : SpeechToTextEngine, ITranscriptionEngin
                 else if (utteranceStarted)
                 {
                     decoder.EndUtterance();
-                    Publish(decoder.Words(), audioSecs, output);
+                    Publish(decoder.Words(), framesBefore, audioSecs, output);
                     decoder.StartUtterance();
                     utteranceStarted = false;
                 }
@@ -158,7 +164,7 @@ public sealed class PocketSphinxEngine : SpeechToTextEngine, ITranscriptionEngin
             decoder.EndUtterance();
             if (utteranceStarted)
             {
-                Publish(decoder.Words(), audioSecs, output);
+                Publish(decoder.Words(), framesBefore, audioSecs, output);
             }
 
             progress?.Report(audioSecs);
@@ -169,9 +175,36 @@ public sealed class PocketSphinxEngine : SpeechToTextEngine, ITranscriptionEngin
         }
     }
 
-    private void Publish(List<RecognizedWord> words, double audioSecs, ChannelWriter<EngineSegment> output)
+    /// <summary>
+    /// Decodes the first <see cref="PocketSphinxOptions.CepstralMeanWarmUpSecs"/> of the samples as an utterance of its own
+    /// and drops its words: the decoder's cepstral mean is then that of this audio (see the option). Whole frames only, so
+    /// the decoder's frame count goes on as if the stream had continued; returns the frames it took.
+    /// </summary>
+    private int SettleCepstralMean(PocketSphinxDecoder decoder, ReadOnlySpan<float> samples, short[] block, CancellationToken stop)
     {
-        foreach (var segment in _segmenter.Segments(words, _leadInFrames, audioSecs))
+        const int SamplesPerFrame = PocketSphinxDecoder.SampleRate / PocketSphinxDecoder.FramesPerSecond;
+        var length = Math.Min(samples.Length, _warmUpSamples) / SamplesPerFrame * SamplesPerFrame;
+        if (length == 0)
+        {
+            return 0;
+        }
+
+        decoder.StartUtterance();
+        for (var position = 0; position < length; position += BlockSamples)
+        {
+            stop.ThrowIfCancellationRequested();
+            var count = Math.Min(BlockSamples, length - position);
+            FillBlock(samples, position, block.AsSpan(0, count));
+            decoder.Process(block.AsSpan(0, count));
+        }
+
+        decoder.EndUtterance(); // the library updates its cepstral mean from the utterance here
+        return length / SamplesPerFrame;
+    }
+
+    private void Publish(List<RecognizedWord> words, int framesBefore, double audioSecs, ChannelWriter<EngineSegment> output)
+    {
+        foreach (var segment in _segmenter.Segments(words, framesBefore, audioSecs))
         {
             // An unbounded channel always accepts until it is completed, which only this thread does.
             output.TryWrite(segment);

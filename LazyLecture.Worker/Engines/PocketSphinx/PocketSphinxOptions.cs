@@ -31,6 +31,17 @@ public sealed class PocketSphinxOptions
     [Range(0, 5)]
     public double LeadInSecs { get; set; } = 0.5;
 
+    /// <summary>
+    /// Seconds of the samples decoded once, untimed and discarded, before the real decode: the library normalises each
+    /// frame by a running cepstral mean that starts from the model's generic <c>-cmninit</c> and only settles after seconds
+    /// of speech, so the first words of every call were decoded against the wrong mean. A lecture decoded whole settles
+    /// once; cut into chunks, each chunk started unsettled — jfk.wav's last phrase decoded alone (3 s, after a pause) came
+    /// out as noise. With the mean settled on the chunk's own speech first, a chunk decodes like the same audio mid-stream.
+    /// 0 decodes exactly as <c>pocketsphinx_continuous</c> does.
+    /// </summary>
+    [Range(0, 60)]
+    public double CepstralMeanWarmUpSecs { get; set; } = 10;
+
     /// <summary>A silence at least this long between words starts a new segment.</summary>
     [Range(0.05, 10)]
     public double SegmentPauseSecs { get; set; } = 0.3;
