@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using LazyLecture.Contracts;
 using LazyLecture.Web.Sessions;
 
 namespace LazyLecture.Web.Api;
@@ -20,7 +21,7 @@ public sealed class LectureApi(IHttpClientFactory clients, SessionContext curren
     /// <summary>Uploads, event streams and audio: long-running, so no total timeout and no retries.</summary>
     public const string StreamingClient = "api-streaming";
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    public static readonly JsonSerializerOptions Json = WireJson.Options;
 
     private static readonly TimeSpan RenewBefore = TimeSpan.FromMinutes(1);
 
