@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using LazyLecture.Contracts;
+using LazyLecture.Contracts.Live;
 using LazyLecture.Web.Sessions;
 
 namespace LazyLecture.Web.Api;
@@ -134,7 +135,7 @@ public sealed class LectureApi(IHttpClientFactory clients, SessionContext curren
             using var response = await SendAsync(() =>
             {
                 var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/transcriptions/{id}/events");
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(ServerSentEventReader.ContentType));
                 if (lastChunk is not null)
                 {
                     request.Headers.Add("Last-Event-ID", lastChunk);
