@@ -1,6 +1,7 @@
 using LazyLecture.Api.Outbox;
 using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Transcriptions.Audio;
+using LazyLecture.Api.Transcriptions.Intake;
 using LazyLecture.Api.Transcriptions.Corrections;
 using LazyLecture.Api.Transcriptions.Internal;
 using LazyLecture.Api.Transcriptions.Live;
@@ -18,6 +19,7 @@ public static class TranscriptionServiceExtensions
         services.AddOptions<WorkerAccessOptions>().BindConfiguration(WorkerAccessOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IAudioStore, FileSystemAudioStore>();
         services.AddSingleton<IAudioProbe, FfprobeAudioProbe>();
+        services.AddSingleton<UploadIntake>();
         services.AddScoped<TranscriptionUploads>();
         services.AddScoped<UserTranscriptions>();
         services.AddScoped<TranscriptSearch>();

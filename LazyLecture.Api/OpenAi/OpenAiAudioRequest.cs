@@ -1,6 +1,7 @@
 using System.Text;
 using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Transcriptions.Audio;
+using LazyLecture.Api.Transcriptions.Intake;
 using LazyLecture.Api.Validation;
 using LazyLecture.Contracts.Jobs;
 using Microsoft.AspNetCore.WebUtilities;
@@ -39,15 +40,16 @@ public sealed record OpenAiAudioRequest(
 /// Reads OpenAI's multipart form as it streams in: the <c>file</c> goes straight to the audio store's staging area (never
 /// whole in memory), the other fields are small. Whatever the order of the parts, every rule is checked once all are read.
 /// </summary>
-public sealed class OpenAiAudioRequestReader(IAudioStore store)
+public sealed class OpenAiAudioRequestReader(UploadIntake intake)
 {
     public const string FileField = "file";
 
     // Far more than any real value (a prompt is at most 2000 characters); a larger field is refused, not buffered.
     private const int MaxFieldBytes = 16 * 1024;
 
-    public async Task<OpenAiAudioRequest> ReadAsync(HttpRequest request, long maxBytes, bool translate, OpenAiOptions options, CancellationToken cancellationToken)
+    public async Task<OpenAiAudioRequest> ReadAsync(HttpRequest request, bool translate, OpenAiOptions options, CancellationToken cancellationToken)
     {
+        intake.CapBody(request.HttpContext);
         if (!request.HasFormContentType || !MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
             || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 and <= MultipartUpload.MaxBoundaryLength } boundary)
         {
@@ -75,7 +77,7 @@ public sealed class OpenAiAudioRequestReader(IAudioStore store)
                         throw OpenAiRequestException.Invalid(FileField, "Send exactly one file.");
                     }
 
-                    staged = await store.StageAsync(section.Body, maxBytes, cancellationToken);
+                    staged = await intake.StageAsync(section.Body, cancellationToken);
                     fileName = Path.GetFileName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value);
                 }
                 else if (!disposition.IsFileDisposition())

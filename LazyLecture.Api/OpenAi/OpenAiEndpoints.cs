@@ -1,7 +1,6 @@
 using LazyLecture.Api.Auth;
 using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Transcriptions.Live;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -35,8 +34,8 @@ public static class OpenAiEndpoints
         var v1 = app.MapGroup(OpenAiErrorWriter.RoutePrefix).WithTags("OpenAI-compatible").RequireAuthorization();
 
         v1.MapPost("/audio/transcriptions", (HttpContext http, OpenAiAudioRequestReader reader, OpenAiTranscriptions calls, UserTranscriptions owned,
-                IOptions<OpenAiOptions> options, IOptions<TranscriptionOptions> uploads, CancellationToken ct) =>
-                HandleAsync(http, translate: false, reader, calls, owned, options.Value, uploads.Value, ct))
+                IOptions<OpenAiOptions> options, CancellationToken ct) =>
+                HandleAsync(http, translate: false, reader, calls, owned, options.Value, ct))
             .Accepts<AudioForm>("multipart/form-data")
             .DisableAntiforgery()
             .WithSummary("Transcribe audio (OpenAI-compatible)")
@@ -52,8 +51,8 @@ public static class OpenAiEndpoints
             .Produces<OpenAiErrorBody>(StatusCodes.Status429TooManyRequests);
 
         v1.MapPost("/audio/translations", (HttpContext http, OpenAiAudioRequestReader reader, OpenAiTranscriptions calls, UserTranscriptions owned,
-                IOptions<OpenAiOptions> options, IOptions<TranscriptionOptions> uploads, CancellationToken ct) =>
-                HandleAsync(http, translate: true, reader, calls, owned, options.Value, uploads.Value, ct))
+                IOptions<OpenAiOptions> options, CancellationToken ct) =>
+                HandleAsync(http, translate: true, reader, calls, owned, options.Value, ct))
             .Accepts<AudioForm>("multipart/form-data")
             .DisableAntiforgery()
             .WithSummary("Translate audio into English (OpenAI-compatible; multilingual models only)")
@@ -85,18 +84,11 @@ public static class OpenAiEndpoints
     private static ModelResponse Model(string id) => new(id, "model", 0, "lazylecture");
 
     private static async Task<IResult> HandleAsync(HttpContext http, bool translate, OpenAiAudioRequestReader reader, OpenAiTranscriptions calls,
-        UserTranscriptions owned, OpenAiOptions options, TranscriptionOptions uploads, CancellationToken ct)
+        UserTranscriptions owned, OpenAiOptions options, CancellationToken ct)
     {
         var userId = TranscriptionEndpoints.RequireCanInteract(http.User);
         var deadline = DateTimeOffset.UtcNow + options.ResponseTimeout;
-
-        // Kestrel stops reading past the cap (413) even before the store's own count; the slack covers the multipart framing.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = uploads.MaxUploadBytes + (1024 * 1024);
-        }
-
-        using var request = await reader.ReadAsync(http.Request, uploads.MaxUploadBytes, translate, options, ct);
+        using var request = await reader.ReadAsync(http.Request, translate, options, ct);
         var transcription = await calls.StartAsync(userId, request, deadline, ct);
         if (request.Stream)
         {

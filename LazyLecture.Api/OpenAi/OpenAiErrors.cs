@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LazyLecture.Api.Errors;
+using LazyLecture.Contracts;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LazyLecture.Api.OpenAi;
@@ -33,8 +34,8 @@ public sealed class OpenAiErrorWriter : IProblemDetailsWriter
 {
     public const string RoutePrefix = "/v1";
 
-    // OpenAI's own spelling, independent of the API's JSON settings; null param and code are written, as OpenAI does.
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    // OpenAI spells its fields in snake_case as the wire contract does; null param and code are written, as OpenAI does.
+    public static readonly JsonSerializerOptions Json = WireJson.Options;
 
     public static bool IsOpenAiRoute(HttpContext http) => http.Request.Path.StartsWithSegments(RoutePrefix);
 

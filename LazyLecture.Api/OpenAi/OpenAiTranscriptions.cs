@@ -1,7 +1,7 @@
 using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
 using LazyLecture.Api.Transcriptions;
-using LazyLecture.Api.Transcriptions.Audio;
+using LazyLecture.Api.Transcriptions.Intake;
 using LazyLecture.Api.Transcriptions.Live;
 using LazyLecture.Contracts;
 using LazyLecture.Contracts.Jobs;
@@ -18,7 +18,7 @@ namespace LazyLecture.Api.OpenAi;
 public sealed class OpenAiTranscriptions(
     LazyLectureDbContext db,
     TranscriptionUploads uploads,
-    IAudioProbe probe,
+    UploadIntake intake,
     TranscriptionEventHub hub,
     LiveTranscriptions live,
     IOptions<OpenAiOptions> options,
@@ -35,24 +35,8 @@ public sealed class OpenAiTranscriptions(
     public async Task<Transcription> StartAsync(int userId, OpenAiAudioRequest request, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (request.File.Length == 0)
-        {
-            throw OpenAiRequestException.Invalid(OpenAiAudioRequestReader.FileField, "The file is empty.");
-        }
-
-        var audio = await probe.ProbeAsync(request.File.Path, cancellationToken);
-        if (audio.DurationSeconds < settings.MinDurationSecs)
-        {
-            throw OpenAiRequestException.Invalid(OpenAiAudioRequestReader.FileField,
-                $"Audio file is too short. Minimum audio length is {settings.MinDurationSecs:0.##} seconds.", "audio_too_short");
-        }
-
-        if (audio.DurationSeconds > transcriptionOptions.Value.MaxDurationSecs)
-        {
-            throw OpenAiRequestException.Invalid(OpenAiAudioRequestReader.FileField,
-                $"Audio file is too long. Maximum audio length is {transcriptionOptions.Value.MaxDurationSecs:0} seconds.", "audio_too_long");
-        }
-
+        // OpenAI's own floor, not the lecture minimum of the upload route
+        var audio = await intake.ProbeAsync(request.File, OpenAiRefusals.Instance, cancellationToken, settings.MinDurationSecs);
         var chunkSize = request.Stream ? settings.StreamChunkSizeSecs : transcriptionOptions.Value.ChunkSizeSecs;
         var decoding = new DecodingOptions(request.Language, request.Prompt, request.Temperature, request.Translate);
         while (true)
@@ -121,6 +105,20 @@ public sealed class OpenAiTranscriptions(
             $"Transcription {state.Id} failed in the worker: {state.LastError ?? "no reason given"}.", null, "transcription_failed"),
         _ => new(StatusCodes.Status409Conflict, $"Transcription {state.Id} was cancelled before it finished.", null, "transcription_cancelled"),
     };
+
+    /// <summary>OpenAI's answers to a refused recording: 400 naming the <c>file</c> parameter, with OpenAI's codes for its length.</summary>
+    private sealed class OpenAiRefusals : IIntakeRefusals
+    {
+        public static readonly OpenAiRefusals Instance = new();
+
+        public Exception Empty() => OpenAiRequestException.Invalid(OpenAiAudioRequestReader.FileField, "The file is empty.");
+
+        public Exception TooShort(double durationSecs, DurationLimits limits) => OpenAiRequestException.Invalid(OpenAiAudioRequestReader.FileField,
+            $"Audio file is too short. Minimum audio length is {limits.MinSecs:0.##} seconds.", "audio_too_short");
+
+        public Exception TooLong(double durationSecs, DurationLimits limits) => OpenAiRequestException.Invalid(OpenAiAudioRequestReader.FileField,
+            $"Audio file is too long. Maximum audio length is {limits.MaxSecs:0} seconds.", "audio_too_long");
+    }
 
     private async Task<bool> WaitForChangeAsync(int activeId, DateTimeOffset deadline, CancellationToken cancellationToken)
     {

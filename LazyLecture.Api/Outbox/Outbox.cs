@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Text.Json;
 using LazyLecture.Api.Data;
+using LazyLecture.Contracts;
 
 namespace LazyLecture.Api.Outbox;
 
 /// <summary>Adds messages to the outbox inside the caller's unit of work, and wakes the dispatcher once that work is committed.</summary>
 public sealed class OutboxWriter(LazyLectureDbContext db, OutboxSignal signal)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Json = WireJson.Options;
 
     public void Enqueue<T>(string destination, T message) =>
         db.OutboxMessages.Add(new OutboxMessage

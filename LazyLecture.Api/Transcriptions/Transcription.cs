@@ -88,13 +88,12 @@ public sealed class Transcription
 
     public DateTimeOffset UpdateDate { get; private set; } = DateTimeOffset.UtcNow;
 
-    public static IReadOnlyList<TranscriptionState> ActiveStates { get; } =
-        [TranscriptionState.Queued, TranscriptionState.InProgress, TranscriptionState.ProcessingError];
+    // The contract's lists (the worker and the web app judge by the same ones), kept here for the queries that name them.
+    public static IReadOnlyList<TranscriptionState> ActiveStates => TranscriptionStates.Active;
 
-    public static IReadOnlyList<TranscriptionState> FinishedStates { get; } =
-        [TranscriptionState.Completed, TranscriptionState.CompletedPartially, TranscriptionState.ProcessingFail, TranscriptionState.Cancelled];
+    public static IReadOnlyList<TranscriptionState> FinishedStates => TranscriptionStates.Finished;
 
-    public bool IsFinished => FinishedStates.Contains(CurrentState);
+    public bool IsFinished => CurrentState.IsFinished();
 
     /// <summary>The highest chunk number the audio can have (the original's floor(audio length / chunk size)).</summary>
     public int MaxChunkNumber => (int)Math.Floor(AudioLenSecs / ChunkSizeSecs);
@@ -164,13 +163,13 @@ public sealed class Transcription
     }
 }
 
+/// <summary>The API's older names for <see cref="TranscriptionStates"/>' wire spelling.</summary>
 public static class TranscriptionStateNames
 {
-    public static string ToSnakeCase(this TranscriptionState state) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(state.ToString());
+    public static string ToSnakeCase(this TranscriptionState state) => state.ToWireName();
 
     /// <summary>Parses the wire spelling (<c>in_progress</c>); null when it is not a state.</summary>
-    public static TranscriptionState? Parse(string value) =>
-        Enum.GetValues<TranscriptionState>().Cast<TranscriptionState?>().FirstOrDefault(s => s!.Value.ToSnakeCase() == value);
+    public static TranscriptionState? Parse(string value) => TranscriptionStates.Parse(value);
 }
 
 internal sealed class TranscriptionConfiguration : IEntityTypeConfiguration<Transcription>
@@ -180,7 +179,7 @@ internal sealed class TranscriptionConfiguration : IEntityTypeConfiguration<Tran
         builder.ToTable("transcriptions");
         builder.HasKey(t => t.Id);
         builder.Property(t => t.Id).UseIdentityAlwaysColumn();
-        builder.Property(t => t.CurrentState).HasConversion(s => s.ToSnakeCase(), s => TranscriptionStateNames.Parse(s)!.Value).HasMaxLength(32);
+        builder.Property(t => t.CurrentState).HasConversion(s => s.ToWireName(), s => TranscriptionStates.Parse(s)!.Value).HasMaxLength(32);
         builder.Property(t => t.AudioLocation).HasMaxLength(300);
         builder.Property(t => t.OriginalFileName).HasMaxLength(300);
         builder.Property(t => t.LastError).HasMaxLength(1000);
@@ -195,7 +194,7 @@ internal sealed class TranscriptionConfiguration : IEntityTypeConfiguration<Tran
         builder.HasIndex(t => new { t.CreatorId, t.CreateDate });
         // One active job per user, enforced by the database even when two uploads race.
         builder.HasIndex(t => t.CreatorId).IsUnique()
-            .HasFilter("current_state IN ('queued', 'in_progress', 'processing_error')")
+            .HasFilter($"current_state IN ({string.Join(", ", TranscriptionStates.Active.Select(s => $"'{s.ToWireName()}'"))})")
             .HasDatabaseName("ix_transcriptions_one_active_per_creator");
     }
 }

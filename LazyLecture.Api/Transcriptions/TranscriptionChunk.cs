@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LazyLecture.Contracts;
 using LazyLecture.Contracts.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -70,7 +71,7 @@ internal sealed class TranscriptionChunkConfiguration : IEntityTypeConfiguration
 internal sealed class TranscriptionSegmentConfiguration : IEntityTypeConfiguration<TranscriptionSegment>
 {
     // {start, end, text, probability} and {tokens, avg_logprob, …}: the names the APIs return, so the stored JSON reads the same.
-    private static readonly JsonSerializerOptions WordsJson = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions WordsJson = WireJson.Options;
 
     public void Configure(EntityTypeBuilder<TranscriptionSegment> builder)
     {

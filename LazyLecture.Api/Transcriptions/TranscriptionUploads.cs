@@ -2,11 +2,11 @@ using LazyLecture.Api.Data;
 using LazyLecture.Api.Errors;
 using LazyLecture.Api.Outbox;
 using LazyLecture.Api.Transcriptions.Audio;
+using LazyLecture.Api.Transcriptions.Intake;
 using LazyLecture.Api.Validation;
 using LazyLecture.Contracts;
 using LazyLecture.Contracts.Jobs;
 using LazyLecture.Contracts.Messaging;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -15,14 +15,14 @@ using Npgsql;
 namespace LazyLecture.Api.Transcriptions;
 
 /// <summary>
-/// Accepts a recording: streams the multipart field <c>audiofile</c> to the audio store (never whole in memory), probes the
-/// content with ffprobe, then commits the transcription and its job message in one transaction. A refused upload leaves
-/// neither a file nor a row.
+/// Accepts a recording on the REST and the original's routes: reads the multipart field <c>audiofile</c> into the
+/// <see cref="UploadIntake"/> (size cap, staging, probing, duration rules; refusals as Problem Details), then commits the
+/// transcription and its job message in one transaction. A refused upload leaves neither a file nor a row.
 /// </summary>
 public sealed class TranscriptionUploads(
     LazyLectureDbContext db,
     IAudioStore store,
-    IAudioProbe probe,
+    UploadIntake intake,
     OutboxWriter outbox,
     IOptions<TranscriptionOptions> options,
     Courses.UserCourses courses,
@@ -48,27 +48,11 @@ public sealed class TranscriptionUploads(
         await courses.RequireCourseForFilingAsync(userId, courseId, cancellationToken);
         await EnsureNoActiveJobAsync(userId, cancellationToken);
 
-        // Kestrel stops reading past the cap (413) even before our own count; the slack covers the multipart framing.
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = settings.MaxUploadBytes + (1024 * 1024);
-        }
-
-        var (staged, fileName) = await ReceiveAsync(request, settings.MaxUploadBytes, cancellationToken);
+        intake.CapBody(request.HttpContext);
+        var (staged, fileName) = await ReceiveAsync(request, cancellationToken);
         using (staged)
         {
-            if (staged.Length == 0)
-            {
-                throw new UnsupportedAudioException("The uploaded file is empty.");
-            }
-
-            var audio = await probe.ProbeAsync(staged.Path, cancellationToken);
-            if (audio.DurationSeconds < settings.MinDurationSecs || audio.DurationSeconds > settings.MaxDurationSecs)
-            {
-                throw ValidationFailedException.For(FieldName,
-                    $"Audio must be between {settings.MinDurationSecs:0} and {settings.MaxDurationSecs:0} seconds long; this file is {audio.DurationSeconds:0.##} seconds.");
-            }
-
+            var audio = await intake.ProbeAsync(staged, ProblemDetailsRefusals.Instance, cancellationToken);
             return await CreateAsync(userId, audio.DurationSeconds, chunkSizeSecs ?? settings.ChunkSizeSecs, fileName, staged, DecodingOptions.Default, cancellationToken,
                 new VoiceActivityRequest(voiceActivityDetection), courseId);
         }
@@ -89,7 +73,7 @@ public sealed class TranscriptionUploads(
     private static ConflictException ActiveJobConflict(int id, TranscriptionState state) =>
         new($"Transcription {id} is {state.ToSnakeCase()}. Cancel it or wait for it to finish before starting a new one.");
 
-    private async Task<(StagedAudio Staged, string? FileName)> ReceiveAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    private async Task<(StagedAudio Staged, string? FileName)> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var boundary = MultipartUpload.RequireBoundary(request, FieldName);
         try
@@ -109,7 +93,7 @@ public sealed class TranscriptionUploads(
                     continue;
                 }
 
-                var staged = await store.StageAsync(section.Body, maxBytes, cancellationToken);
+                var staged = await intake.StageAsync(section.Body, cancellationToken);
                 try
                 {
                     await MultipartUpload.EnsureNoOtherFileAsync(reader, otherFiles, cancellationToken);
@@ -129,6 +113,21 @@ public sealed class TranscriptionUploads(
         }
 
         throw ValidationFailedException.For(FieldName, $"The multipart field '{FieldName}' with a file is required.");
+    }
+
+    /// <summary>These routes' refusals: 415 for an empty file (as for one that is no audio), 422 naming the field for its length.</summary>
+    private sealed class ProblemDetailsRefusals : IIntakeRefusals
+    {
+        public static readonly ProblemDetailsRefusals Instance = new();
+
+        public Exception Empty() => new UnsupportedAudioException("The uploaded file is empty.");
+
+        public Exception TooShort(double durationSecs, DurationLimits limits) => OutOfRange(durationSecs, limits);
+
+        public Exception TooLong(double durationSecs, DurationLimits limits) => OutOfRange(durationSecs, limits);
+
+        private static ValidationFailedException OutOfRange(double durationSecs, DurationLimits limits) => ValidationFailedException.For(FieldName,
+            $"Audio must be between {limits.MinSecs:0} and {limits.MaxSecs:0} seconds long; this file is {durationSecs:0.##} seconds.");
     }
 
     /// <summary>

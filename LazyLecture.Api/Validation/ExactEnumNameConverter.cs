@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LazyLecture.Contracts;
 
 namespace LazyLecture.Api.Validation;
 
@@ -11,7 +12,7 @@ public sealed class ExactEnumNameConverter<TEnum> : JsonConverter<TEnum>
     where TEnum : struct, Enum
 {
     private static readonly Dictionary<string, TEnum> ByName =
-        Enum.GetValues<TEnum>().ToDictionary(value => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString()), StringComparer.Ordinal);
+        Enum.GetValues<TEnum>().ToDictionary(value => WireJson.Name(value), StringComparer.Ordinal);
 
     private static readonly Dictionary<TEnum, string> NameOf = ByName.ToDictionary(entry => entry.Value, entry => entry.Key);
 

@@ -15,7 +15,7 @@ namespace LazyLecture.Tests.Infrastructure;
 /// </summary>
 public sealed class ApiSession : IDisposable
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    public static readonly JsonSerializerOptions Json = WireJson.Options;
 
     /// <param name="baseAddress">One API replica's own address; by default the API endpoint (with several replicas, DCP's proxy spreads requests over them).</param>
     public ApiSession(AppHostFixture fixture, string? baseAddress = null)

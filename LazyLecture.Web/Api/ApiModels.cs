@@ -1,3 +1,5 @@
+using LazyLecture.Contracts;
+
 namespace LazyLecture.Web.Api;
 
 // The API's JSON (snake_case) as this app reads it. Only the fields the screens use; the API is the source of truth.
@@ -36,21 +38,22 @@ public sealed record SearchHit(int TranscriptionId, int ChunkNo, int SegmentNo, 
 
 public sealed record SearchResults(int Page, int Size, int Total, int Pages, IReadOnlyList<SearchHit> Hits);
 
-/// <summary>The states after which a job changes no more (as the API's stream reports with <c>is_finished</c>).</summary>
+/// <summary>A job's state as the API spells it (<c>in_progress</c>), judged by the wire contract's rule and told in words.</summary>
 public static class JobStates
 {
-    public static bool IsFinished(string state) => state is "completed" or "completed_partially" or "processing_fail" or "cancelled";
+    /// <summary>Whether the job changes no more (the API's stream says the same with <c>is_finished</c>).</summary>
+    public static bool IsFinished(string state) => TranscriptionStates.IsFinished(state);
 
     /// <summary>The state as people read it.</summary>
-    public static string Describe(string state) => state switch
+    public static string Describe(string state) => TranscriptionStates.Parse(state) switch
     {
-        "queued" => "Queued",
-        "in_progress" => "Transcribing",
-        "processing_error" => "Retrying after an error",
-        "completed" => "Completed",
-        "completed_partially" => "Partly completed",
-        "processing_fail" => "Failed",
-        "cancelled" => "Cancelled",
+        TranscriptionState.Queued => "Queued",
+        TranscriptionState.InProgress => "Transcribing",
+        TranscriptionState.ProcessingError => "Retrying after an error",
+        TranscriptionState.Completed => "Completed",
+        TranscriptionState.CompletedPartially => "Partly completed",
+        TranscriptionState.ProcessingFail => "Failed",
+        TranscriptionState.Cancelled => "Cancelled",
         _ => state,
     };
 }

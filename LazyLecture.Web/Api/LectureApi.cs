@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using LazyLecture.Contracts;
+using LazyLecture.Contracts.Live;
 using LazyLecture.Web.Sessions;
 
 namespace LazyLecture.Web.Api;
@@ -20,7 +22,7 @@ public sealed class LectureApi(IHttpClientFactory clients, SessionContext curren
     /// <summary>Uploads, event streams and audio: long-running, so no total timeout and no retries.</summary>
     public const string StreamingClient = "api-streaming";
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    public static readonly JsonSerializerOptions Json = WireJson.Options;
 
     private static readonly TimeSpan RenewBefore = TimeSpan.FromMinutes(1);
 
@@ -133,7 +135,7 @@ public sealed class LectureApi(IHttpClientFactory clients, SessionContext curren
             using var response = await SendAsync(() =>
             {
                 var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/transcriptions/{id}/events");
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(ServerSentEventReader.ContentType));
                 if (lastChunk is not null)
                 {
                     request.Headers.Add("Last-Event-ID", lastChunk);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using LazyLecture.Contracts;
 using LazyLecture.Contracts.Jobs;
 using Microsoft.Extensions.Options;
@@ -11,11 +10,7 @@ namespace LazyLecture.Worker.Jobs;
 /// <summary>The worker's side of the API's worker endpoints. The worker keeps no state of its own: everything goes through here.</summary>
 public sealed class TranscriptionApiClient(HttpClient http, IOptions<WorkerOptions> options)
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    public static readonly JsonSerializerOptions Json = WireJson.Options;
 
     /// <summary>The job, or null when it no longer exists (deleted by its owner).</summary>
     public async Task<WorkerJobView?> GetJobAsync(int id, CancellationToken cancellationToken)

@@ -42,7 +42,7 @@ public sealed class TranscriptionJobProcessor(
     public async Task<JobOutcome> ProcessAsync(TranscriptionJob job, CancellationToken stopping)
     {
         var view = await api.GetJobAsync(job.TranscriptionId, stopping);
-        if (view is null || IsFinished(view.CurrentState))
+        if (view is null || view.CurrentState.IsFinished())
         {
             logger.LogInformation("Job {TranscriptionId} is {State}: skipped", job.TranscriptionId, view?.CurrentState.ToString() ?? "deleted");
             return JobOutcome.Finished;
@@ -67,7 +67,7 @@ public sealed class TranscriptionJobProcessor(
             metrics.JobsFailed.Add(1);
             logger.LogError(ex, "Job {TranscriptionId} failed", job.TranscriptionId);
             var after = await api.ReportStateAsync(job.TranscriptionId, TranscriptionState.ProcessingError, ex.Message, CancellationToken.None);
-            return after is null || IsFinished(after.CurrentState) ? JobOutcome.Finished : JobOutcome.Retry;
+            return after is null || after.CurrentState.IsFinished() ? JobOutcome.Finished : JobOutcome.Retry;
         }
         finally
         {
@@ -131,7 +131,7 @@ public sealed class TranscriptionJobProcessor(
             metrics.RealTimeFactor.Record(clock.Elapsed.TotalSeconds / chunk.Length);
             logger.LogInformation("Job {TranscriptionId}: chunk {ChunkNo}/{LastChunk} ({Start:0.00}-{End:0.00} s, {Transcribed:0.00} s transcribed) saved ({Segments} segments, RTF {Rtf:0.00})",
                 id, chunkNo, lastChunk, chunk.Start, chunk.End, result.TranscribedSecs, segments.Count, clock.Elapsed.TotalSeconds / chunk.Length);
-            if (state is null || IsFinished(state.CurrentState))
+            if (state is null || state.CurrentState.IsFinished())
             {
                 return JobOutcome.Finished;
             }
@@ -191,9 +191,6 @@ public sealed class TranscriptionJobProcessor(
         }
     }
 
-    private static bool IsFinished(TranscriptionState state) =>
-        state is TranscriptionState.Completed or TranscriptionState.CompletedPartially or TranscriptionState.ProcessingFail or TranscriptionState.Cancelled;
-
     /// <summary>Reports progress at most once a second and cancels the engine when the answer says the job was cancelled.</summary>
     /// <summary>Reports are seconds of the recording.</summary>
     private sealed class ThrottledProgress(TranscriptionApiClient api, ILogger logger, int id, CancellationTokenSource cancel) : IProgress<double>
@@ -214,7 +211,7 @@ public sealed class TranscriptionJobProcessor(
                 try
                 {
                     var state = await api.ReportProgressAsync(id, value, cancel.Token);
-                    if (state is null || IsFinished(state.CurrentState))
+                    if (state is null || state.CurrentState.IsFinished())
                     {
                         await cancel.CancelAsync();
                     }

@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using LazyLecture.Contracts;
+using LazyLecture.Contracts.Live;
 
 namespace LoadBench;
 
@@ -10,9 +12,6 @@ namespace LoadBench;
 /// </summary>
 public sealed class LoadClients(HttpClient http, RequestLog log)
 {
-    /// <summary>The states after which a job no longer runs (LazyLecture.Contracts' rule, as the API spells them).</summary>
-    private static readonly HashSet<string> FinalStates = ["completed", "completed_partially", "processing_fail", "cancelled"];
-
     /// <summary>How long a follower keeps one stream before it reconnects (as a browser tab would be closed and reopened).</summary>
     private static readonly TimeSpan StreamSpan = TimeSpan.FromSeconds(10);
 
@@ -46,14 +45,11 @@ public sealed class LoadClients(HttpClient http, RequestLog log)
             var stream = await IgnoringStop(stop, () => log.TimeAsync("events", stop, async () =>
             {
                 var request = account.Request(HttpMethod.Get, $"/api/v1/transcriptions/{id}/events");
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(ServerSentEventReader.ContentType));
                 var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, span.Token);
                 await UnexpectedResponseException.EnsureAsync(response, span.Token);
-                var reader = new StreamReader(await response.Content.ReadAsStreamAsync(span.Token));
-                while (await reader.ReadLineAsync(span.Token) is { } line && !line.StartsWith("event:", StringComparison.Ordinal))
-                {
-                }
-
+                var reader = new ServerSentEventReader(await response.Content.ReadAsStreamAsync(span.Token));
+                await reader.ReadAsync(span.Token);
                 return (response, reader);
             }));
             if (stream.response is null)
@@ -64,7 +60,7 @@ public sealed class LoadClients(HttpClient http, RequestLog log)
             // Then follows it until it ends (a finished job's stream ends after its last event) or the span is over.
             try
             {
-                while (await stream.reader.ReadLineAsync(span.Token) is not null)
+                while (await stream.reader.ReadAsync(span.Token) is not null)
                 {
                 }
             }
@@ -107,7 +103,7 @@ public sealed class LoadClients(HttpClient http, RequestLog log)
             using var response = await http.SendAsync(request, cancellationToken);
             await UnexpectedResponseException.EnsureAsync(response, cancellationToken);
             var page = (await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken))!;
-            finished += page["transcriptions"]!.AsArray().Count(t => FinalStates.Contains(t!["current_state"]!.GetValue<string>()));
+            finished += page["transcriptions"]!.AsArray().Count(t => TranscriptionStates.IsFinished(t!["current_state"]!.GetValue<string>()));
         }
 
         return finished;

@@ -104,39 +104,10 @@ public sealed class WorkerJobs(LazyLectureDbContext db, LectureChapters chapters
     public async Task SaveChunkAsync(int id, int chunkNo, ChunkInput chunk, CancellationToken cancellationToken)
     {
         var transcription = await FindAsync(id, cancellationToken, tracked: true);
-        if (transcription.IsFinished)
-        {
-            throw new ConflictException($"Transcription {id} is already {transcription.CurrentState.ToSnakeCase()}.");
-        }
-
-        if (chunkNo < 0 || chunkNo > transcription.MaxChunkNumber)
-        {
-            throw ValidationFailedException.For("chunk_no", $"Chunk {chunkNo} is beyond the audio: chunks run from 0 to {transcription.MaxChunkNumber}.");
-        }
-
+        var (chunkStart, chunkEnd, segments) = CheckReport(transcription, chunkNo, chunk);
         if (chunk.Text is null)
         {
             throw ValidationFailedException.For("text", "text is required (empty for a chunk without speech).");
-        }
-
-        var segments = chunk.Segments ?? [];
-        if (segments.Any(s => s is null || !double.IsFinite(s.Start) || !double.IsFinite(s.End) || s.End < s.Start || s.Start < 0 || s.Text is null))
-        {
-            throw ValidationFailedException.For("segments", "Each segment needs finite 0 <= start <= end and a text.");
-        }
-
-        var (chunkStart, chunkEnd) = BoundsOf(transcription, chunkNo, chunk);
-        EnsureInsideChunk(segments, chunkNo, chunkStart, chunkEnd);
-
-        if (segments.Any(s => s.Words?.Any(w => w is null || !(w.Start >= 0 && w.Start <= w.End && double.IsFinite(w.End)) || w.Text is null || !(w.Probability is >= 0 and <= 1)) == true))
-        {
-            throw ValidationFailedException.For("segments.words", "Each word needs 0 <= start <= end, a text and a probability from 0 to 1.");
-        }
-
-        if (segments.Any(s => s.Decoding is { } decoding && !IsValid(decoding)))
-        {
-            throw ValidationFailedException.For("segments.decoding",
-                "Decoding statistics need token ids >= 0, seek >= 0, a temperature >= 0, avg_logprob <= 0, a compression ratio >= 0 and no_speech_prob from 0 to 1 (each may be null).");
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -150,10 +121,7 @@ public sealed class WorkerJobs(LazyLectureDbContext db, LectureChapters chapters
             throw new NotFoundException($"Transcription {id} was not found."); // deleted meanwhile
         }
 
-        if (transcription.IsFinished)
-        {
-            throw new ConflictException($"Transcription {id} is already {transcription.CurrentState.ToSnakeCase()}.");
-        }
+        EnsureNotFinished(transcription);
 
         var now = DateTimeOffset.UtcNow;
         await db.Database.ExecuteSqlAsync(
@@ -190,15 +158,8 @@ public sealed class WorkerJobs(LazyLectureDbContext db, LectureChapters chapters
     public async Task SavePartialAsync(int id, int chunkNo, ChunkInput chunk, CancellationToken cancellationToken)
     {
         var transcription = await FindAsync(id, cancellationToken, tracked: true);
-        if (transcription.IsFinished)
-        {
-            throw new ConflictException($"Transcription {id} is already {transcription.CurrentState.ToSnakeCase()}.");
-        }
-
-        EnsureChunkExists(transcription, chunkNo);
-        var (chunkStart, chunkEnd) = BoundsOf(transcription, chunkNo, chunk);
-        EnsureInsideChunk(ValidSegments(chunk), chunkNo, chunkStart, chunkEnd);
-        var segments = ValidSegments(chunk).Select((s, i) => new SegmentResponse(chunkNo, i, s.Start, s.End, s.Text.Trim(), s.Words ?? [])).ToList();
+        var (_, _, reported) = CheckReport(transcription, chunkNo, chunk);
+        var segments = reported.Select((s, i) => new SegmentResponse(chunkNo, i, s.Start, s.End, s.Text.Trim(), s.Words ?? [])).ToList();
         if (await db.TranscriptionChunks.AnyAsync(c => c.TranscriptionId == id && c.ChunkNo == chunkNo, cancellationToken))
         {
             return;
@@ -224,11 +185,32 @@ public sealed class WorkerJobs(LazyLectureDbContext db, LectureChapters chapters
     public async Task<string> AudioLocationAsync(int id, CancellationToken cancellationToken) =>
         (await FindAsync(id, cancellationToken, tracked: false)).AudioLocation;
 
-    private static void EnsureChunkExists(Transcription transcription, int chunkNo)
+    /// <summary>
+    /// What a saved chunk and a partial result are both checked for: the job still open (409), the chunk inside the audio, its
+    /// bounds, and its segments by the contract's <see cref="SegmentRules"/> (422).
+    /// </summary>
+    private static (double Start, double End, IReadOnlyList<SegmentInput> Segments) CheckReport(Transcription transcription, int chunkNo, ChunkInput chunk)
     {
+        EnsureNotFinished(transcription);
         if (chunkNo < 0 || chunkNo > transcription.MaxChunkNumber)
         {
             throw ValidationFailedException.For("chunk_no", $"Chunk {chunkNo} is beyond the audio: chunks run from 0 to {transcription.MaxChunkNumber}.");
+        }
+
+        var (start, end) = BoundsOf(transcription, chunkNo, chunk);
+        if (SegmentRules.Check(chunk.Segments, chunkNo, start, end) is { } problem)
+        {
+            throw ValidationFailedException.For(problem.Field, problem.Message);
+        }
+
+        return (start, end, chunk.Segments ?? []);
+    }
+
+    private static void EnsureNotFinished(Transcription transcription)
+    {
+        if (transcription.IsFinished)
+        {
+            throw new ConflictException($"Transcription {transcription.Id} is already {transcription.CurrentState.ToSnakeCase()}.");
         }
     }
 
@@ -251,42 +233,6 @@ public sealed class WorkerJobs(LazyLectureDbContext db, LectureChapters chapters
         }
 
         return (start, Math.Min(end, transcription.AudioLenSecs));
-    }
-
-    /// <summary>A segment outside its chunk would overlap the next chunk's (or lie past the recording's end): refused.</summary>
-    private static void EnsureInsideChunk(IReadOnlyList<SegmentInput> segments, int chunkNo, double chunkStart, double chunkEnd)
-    {
-        if (segments.FirstOrDefault(s => !ChunkBounds.Contains(chunkStart, chunkEnd, s.Start, s.End)) is { } outside)
-        {
-            throw ValidationFailedException.For("segments",
-                FormattableString.Invariant($"Segment {outside.Start:0.##}-{outside.End:0.##} s lies outside chunk {chunkNo} ({chunkStart:0.##}-{chunkEnd:0.##} s)."));
-        }
-
-        if (segments.Any(s => s.Words?.Any(w => w is not null && !ChunkBounds.Contains(chunkStart, chunkEnd, w.Start, w.End)) == true))
-        {
-            throw ValidationFailedException.For("segments.words", FormattableString.Invariant($"Each word must lie inside chunk {chunkNo} ({chunkStart:0.##}-{chunkEnd:0.##} s)."));
-        }
-    }
-
-    // the comparisons are false for NaN, so a NaN fails them too
-    private static bool IsValid(SegmentDecoding decoding) =>
-        decoding.Tokens is not null && decoding.Tokens.All(t => t >= 0)
-        && (decoding.Seek is null or >= 0)
-        // whisper.cpp's fall-back steps (0.2 added up in float) may end a hair above 1
-        && (decoding.Temperature is null || decoding.Temperature >= 0 && float.IsFinite(decoding.Temperature.Value))
-        && (decoding.AvgLogprob is null || decoding.AvgLogprob <= 0 && double.IsFinite(decoding.AvgLogprob.Value))
-        && (decoding.CompressionRatio is null || decoding.CompressionRatio >= 0 && double.IsFinite(decoding.CompressionRatio.Value))
-        && (decoding.NoSpeechProb is null || decoding.NoSpeechProb is >= 0 and <= 1);
-
-    private static IReadOnlyList<SegmentInput> ValidSegments(ChunkInput chunk)
-    {
-        var segments = chunk.Segments ?? [];
-        if (segments.Any(s => s.End < s.Start || s.Start < 0 || s.Text is null))
-        {
-            throw ValidationFailedException.For("segments", "Each segment needs 0 <= start <= end and a text.");
-        }
-
-        return segments;
     }
 
     private async Task<Transcription> FindAsync(int id, CancellationToken cancellationToken, bool tracked)

@@ -84,7 +84,7 @@ public sealed record LiveStateEvent(
     int ErrorCount,
     string? LastError)
 {
-    public bool IsFinished => Transcription.FinishedStates.Contains(CurrentState);
+    public bool IsFinished => CurrentState.IsFinished();
 }
 
 /// <summary>The <c>chunk</c> event: a saved chunk's text and its timestamped segments (seconds from the start of the recording).</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using LazyLecture.Contracts.Live;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace LazyLecture.Api.Transcriptions.Live;
@@ -11,7 +12,7 @@ namespace LazyLecture.Api.Transcriptions.Live;
 /// </summary>
 public sealed class ServerSentEventWriter(HttpResponse response, JsonSerializerOptions json)
 {
-    public const string ContentType = "text/event-stream";
+    public const string ContentType = ServerSentEventReader.ContentType;
 
     private long _lastWrite = Stopwatch.GetTimestamp();
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Json;
 using LazyLecture.Api.Errors;
+using LazyLecture.Contracts.Live;
 using Microsoft.Extensions.Options;
 
 namespace LazyLecture.Api.Transcriptions.Live;
@@ -164,11 +165,3 @@ public sealed class TranscriptionEventStream(StreamCaller caller, int transcript
     }
 }
 
-public static class LiveEventNames
-{
-    public const string State = "state";
-    public const string Chunk = "chunk";
-    public const string Partial = "partial";
-    public const string Deleted = "deleted";
-    public const string Unauthorized = "unauthorized";
-}
