@@ -1,8 +1,8 @@
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using LazyLecture.Contracts;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Worker.Metrics;
 
 namespace LazyLecture.Tests.Web;
 
@@ -12,12 +12,12 @@ namespace LazyLecture.Tests.Web;
 /// recording reaches the page as several chunks and partial results while it is being transcribed. The web app exports its
 /// telemetry to <see cref="WebTelemetry"/>, where tests look for secrets that must not be there.
 /// </summary>
-public sealed class WebPipelineFixture : OwnApplicationFixture
+public sealed class WebPipelineFixture : OwnApplicationFixture, IAsyncDisposable
 {
     public const int ChunkSizeSecs = 10;
 
     /// <summary>Everything the web app's traces, logs and metrics said (OTLP), as the dashboard would store it.</summary>
-    public TelemetryCollector WebTelemetry { get; private set; } = default!;
+    public OtlpMetricsReceiver WebTelemetry { get; } = new();
 
     protected override void Configure(IDistributedApplicationTestingBuilder builder)
     {
@@ -25,12 +25,16 @@ public sealed class WebPipelineFixture : OwnApplicationFixture
         var worker = Project(builder, ResourceNames.Worker);
         worker.WithEnvironment("Worker__ConsumeJobs", "true");
         worker.WithEnvironment("Worker__Engine", "pocketsphinx");
-        WebTelemetry = new TelemetryCollector();
-        builder.Services.AddHostedService(_ => WebTelemetry);
         Project(builder, ResourceNames.Web)
             .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", WebTelemetry.Endpoint)
             .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
             .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500")
             .WithEnvironment("OTEL_BLRP_SCHEDULE_DELAY", "500");
+    }
+
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        await DisposeAsync();
+        await WebTelemetry.DisposeAsync();
     }
 }
