@@ -30,7 +30,8 @@ public sealed partial class WebWalkthroughTests
         await WebSteps.SignInThroughFormAsync(page, username, "Sign in");
 
         // Make the course, then its glossary, pasted as a list.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Courses" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Courses" })).ToBeVisibleAsync();
+        await page.GotoAsync("/courses");
         await BrowserFixture.WaitUntilInteractiveAsync(page);
         await page.GetByLabel("Name").FillAsync("Linear Algebra");
         await page.GetByLabel("Code").FillAsync("MATH 221");
@@ -216,6 +217,7 @@ public sealed partial class WebWalkthroughTests
         await BrowserFixture.WaitUntilInteractiveAsync(page);
         await Expect(page.Locator($"tr[data-id='{lecture}'] .state")).ToHaveTextAsync("Completed");
         var link = await CreateShareLinkAsync(page, "Share this course");
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)"); // the dialog scrolled the page; the navigation is at its top
         await CheckPhoneScreenAsync(page, "course", "Main");
 
         await using var student = await browser.NewContextAsync(App, Phone.Width, Phone.Height);
