@@ -3,6 +3,7 @@ using LazyLecture.Web.Components;
 using LazyLecture.Web.Extensions;
 using LazyLecture.Web.Media;
 using LazyLecture.Web.Sessions;
+using LazyLecture.Web.Sharing;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,6 +18,7 @@ var app = builder.Build();
 
 app.UseForwardedHeaders();
 app.UseSecurityHeaders(WebAppExtensions.PagePolicy);
+app.UseSharedLinkHeaders();
 app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found");
 app.UseAuthentication();
@@ -27,6 +29,7 @@ app.MapDefaultEndpoints();
 app.MapStaticAssets();
 app.MapAccountEndpoints();
 app.MapMediaEndpoints();
+app.MapSharedMediaEndpoints();
 // The page policy (WebAppExtensions.PagePolicy, frame-ancestors 'none' included) replaces Blazor's own frame-ancestors-only one.
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 

@@ -1,4 +1,5 @@
 using LazyLecture.Api.Captions;
+using LazyLecture.Api.Chapters;
 using LazyLecture.Api.Transcriptions;
 using LazyLecture.Api.Transcriptions.Export;
 using LazyLecture.Api.Transcriptions.Search;
@@ -43,6 +44,14 @@ public static class SharedContentEndpoints
             .WithSummary("A shared lecture's timestamped segments, in order, paged")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        shared.MapGet("/lectures/{id:int}/chapters", async Task<Ok<IReadOnlyList<ChapterResponse>>> (string token, int id, SharedAccess access, LectureChapters chapters, CancellationToken ct) =>
+            {
+                var grant = await OpenLectureAsync(access, token, id, ct);
+                return TypedResults.Ok(await chapters.ListAsync(grant.OwnerId, id, ct));
+            })
+            .WithSummary("A shared lecture's chapters (topics), in order, as its owner sees them")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         shared.MapGet("/lectures/{id:int}/audio", async Task<PhysicalFileHttpResult> (string token, int id, SharedAccess access, UserTranscriptions transcriptions, CancellationToken ct) =>
             {

@@ -1,4 +1,4 @@
-using OpenTelemetry.Instrumentation.AspNetCore;
+using LazyLecture.ServiceDefaults.Telemetry;
 
 namespace LazyLecture.Api.Sharing;
 
@@ -8,20 +8,6 @@ namespace LazyLecture.Api.Sharing;
 /// </summary>
 public static class SharedPathRedaction
 {
-    public const string RedactedPath = SharedContentEndpoints.Prefix + "/{token}";
-
     public static IServiceCollection AddSharedPathRedaction(this IServiceCollection services) =>
-        services.Configure<AspNetCoreTraceInstrumentationOptions>(options =>
-        {
-            var earlier = options.EnrichWithHttpRequest;
-            options.EnrichWithHttpRequest = (activity, request) =>
-            {
-                earlier?.Invoke(activity, request);
-                if (request.Path.StartsWithSegments(SharedContentEndpoints.Prefix, StringComparison.Ordinal))
-                {
-                    activity.SetTag("url.path", RedactedPath);
-                    activity.SetTag("url.query", null);
-                }
-            };
-        });
+        services.AddServedPathRedaction(SharedContentEndpoints.Prefix);
 }

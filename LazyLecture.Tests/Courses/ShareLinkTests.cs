@@ -74,7 +74,7 @@ public sealed class ShareLinkTests(AppHostFixture fixture)
         using var anonymous = new ApiSession(fixture);
         foreach (var (token, reachable, unreachable) in new[] { (courseToken, inCourse, new[] { unfiled, strangers }), (lectureToken, unfiled, new[] { inCourse, strangers }) })
         {
-            foreach (var route in new[] { "segments", "audio", "export?format=txt" })
+            foreach (var route in new[] { "segments", "chapters", "audio", "export?format=txt" })
             {
                 using var ok = await anonymous.GetAsync($"/api/v1/shared/{token}/lectures/{reachable}/{route}");
                 Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
@@ -122,7 +122,7 @@ public sealed class ShareLinkTests(AppHostFixture fixture)
             Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
         }
 
-        foreach (var path in new[] { "", $"/lectures/{lecture}/segments", $"/lectures/{lecture}/audio", "/search?q=revoked" })
+        foreach (var path in new[] { "", $"/lectures/{lecture}/segments", $"/lectures/{lecture}/chapters", $"/lectures/{lecture}/audio", "/search?q=revoked" })
         {
             using var after = await anonymous.GetAsync($"/api/v1/shared/{token}{path}");
             await ProblemAssert.IsProblemAsync(after, HttpStatusCode.NotFound, "after revocation: " + path);

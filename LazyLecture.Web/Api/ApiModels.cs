@@ -30,9 +30,15 @@ public sealed record TranscriptionInfo(
     string? OriginalFileName,
     bool VoiceActivityDetection = true,
     double? SpeechSecs = null,
-    string? VoiceActivityNote = null);
+    string? VoiceActivityNote = null,
+    int? CourseId = null);
 
-public sealed record Segment(int ChunkNo, int SegmentNo, double Start, double End, string Text);
+/// <summary>A segment; <see cref="Words"/> are the engine's own (a correction changes the text, not them).</summary>
+public sealed record Segment(int ChunkNo, int SegmentNo, double Start, double End, string Text, IReadOnlyList<SegmentWord>? Words = null);
+
+public sealed record SegmentWord(double Start, double End, string Text);
+
+public sealed record SegmentList(int Page, int Size, int Total, int Pages, IReadOnlyList<Segment> Segments);
 
 public sealed record SearchHit(int TranscriptionId, int ChunkNo, int SegmentNo, double Start, double End, string Snippet);
 

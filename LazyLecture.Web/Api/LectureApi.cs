@@ -14,7 +14,7 @@ namespace LazyLecture.Web.Api;
 /// token shortly before it expires or when the API answers 401. Errors come back as <see cref="ApiProblemException"/>
 /// (the API's words) or <see cref="SessionEndedException"/> once the session can no longer be renewed.
 /// </summary>
-public sealed class LectureApi(IHttpClientFactory clients, SessionContext current, TokenSessionStore sessions)
+public sealed partial class LectureApi(IHttpClientFactory clients, SessionContext current, TokenSessionStore sessions)
 {
     /// <summary>Short calls, with the standard resilience (retries of idempotent requests, timeouts).</summary>
     public const string Client = "api";
@@ -74,21 +74,24 @@ public sealed class LectureApi(IHttpClientFactory clients, SessionContext curren
 
     // Transcriptions
 
-    public Task<TranscriptionList> ListAsync(int page, int size, CancellationToken cancellationToken) =>
-        GetAsync<TranscriptionList>($"/api/v1/transcriptions?page={page}&size={size}", cancellationToken);
+    /// <param name="courseId">Only the lectures of this course; null: all.</param>
+    public Task<TranscriptionList> ListAsync(int page, int size, CancellationToken cancellationToken, int? courseId = null) =>
+        GetAsync<TranscriptionList>($"/api/v1/transcriptions?page={page}&size={size}{CourseFilter(courseId)}", cancellationToken);
 
     public Task<TranscriptionInfo> GetAsync(int id, CancellationToken cancellationToken) =>
         GetAsync<TranscriptionInfo>($"/api/v1/transcriptions/{id}", cancellationToken);
 
     /// <summary>Uploads a recording as it is read (never whole in memory); <paramref name="sent"/> gets the bytes sent so far.</summary>
     /// <param name="speechOnly">True: voice activity detection (only the speech is transcribed, chunks end in pauses); false: the whole recording.</param>
-    public async Task<TranscriptionInfo> UploadAsync(Stream content, string fileName, string contentType, IProgress<long> sent, CancellationToken cancellationToken, bool speechOnly = true)
+    /// <param name="courseId">The course the lecture is filed in from the start; null: unfiled.</param>
+    public async Task<TranscriptionInfo> UploadAsync(Stream content, string fileName, string contentType, IProgress<long> sent, CancellationToken cancellationToken, bool speechOnly = true, int? courseId = null)
     {
         using var response = await SendAsync(() =>
         {
             var file = new StreamContent(new CountingStream(content, sent));
             file.Headers.ContentType = MediaTypeHeaderValue.TryParse(contentType, out var type) ? type : new MediaTypeHeaderValue("application/octet-stream");
-            return new(HttpMethod.Post, speechOnly ? "/api/v1/transcriptions" : "/api/v1/transcriptions?voice_activity_detection=false") { Content = new MultipartFormDataContent { { file, "audiofile", fileName } } };
+            var query = (speechOnly ? "" : "&voice_activity_detection=false") + CourseFilter(courseId);
+            return new(HttpMethod.Post, "/api/v1/transcriptions" + (query.Length > 0 ? "?" + query[1..] : "")) { Content = new MultipartFormDataContent { { file, "audiofile", fileName } } };
         }, cancellationToken, streaming: true, retryOnUnauthorized: false);
         return await ReadAsync<TranscriptionInfo>(response, cancellationToken);
     }
@@ -118,8 +121,8 @@ public sealed class LectureApi(IHttpClientFactory clients, SessionContext curren
     public Task<CaptionCheck> CheckCaptionsAsync(int id, string options, CancellationToken cancellationToken) =>
         GetAsync<CaptionCheck>($"/api/v1/transcriptions/{id}/captions/check?{options.TrimStart('&')}", cancellationToken);
 
-    public Task<SearchResults> SearchAsync(string query, int page, CancellationToken cancellationToken) =>
-        GetAsync<SearchResults>($"/api/v1/transcriptions/search?q={Uri.EscapeDataString(query)}&page={page}&size=20", cancellationToken);
+    public Task<SearchResults> SearchAsync(string query, int page, CancellationToken cancellationToken, int? courseId = null) =>
+        GetAsync<SearchResults>($"/api/v1/transcriptions/search?q={Uri.EscapeDataString(query)}&page={page}&size=20{CourseFilter(courseId)}", cancellationToken);
 
     /// <summary>
     /// Follows a transcription's event stream: the saved chunks, the running chunk's partial result and state changes, until

@@ -1,6 +1,7 @@
 using LazyLecture.Contracts;
 using LazyLecture.Web.Api;
 using LazyLecture.Web.Sessions;
+using LazyLecture.Web.Sharing;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 
@@ -63,6 +64,7 @@ public static class WebAppExtensions
         services.AddSingleton<TokenSessionStore>();
         services.AddScoped<SessionContext>();
         services.AddScoped<LectureApi>();
+        services.AddSharedLinks();
         var api = new Uri($"https+http://{ResourceNames.Api}");
         services.AddHttpClient(LectureApi.Client, http => http.BaseAddress = api);
         // Streams last as long as a job or an upload: the defaults' total timeout would cut them, a retry would resend them.

@@ -22,11 +22,7 @@ public static class MediaEndpoints
             ProxyAsync(http, api, state, () =>
             {
                 var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/transcriptions/{id}/audio");
-                if (http.Request.Headers.Range is { Count: > 0 } range)
-                {
-                    request.Headers.TryAddWithoutValidation("Range", (IEnumerable<string?>)range);
-                }
-
+                ForwardRange(http, request);
                 return request;
             }));
 
@@ -36,8 +32,17 @@ public static class MediaEndpoints
         return app;
     }
 
+    /// <summary>The player's range request, passed on so seeking does not download the whole recording.</summary>
+    public static void ForwardRange(HttpContext http, HttpRequestMessage request)
+    {
+        if (http.Request.Headers.Range is { Count: > 0 } range)
+        {
+            request.Headers.TryAddWithoutValidation("Range", (IEnumerable<string?>)range);
+        }
+    }
+
     /// <summary>The caption rules the page set for srt/vtt, passed on as given (the API validates them).</summary>
-    private static string CaptionOptions(IQueryCollection query) =>
+    public static string CaptionOptions(IQueryCollection query) =>
         string.Concat(CaptionOptionNames.All.Where(query.ContainsKey).Select(name => $"&{name}={Uri.EscapeDataString(query[name].ToString())}"));
 
     private static async Task ProxyAsync(HttpContext http, LectureApi api, AuthenticationStateProvider state, Func<HttpRequestMessage> makeRequest)
@@ -55,6 +60,12 @@ public static class MediaEndpoints
             return;
         }
 
+        await CopyAsync(http, response);
+    }
+
+    /// <summary>Answers with the API's response: status, the headers a player or download needs, and the body as it streams.</summary>
+    public static async Task CopyAsync(HttpContext http, HttpResponseMessage response)
+    {
         using (response)
         {
             http.Response.StatusCode = (int)response.StatusCode;

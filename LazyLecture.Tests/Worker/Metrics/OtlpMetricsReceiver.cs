@@ -11,7 +11,9 @@ namespace LazyLecture.Tests.Worker.Metrics;
 
 /// <summary>
 /// A stand-in for an OpenTelemetry collector: takes OTLP/HTTP protobuf exports on loopback and keeps the latest value of
-/// each counter (summed over its data points) and the count and sum of each histogram. Traces and logs are accepted and dropped.
+/// each counter (summed over its data points) and the count and sum of each histogram. Every export (traces, logs,
+/// metrics) is also kept as it arrived, so a test can look for a value in everything the service's telemetry said
+/// (protobuf keeps strings as plain UTF-8).
 /// </summary>
 public sealed class OtlpMetricsReceiver : IAsyncDisposable
 {
@@ -19,6 +21,7 @@ public sealed class OtlpMetricsReceiver : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, double> _sums = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (ulong Count, double Sum)> _histograms = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Signal, byte[] Body)> _exports = new();
 
     public OtlpMetricsReceiver()
     {
@@ -26,20 +29,34 @@ public sealed class OtlpMetricsReceiver : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         _app = builder.Build();
-        _app.MapPost("/v1/metrics", async (HttpRequest request) =>
+        _app.MapPost("/v1/{signal}", async (string signal, HttpRequest request) =>
         {
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
-            Record(body.ToArray());
+            _exports.Enqueue((signal, body.ToArray()));
+            if (signal == "metrics")
+            {
+                Record(body.ToArray());
+            }
+
             return Results.Bytes([], "application/x-protobuf");
         });
-        _app.MapPost("/v1/{signal}", () => Results.Bytes([], "application/x-protobuf"));
         _app.Start();
         Endpoint = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     }
 
     /// <summary>The base address for <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (the exporter appends <c>/v1/metrics</c>).</summary>
     public string Endpoint { get; }
+
+    /// <summary>Whether an export of <paramref name="signal"/> (traces, logs, metrics) holds <paramref name="text"/>.</summary>
+    public bool Holds(string signal, string text) => SignalsHolding(text).Contains(signal);
+
+    /// <summary>The signals (traces, logs, metrics) of which an export holds <paramref name="text"/>.</summary>
+    public IReadOnlyList<string> SignalsHolding(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        return [.. _exports.Where(e => e.Body.AsSpan().IndexOf(bytes) >= 0).Select(e => e.Signal).Distinct()];
+    }
 
     public double? Sum(string metric)
     {
