@@ -45,6 +45,11 @@ internal static unsafe class F16ExactMatMul
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Dot(float* x, float* y, int k)
     {
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            return Dot256(x, y, k);
+        }
+
         var np = k & ~(Step - 1);
         var s0 = Vector512<float>.Zero;
         var s1 = Vector512<float>.Zero;
@@ -62,6 +67,37 @@ internal static unsafe class F16ExactMatMul
         for (var i = np; i < k; i++)
         {
             sum += x[i] * y[i]; // an f16 × f16 product is exact in float
+        }
+
+        return (float)sum;
+    }
+
+    // The same sums for CPUs without AVX-512 (where Vector512 would run in software): each 16-lane accumulator as a
+    // lower and an upper 8-lane half, the same lane-wise operations, and the reduction's first step (upper + lower
+    // 256-bit half) taken on the halves.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float Dot256(float* x, float* y, int k)
+    {
+        var np = k & ~(Step - 1);
+        Vector256<float> s0 = default, s0u = default, s1 = default, s1u = default, s2 = default, s2u = default, s3 = default, s3u = default;
+        for (var i = 0; i < np; i += Step)
+        {
+            s0 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i), Vector256.Load(y + i), s0);
+            s0u = Vector256.FusedMultiplyAdd(Vector256.Load(x + i + 8), Vector256.Load(y + i + 8), s0u);
+            s1 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i + Lanes), Vector256.Load(y + i + Lanes), s1);
+            s1u = Vector256.FusedMultiplyAdd(Vector256.Load(x + i + Lanes + 8), Vector256.Load(y + i + Lanes + 8), s1u);
+            s2 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i + 2 * Lanes), Vector256.Load(y + i + 2 * Lanes), s2);
+            s2u = Vector256.FusedMultiplyAdd(Vector256.Load(x + i + 2 * Lanes + 8), Vector256.Load(y + i + 2 * Lanes + 8), s2u);
+            s3 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i + 3 * Lanes), Vector256.Load(y + i + 3 * Lanes), s3);
+            s3u = Vector256.FusedMultiplyAdd(Vector256.Load(x + i + 3 * Lanes + 8), Vector256.Load(y + i + 3 * Lanes + 8), s3u);
+        }
+
+        var half = ((s0u + s2u) + (s1u + s3u)) + ((s0 + s2) + (s1 + s3));
+        var quarter = half.GetUpper() + half.GetLower();
+        double sum = (quarter[0] + quarter[2]) + (quarter[1] + quarter[3]);
+        for (var i = np; i < k; i++)
+        {
+            sum += x[i] * y[i];
         }
 
         return (float)sum;

@@ -62,11 +62,7 @@ internal static unsafe class MatVec
 
                 break;
             default:
-                for (var r = start; r < end; r++)
-                {
-                    QuantizedDot.Dot(weight.Type, weight.RowPointer(r), k, (byte*)prepared, 0, 1, y + r, 0);
-                }
-
+                QuantizedMatVec.Multiply(weight, (byte*)prepared, 0, 1, y, 0, start, end);
                 break;
         }
     }
@@ -127,12 +123,8 @@ internal static unsafe class MatVec
         // The kernel takes the widest path the CPU has, so k must be a whole number of that path's steps.
         if (QuantizedDot.IsQuantized(weight.Type))
         {
-            // Each quantized row is unpacked once for every input (Q8Activations rows preparedStride floats apart).
-            for (var n = start; n < end; n++)
-            {
-                QuantizedDot.Dot(weight.Type, weight.RowPointer(n), k, (byte*)prepared, preparedStride * sizeof(float), count, y + n, yStride);
-            }
-
+            // Each quantized block is read and unpacked once for every input (Q8Activations rows preparedStride floats apart).
+            QuantizedMatVec.Multiply(weight, (byte*)prepared, preparedStride * sizeof(float), count, y, yStride, start, end);
             return;
         }
 

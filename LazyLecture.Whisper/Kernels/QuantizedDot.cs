@@ -191,7 +191,7 @@ internal static unsafe class QuantizedDot
 
     // ggml's hsum_float_8: upper + lower half, then (r0 + r2) + (r1 + r3).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float SumLanes(Vector256<float> acc)
+    internal static float SumLanes(Vector256<float> acc)
     {
         var r = acc.GetUpper() + acc.GetLower();
         return (r.GetElement(0) + r.GetElement(2)) + (r.GetElement(1) + r.GetElement(3));

@@ -123,14 +123,32 @@ internal static unsafe class Softmax
         var sum = 0.0;
         fixed (float* x = row)
         {
-            var shift = Vector512.Create(max);
-            for (; i + 16 <= n; i += 16)
+            if (Vector512.IsHardwareAccelerated)
             {
-                var e = GgmlExp(Vector512.Load(x + i) - shift);
-                e.Store(x + i);
-                var half = e.GetUpper() + e.GetLower();
-                var quarter = half.GetUpper() + half.GetLower();
-                sum += (quarter[0] + quarter[2]) + (quarter[1] + quarter[3]);
+                var shift = Vector512.Create(max);
+                for (; i + 16 <= n; i += 16)
+                {
+                    var e = GgmlExp(Vector512.Load(x + i) - shift);
+                    e.Store(x + i);
+                    var half = e.GetUpper() + e.GetLower();
+                    var quarter = half.GetUpper() + half.GetLower();
+                    sum += (quarter[0] + quarter[2]) + (quarter[1] + quarter[3]);
+                }
+            }
+            else
+            {
+                // Without AVX-512 (Vector512 would run in software): the same 16-value blocks as two 8-lane halves.
+                var shift = Vector256.Create(max);
+                for (; i + 16 <= n; i += 16)
+                {
+                    var lower = GgmlExp(Vector256.Load(x + i) - shift);
+                    var upper = GgmlExp(Vector256.Load(x + i + 8) - shift);
+                    lower.Store(x + i);
+                    upper.Store(x + i + 8);
+                    var half = upper + lower;
+                    var quarter = half.GetUpper() + half.GetLower();
+                    sum += (quarter[0] + quarter[2]) + (quarter[1] + quarter[3]);
+                }
             }
 
             for (; i < n; i++)
@@ -183,5 +201,33 @@ internal static unsafe class Softmax
         // _mm512_mask_blend_ps(n <= 0, +inf, 0) takes its second operand where the mask is set: 0 for n <= 0, +inf above.
         var alternative = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(n, Vector512<float>.Zero), Vector512<float>.Zero, Vector512.Create(float.PositiveInfinity));
         return Vector512.ConditionalSelect(special, alternative, result);
+    }
+
+    // GgmlExp on 8 lanes: the same operations lane by lane.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> GgmlExp(Vector256<float> x)
+    {
+        var r = Vector256.Create(GgmlRoundingShift);
+        var z = Vector256.FusedMultiplyAdd(x, Vector256.Create(GgmlLog2EBits), r);
+        var n = z - r;
+        var b = Vector256.FusedMultiplyAdd(-n, Vector256.Create(GgmlLn2LowBits), Vector256.FusedMultiplyAdd(-n, Vector256.Create(GgmlLn2HighBits), x));
+        var u = b * b;
+        var j = Vector256.FusedMultiplyAdd(
+            Vector256.FusedMultiplyAdd(
+                Vector256.FusedMultiplyAdd(Vector256.Create(GgmlC5), b, Vector256.Create(GgmlC4)),
+                u,
+                Vector256.FusedMultiplyAdd(Vector256.Create(GgmlC3), b, Vector256.Create(GgmlC2))),
+            u,
+            Vector256.FusedMultiplyAdd(Vector256.Create(GgmlC1), b, Vector256<float>.One));
+        var exponent = Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(n), Vector256.Create(-127)), Vector256.Create(127));
+        var result = j * ((exponent + Vector256.Create(127)) << 23).AsSingle();
+        var special = Vector256.GreaterThan(Vector256.Abs(n), Vector256.Create(192f));
+        if (special == Vector256<float>.Zero)
+        {
+            return result;
+        }
+
+        var alternative = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(n, Vector256<float>.Zero), Vector256<float>.Zero, Vector256.Create(float.PositiveInfinity));
+        return Vector256.ConditionalSelect(special, alternative, result);
     }
 }

@@ -134,6 +134,61 @@ public sealed unsafe partial class KernelTests
     }
 
     [Theory]
+    [MemberData(nameof(QuantizedTypesAndLengths))]
+    public void Quantized_matrix_vector_products_give_every_row_and_input_the_bits_of_the_reference(int typeCode, int k)
+    {
+        // 11 rows: passes of four rows plus a remainder; 1, 5 and 6 inputs: one beam, five beams, a full tile and more.
+        var type = (GgmlType)typeCode;
+        const int n = 11;
+        var rows = new byte[n][];
+        var weights = new List<byte>();
+        for (var j = 0; j < n; j++)
+        {
+            rows[j] = RandomBlocks(type, k);
+            weights.AddRange(rows[j]);
+        }
+
+        var w = weights.ToArray();
+        foreach (var inputs in new[] { 1, 5, 6 })
+        {
+            var x = RandomActivations(inputs * k);
+            var stride = k + 16; // floats between prepared inputs, as the decoder's lanes are apart
+            var prepared = new float[inputs * stride];
+            var output = new float[inputs * n];
+            fixed (byte* pw = w)
+            fixed (float* p = prepared)
+            fixed (float* y = output)
+            {
+                var tensor = new GgmlTensor("w", type, [k, n], pw, w.Length);
+                for (var i = 0; i < inputs; i++)
+                {
+                    MatVec.PrepareInput(type, x.AsSpan(i * k, k), prepared.AsSpan(i * stride, stride));
+                }
+
+                if (inputs == 1)
+                {
+                    MatVec.MultiplyRows(tensor, p, y, 0, n);
+                }
+                else
+                {
+                    MatVec.MultiplyRowsBatch(tensor, p, inputs, stride, y, n, 0, n);
+                }
+            }
+
+            for (var i = 0; i < inputs; i++)
+            {
+                var activations = ReferenceQuantize(x.AsSpan(i * k, k));
+                for (var j = 0; j < n; j++)
+                {
+                    var expected = ReferenceDot(type, rows[j], activations);
+                    var actual = output[i * n + j];
+                    Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual), $"{inputs} inputs, input {i}, row {j}: expected {expected:R}, got {actual:R}");
+                }
+            }
+        }
+    }
+
+    [Theory]
     [InlineData((int)GgmlType.Q8_0, 37, 64, 5)]
     [InlineData((int)GgmlType.Q5_1, 70, 96, 33)]
     [InlineData((int)GgmlType.Q4_0, 3, 32, 9)]
