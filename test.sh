@@ -21,20 +21,24 @@ say "Building (Release)…"
 dotnet build LazyLecture.UnitTests -c Release -nologo -v quiet
 dotnet build LazyLecture.Tests -c Release -nologo -v quiet
 
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
 status=0
 for project in LazyLecture.UnitTests LazyLecture.Tests; do
   say "Running $project…"
   set +e
-  dotnet test --project "$project" -c Release --no-build -- "$@" 2>&1 | tee -a "$log"
+  dotnet test --project "$project" -c Release --no-build -- "$@" 2>&1 | tee "$logs/$project.log"
   project_status=${PIPESTATUS[0]}
   set -e
   # Exit code 8: the filter matched no test in this project, which is fine when the other one has them.
   if [ "$project_status" -ne 0 ] && [ "$project_status" -ne 8 ]; then status=$project_status; fi
 done
 
-# The Microsoft.Testing.Platform summary is not the plain totals line: add up both projects' summaries ourselves.
-total() { grep -E "^\s+$1: [0-9]+" "$log" | grep -oE '[0-9]+' | awk '{ sum += $1 } END { print sum + 0 }'; }
-echo "$(total succeeded) passed, $(total failed) failed, $(total skipped) skipped"
+# The Microsoft.Testing.Platform summary is not the plain totals line: add up each project's summary ourselves.
+count() { grep -hE "^\s+$1: [0-9]+" "${@:2}" | grep -oE '[0-9]+' | awk '{ sum += $1 } END { print sum + 0 }'; }
+summary() { echo "$(count total "$@") run: $(count succeeded "$@") passed, $(count failed "$@") failed, $(count skipped "$@") skipped"; }
+for project in LazyLecture.UnitTests LazyLecture.Tests; do
+  echo "$project: $(summary "$logs/$project.log")"
+done
+echo "Total: $(summary "$logs"/*.log)"
 exit "$status"

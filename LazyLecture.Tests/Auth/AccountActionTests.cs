@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using LazyLecture.Tests.OpenAi;
 using LazyLecture.Tests.Security;
 using Xunit;
@@ -8,7 +9,7 @@ using Xunit;
 namespace LazyLecture.Tests.Auth;
 
 /// <summary>Account actions need a password sign-in, and a new password ends the keys of the old one unless asked otherwise.</summary>
-public sealed class AccountActionTests(AppHostFixture fixture)
+public sealed class AccountActionTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     [Fact]
     public async Task An_api_key_can_neither_change_the_password_nor_log_out_every_session()

@@ -1,12 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using Xunit;
 
 namespace LazyLecture.Tests.Auth;
 
 /// <summary>The original service's /auth routes answer with its shapes (see the original's API.md).</summary>
-public sealed class AuthCompatibilityTests(AppHostFixture fixture)
+public sealed class AuthCompatibilityTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     private static readonly string[] TokenFields = ["access_token", "refresh_token", "token_type"];
     private static readonly string[] UserFields = ["id", "username", "active", "can_interact", "role", "create_date", "update_date"];

@@ -5,11 +5,12 @@ using System.Text;
 using System.Text.Json.Nodes;
 using LazyLecture.Contracts;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using Xunit;
 
 namespace LazyLecture.Tests.Auth;
 
-public sealed class LoginAndTokenTests(AppHostFixture fixture)
+public sealed class LoginAndTokenTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     [Fact]
     public async Task Login_returns_bearer_tokens_that_open_the_current_user()
@@ -141,7 +142,7 @@ public sealed class LoginAndTokenTests(AppHostFixture fixture)
     {
         using var api = new ApiSession(fixture);
         var (_, _, tokens) = await api.NewUserAsync();
-        var key = Encoding.UTF8.GetBytes(fixture.App.GetParameterValue(ResourceNames.JwtSigningKey));
+        var key = Encoding.UTF8.GetBytes(fixture.Parameter(ResourceNames.JwtSigningKey));
         var parts = tokens.Access.Split('.');
         var header = JsonNode.Parse(JwtMinter.Decode(parts[0]))!.AsObject();
         var payload = JsonNode.Parse(JwtMinter.Decode(parts[1]))!.AsObject();

@@ -1,10 +1,11 @@
 using System.Net;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using Xunit;
 
 namespace LazyLecture.Tests.Auth;
 
-public sealed class RateLimitTests(AppHostFixture fixture)
+public sealed class RateLimitTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     [Fact]
     public async Task Repeated_logins_for_one_username_from_one_address_get_429_with_retry_after()

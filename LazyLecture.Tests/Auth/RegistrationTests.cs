@@ -1,11 +1,12 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using Xunit;
 
 namespace LazyLecture.Tests.Auth;
 
-public sealed class RegistrationTests(AppHostFixture fixture)
+public sealed class RegistrationTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     [Fact]
     public async Task Register_returns_201_with_location_and_a_user_who_cannot_upload_yet()

@@ -1,12 +1,13 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using Xunit;
 
 namespace LazyLecture.Tests.Captions;
 
 /// <summary>Caption rules as export options, and the check of the cues that still break one, through the API.</summary>
-public sealed class CaptionApiTests(AppHostFixture fixture)
+public sealed class CaptionApiTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     [Theory]
     [InlineData("export?format=srt&max_lines=5", "max_lines")]

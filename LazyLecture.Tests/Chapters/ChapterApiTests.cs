@@ -1,12 +1,13 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using Xunit;
 
 namespace LazyLecture.Tests.Chapters;
 
 /// <summary>Chapters computed when a job completes, on segments saved through the worker's endpoints (no engine).</summary>
-public sealed class ChapterApiTests(AppHostFixture fixture)
+public sealed class ChapterApiTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     /// <summary>Each sentence of the topics is one segment this long: the 35 of them fit in the 107-s recording they are saved on.</summary>
     private const double SecondsPerSentence = 3.0;

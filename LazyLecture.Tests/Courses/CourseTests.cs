@@ -1,13 +1,14 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using LazyLecture.Tests.Security;
 using Xunit;
 
 namespace LazyLecture.Tests.Courses;
 
 /// <summary>Courses: create, rename, glossary, filing lectures at upload and later, filters, lecture order, deletion, ownership.</summary>
-public sealed class CourseTests(AppHostFixture fixture)
+public sealed class CourseTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     [Fact]
     public async Task A_course_lists_the_lectures_uploaded_into_it_in_order_with_state_and_length()

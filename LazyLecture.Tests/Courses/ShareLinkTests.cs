@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using LazyLecture.Tests.Security;
 using Npgsql;
 using Xunit;
@@ -12,7 +13,7 @@ namespace LazyLecture.Tests.Courses;
 /// ranges, search, exports), what they never reach, expiry and revocation from the next request on, the stored hash,
 /// the owner's list, noindex and the per-address rate limit.
 /// </summary>
-public sealed class ShareLinkTests(AppHostFixture fixture)
+public sealed class ShareLinkTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     [Fact]
     public async Task A_course_link_opens_its_lectures_segments_audio_search_and_exports_without_an_account()
@@ -148,7 +149,7 @@ public sealed class ShareLinkTests(AppHostFixture fixture)
         }
 
         // The clock is the API's: the link is moved past its expiry in the database instead of waiting.
-        await using (var db = new NpgsqlConnection(fixture.App.GetConnectionString(Contracts.ResourceNames.Database)))
+        await using (var db = new NpgsqlConnection(fixture.DatabaseConnectionString))
         {
             await db.OpenAsync(ApiSession.Cancellation);
             await using var expire = new NpgsqlCommand("UPDATE share_links SET expires_at = now() - interval '1 second' WHERE id = @id", db);
@@ -168,7 +169,7 @@ public sealed class ShareLinkTests(AppHostFixture fixture)
         var lecture = await api.LectureAsync(owner.Access, null, "hashed");
         var (linkId, token) = await api.ShareAsync(owner.Access, new { transcription_id = lecture });
 
-        await using var db = new NpgsqlConnection(fixture.App.GetConnectionString(Contracts.ResourceNames.Database));
+        await using var db = new NpgsqlConnection(fixture.DatabaseConnectionString);
         await db.OpenAsync(ApiSession.Cancellation);
         await using var read = new NpgsqlCommand("SELECT share_links::text, token_hash FROM share_links WHERE id = @id", db);
         read.Parameters.AddWithValue("id", linkId);

@@ -12,7 +12,7 @@ namespace LazyLecture.Tests.Hosting;
 
 /// <summary>The API process killed (SIGKILL, no shutdown code runs) while it is receiving a recording.</summary>
 // Kills the shared API: in the one collection that runs alone, after the parallel tests.
-[Collection(nameof(Transcriptions.SerialTests))]
+[Collection(nameof(SerialTests))]
 public sealed class ApiKilledDuringUploadTests(AppHostFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);

@@ -12,7 +12,7 @@ namespace LazyLecture.Tests.Hosting;
 /// would on a full or read-only disk, without filling the machine's disk and whatever the suite's user (root) may do.
 /// </summary>
 // Changes the shared API's audio store: in the one collection that runs alone.
-[Collection(nameof(Transcriptions.SerialTests))]
+[Collection(nameof(SerialTests))]
 public sealed class AudioStoreFaultTests(AppHostFixture fixture)
 {
     [Fact]

@@ -9,7 +9,7 @@ namespace LazyLecture.Tests.Hosting;
 
 /// <summary>PostgreSQL stopped and started (Aspire's resource commands) while people follow their jobs live.</summary>
 // Takes the shared database down: in the one collection that runs alone, after the parallel tests.
-[Collection(nameof(Transcriptions.SerialTests))]
+[Collection(nameof(SerialTests))]
 public sealed class DatabaseRestartDuringLiveStreamTests(AppHostFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);

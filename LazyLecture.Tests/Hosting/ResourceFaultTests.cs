@@ -8,7 +8,7 @@ namespace LazyLecture.Tests.Hosting;
 
 /// <summary>Resources stopped and started through Aspire's own resource commands (the dashboard's Stop and Start buttons).</summary>
 // Takes shared infrastructure down: in the one collection that runs alone, after the parallel tests.
-[Collection(nameof(Transcriptions.SerialTests))]
+[Collection(nameof(SerialTests))]
 public sealed class ResourceFaultTests(AppHostFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);

@@ -18,12 +18,12 @@ public sealed class ApiSession : IDisposable
     public static readonly JsonSerializerOptions Json = WireJson.Options;
 
     /// <param name="baseAddress">One API replica's own address; by default the API endpoint (with several replicas, DCP's proxy spreads requests over them).</param>
-    public ApiSession(AppHostFixture fixture, string? baseAddress = null)
+    public ApiSession(IApiHost host, string? baseAddress = null)
     {
-        Http = baseAddress is null ? fixture.App.CreateHttpClient(ResourceNames.Api) : new HttpClient { BaseAddress = new Uri(baseAddress) };
+        Http = baseAddress is null ? host.CreateApiClient() : new HttpClient { BaseAddress = new Uri(baseAddress) };
         ClientAddress = RandomClientAddress();
         Http.DefaultRequestHeaders.Add("X-Forwarded-For", ClientAddress);
-        Fixture = fixture;
+        Host = host;
     }
 
     public HttpClient Http { get; }
@@ -34,7 +34,12 @@ public sealed class ApiSession : IDisposable
 
     public string ClientAddress { get; }
 
-    public AppHostFixture Fixture { get; }
+    /// <summary>The API this session talks to.</summary>
+    public IApiHost Host { get; }
+
+    /// <summary>The whole application this session talks to (not for a session of the in-process API, which has none).</summary>
+    public AppHostFixture Fixture => Host as AppHostFixture
+        ?? throw new InvalidOperationException("This session talks to the in-process API, which runs without a whole application: use Host.");
 
     public static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -89,10 +94,10 @@ public sealed class ApiSession : IDisposable
         await AdminLogin.WaitAsync(Cancellation);
         try
         {
-            if (!AdminTokens.TryGetValue(Fixture.App, out var tokens))
+            if (!AdminTokens.TryGetValue(Host, out var tokens))
             {
-                tokens = await LoginAsync(Fixture.App.GetParameterValue(ResourceNames.AdminUsername), Fixture.App.GetParameterValue(ResourceNames.AdminPassword));
-                AdminTokens[Fixture.App] = tokens;
+                tokens = await LoginAsync(Host.Parameter(ResourceNames.AdminUsername), Host.Parameter(ResourceNames.AdminPassword));
+                AdminTokens[Host] = tokens;
             }
 
             return tokens;
@@ -104,7 +109,7 @@ public sealed class ApiSession : IDisposable
     }
 
     private static readonly SemaphoreSlim AdminLogin = new(1, 1);
-    private static readonly Dictionary<Aspire.Hosting.DistributedApplication, Tokens> AdminTokens = [];
+    private static readonly Dictionary<IApiHost, Tokens> AdminTokens = [];
 
     public static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancellation))!.AsObject();

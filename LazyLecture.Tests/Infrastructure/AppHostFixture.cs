@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using LazyLecture.Contracts;
 using Xunit;
 
 [assembly: AssemblyFixture(typeof(LazyLecture.Tests.Infrastructure.AppHostFixture))]
@@ -12,7 +13,7 @@ namespace LazyLecture.Tests.Infrastructure;
 /// The whole application (PostgreSQL, RabbitMQ, migrations, API, worker), started once for the test assembly from the
 /// AppHost with Aspire.Hosting.Testing: a throw-away state folder, random ports, real processes run by DCP.
 /// </summary>
-public sealed class AppHostFixture : IAsyncLifetime
+public sealed class AppHostFixture : IAsyncLifetime, IApiHost
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
@@ -29,8 +30,13 @@ public sealed class AppHostFixture : IAsyncLifetime
     public string AudioDirectory => Application.AudioDirectory;
 
     /// <summary>The names of the recordings in the audio store: its committed uploads, not the staging area.</summary>
-    public List<string> StoredRecordings() =>
-        [.. Directory.EnumerateFiles(AudioDirectory).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal)];
+    public List<string> StoredRecordings() => IApiHost.RecordingsIn(AudioDirectory);
+
+    public HttpClient CreateApiClient() => App.CreateHttpClient(ResourceNames.Api);
+
+    public string DatabaseConnectionString => App.GetConnectionString(ResourceNames.Database);
+
+    public string Parameter(string name) => App.GetParameterValue(name);
 
     public async ValueTask InitializeAsync() => _application = await TestApplication.StartAsync();
 

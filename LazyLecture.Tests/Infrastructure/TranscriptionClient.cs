@@ -50,7 +50,7 @@ public static class TranscriptionClient
     public static Task<HttpResponseMessage> WorkerAsync(this ApiSession api, HttpMethod method, string path, object? body = null, string? key = null)
     {
         var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, options: ApiSession.Json) };
-        request.Headers.Add("X-Worker-Key", key ?? api.Fixture.App.GetParameterValue(ResourceNames.WorkerApiKey));
+        request.Headers.Add("X-Worker-Key", key ?? api.Host.Parameter(ResourceNames.WorkerApiKey));
         return api.Http.SendAsync(request, ApiSession.Cancellation);
     }
 

@@ -26,7 +26,7 @@ public static class ApiKeyClient
     /// </summary>
     public static OpenAIClient OpenAiClient(this ApiSession api, string key)
     {
-        var http = api.Fixture.App.CreateHttpClient(ResourceNames.Api);
+        var http = api.Host.CreateApiClient();
         http.Timeout = TimeSpan.FromMinutes(5);
         http.DefaultRequestHeaders.Add("X-Forwarded-For", api.ClientAddress);
         return new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions

@@ -2,11 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using Xunit;
 
 namespace LazyLecture.Tests.OpenAi;
 
-public sealed class ApiKeyTests(AppHostFixture fixture)
+public sealed class ApiKeyTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     [Fact]
     public async Task A_new_key_is_shown_once_and_then_listed_only_by_name_and_prefix()

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using OpenAI.Audio;
 using Xunit;
 
@@ -13,7 +14,7 @@ namespace LazyLecture.Tests.OpenAi;
 /// The OpenAI-compatible routes' refusals and model list, on the suite's shared application (whose worker takes no jobs:
 /// nothing here needs a transcription to finish). Every refusal must come in OpenAI's error shape and create nothing.
 /// </summary>
-public sealed class OpenAiErrorTests(AppHostFixture fixture)
+public sealed class OpenAiErrorTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     [Fact]
     public async Task Models_lists_the_configured_model_and_openais_names_for_it()

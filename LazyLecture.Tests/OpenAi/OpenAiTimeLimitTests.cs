@@ -2,21 +2,20 @@ using System.ClientModel;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using LazyLecture.Contracts;
-using Aspire.Hosting;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using OpenAI.Audio;
 using Xunit;
 
 namespace LazyLecture.Tests.OpenAi;
 
-/// <summary>An application whose worker takes no jobs and whose OpenAI-compatible calls may wait only a few seconds.</summary>
-public sealed class OpenAiTimeLimitFixture : OwnApplicationFixture
+/// <summary>The in-process API (no worker takes its jobs) whose OpenAI-compatible calls may wait only a few seconds.</summary>
+public sealed class OpenAiTimeLimitFixture(AppHostFixture shared) : InProcessApiFixture(shared)
 {
     public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(3);
 
-    protected override void Configure(IDistributedApplicationTestingBuilder builder) =>
-        Project(builder, ResourceNames.Api).WithEnvironment("OpenAi__ResponseTimeout", ResponseTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+    protected override IEnumerable<KeyValuePair<string, string>> Settings =>
+        [new("OpenAi:ResponseTimeout", ResponseTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture))];
 }
 
 /// <summary>What a call gets when its transcription, or its turn, does not come within the time limit.</summary>
@@ -25,7 +24,7 @@ public sealed class OpenAiTimeLimitTests(OpenAiTimeLimitFixture application) : I
     [Fact]
     public async Task A_call_past_the_time_limit_gets_409_naming_the_transcription_which_goes_on()
     {
-        using var api = new ApiSession(application.AsFixture);
+        using var api = new ApiSession(application);
         var (_, tokens) = await api.NewUploaderAsync();
         var (_, key) = await api.CreateApiKeyAsync(tokens.Access);
 
@@ -42,7 +41,7 @@ public sealed class OpenAiTimeLimitTests(OpenAiTimeLimitFixture application) : I
     [Fact]
     public async Task A_call_whose_turn_does_not_come_within_the_limit_gets_429_with_retry_after_and_keeps_nothing()
     {
-        using var api = new ApiSession(application.AsFixture);
+        using var api = new ApiSession(application);
         var (_, tokens) = await api.NewUploaderAsync();
         var (_, key) = await api.CreateApiKeyAsync(tokens.Access);
         var running = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk); // the user's one active job, never picked up here
@@ -67,7 +66,7 @@ public sealed class OpenAiTimeLimitTests(OpenAiTimeLimitFixture application) : I
     [Fact]
     public async Task A_stream_past_the_time_limit_ends_with_an_error_event()
     {
-        using var api = new ApiSession(application.AsFixture);
+        using var api = new ApiSession(application);
         var (_, tokens) = await api.NewUploaderAsync();
         var (_, key) = await api.CreateApiKeyAsync(tokens.Access);
 

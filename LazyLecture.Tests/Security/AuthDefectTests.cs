@@ -4,12 +4,13 @@ using System.Text;
 using System.Text.Json.Nodes;
 using LazyLecture.Contracts;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using Xunit;
 
 namespace LazyLecture.Tests.Security;
 
 /// <summary>Defects and decisions of issue 15 about logins, tokens and roles; each test failed before its fix.</summary>
-public sealed class AuthDefectTests(AppHostFixture fixture)
+public sealed class AuthDefectTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     public static TheoryData<string, string> LoginRoutes => new()
     {
@@ -85,7 +86,7 @@ public sealed class AuthDefectTests(AppHostFixture fixture)
     {
         using var api = new ApiSession(fixture);
         var (_, _, tokens) = await api.NewUserAsync();
-        var key = Encoding.UTF8.GetBytes(fixture.App.GetParameterValue(ResourceNames.JwtSigningKey));
+        var key = Encoding.UTF8.GetBytes(fixture.Parameter(ResourceNames.JwtSigningKey));
         var parts = tokens.Access.Split('.');
         var header = JsonNode.Parse(JwtMinter.Decode(parts[0]))!.AsObject();
         var payload = JsonNode.Parse(JwtMinter.Decode(parts[1]))!.AsObject();

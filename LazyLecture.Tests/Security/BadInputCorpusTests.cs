@@ -14,7 +14,7 @@ namespace LazyLecture.Tests.Security;
 /// 2xx if it changed nothing), never a 5xx, and afterwards the database and the audio store are exactly as before. The
 /// only 4xx without Problem Details are Kestrel's own refusals of request lines it cannot parse, which no application sees. Runs alone so the snapshot sees only its own requests.
 /// </summary>
-[Collection(nameof(Transcriptions.SerialTests))]
+[Collection(nameof(SerialTests))]
 public sealed class BadInputCorpusTests(AppHostFixture fixture, ITestOutputHelper output)
 {
     private sealed record Case(string Description, string Method, string PathAndQuery, Func<HttpContent?> Body, string Credential)

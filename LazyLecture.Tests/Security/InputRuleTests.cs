@@ -2,13 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using LazyLecture.Tests.OpenAi;
 using Xunit;
 
 namespace LazyLecture.Tests.Security;
 
 /// <summary>How the API reads numbers, ids, roles, passwords and names: one strict reading, whoever sends them.</summary>
-public sealed class InputRuleTests(AppHostFixture fixture)
+public sealed class InputRuleTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     /// <summary>Numbers written with a group or decimal comma, which a culture-aware reading turns into other numbers (1,5 → 15).</summary>
     public static TheoryData<string, string, string> CommaNumbers => new()

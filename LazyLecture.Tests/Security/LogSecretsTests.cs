@@ -11,7 +11,7 @@ namespace LazyLecture.Tests.Security;
 /// resource (collected from Aspire's resource logger from the moment each started, as the dashboard shows it) holds none of the configured secrets, passwords
 /// or the tokens handed out. Runs alone and late in its collection, so that the logs cover as much of the run as possible.
 /// </summary>
-[Collection(nameof(Transcriptions.SerialTests))]
+[Collection(nameof(SerialTests))]
 public sealed class LogSecretsTests(AppHostFixture fixture)
 {
     [Fact]

@@ -22,9 +22,9 @@ public static class ProblemAssert
         return problem;
     }
 
-    public static async Task<long> TranscriptionCountAsync(AppHostFixture fixture, int userId)
+    public static async Task<long> TranscriptionCountAsync(IApiHost fixture, int userId)
     {
-        await using var db = new NpgsqlConnection(fixture.App.GetConnectionString(ResourceNames.Database));
+        await using var db = new NpgsqlConnection(fixture.DatabaseConnectionString);
         await db.OpenAsync(ApiSession.Cancellation);
         await using var count = new NpgsqlCommand("SELECT count(*) FROM transcriptions WHERE creator_id = @user", db);
         count.Parameters.AddWithValue("user", userId);

@@ -7,10 +7,10 @@ namespace LazyLecture.Tests.Security;
 /// <summary>A fingerprint of everything the application keeps: each table's rows and the audio store's files with their sizes.</summary>
 public static class StateSnapshot
 {
-    public static async Task<IReadOnlyDictionary<string, string>> TakeAsync(AppHostFixture fixture)
+    public static async Task<IReadOnlyDictionary<string, string>> TakeAsync(IApiHost fixture)
     {
         var snapshot = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        await using var db = new NpgsqlConnection(fixture.App.GetConnectionString(ResourceNames.Database));
+        await using var db = new NpgsqlConnection(fixture.DatabaseConnectionString);
         await db.OpenAsync(ApiSession.Cancellation);
         var tables = new List<string>();
         await using (var list = new NpgsqlCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1", db))

@@ -4,11 +4,12 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using Xunit;
 
 namespace LazyLecture.Tests.Transcriptions;
 
-public sealed partial class ExportTests(AppHostFixture fixture)
+public sealed partial class ExportTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     [Fact]
     public async Task Every_export_format_is_well_formed_with_its_content_type_and_file_name()

@@ -1,12 +1,13 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using Xunit;
 
 namespace LazyLecture.Tests.Transcriptions;
 
 /// <summary>The original's state machine, driven through the worker endpoints as the worker drives it.</summary>
-public sealed class JobLifecycleTests(AppHostFixture fixture)
+public sealed class JobLifecycleTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     [Fact]
     public async Task Third_processing_error_makes_the_job_processing_fail_and_it_stays_final()
@@ -258,7 +259,7 @@ public sealed class JobLifecycleTests(AppHostFixture fixture)
         Assert.All([overrun, partialOverrun, farCut, pastEnd, fixedOverrun], r => Assert.Equal(HttpStatusCode.UnprocessableEntity, r.StatusCode));
         Assert.Equal(HttpStatusCode.NoContent, saved.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, next.StatusCode);
-        await using var db = new Npgsql.NpgsqlConnection(fixture.App.GetConnectionString(Contracts.ResourceNames.Database));
+        await using var db = new Npgsql.NpgsqlConnection(fixture.DatabaseConnectionString);
         await db.OpenAsync(ApiSession.Cancellation);
         await using var query = new Npgsql.NpgsqlCommand($"SELECT chunk_no, start_secs, end_secs FROM transcription_chunks WHERE transcription_id = {id} ORDER BY chunk_no", db);
         await using var rows = await query.ExecuteReaderAsync(ApiSession.Cancellation);

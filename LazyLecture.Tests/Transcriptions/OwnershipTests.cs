@@ -1,11 +1,12 @@
 using System.Net;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using Xunit;
 
 namespace LazyLecture.Tests.Transcriptions;
 
 /// <summary>Another user's transcription does not exist for you, on every route (the original let anyone read anyone's).</summary>
-public sealed class OwnershipTests(AppHostFixture fixture)
+public sealed class OwnershipTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     [Fact]
     public async Task Every_route_returns_404_for_another_users_transcription()

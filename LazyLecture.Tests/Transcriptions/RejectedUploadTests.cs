@@ -76,7 +76,3 @@ public sealed class RejectedUploadTests(AppHostFixture fixture)
         }
     }
 }
-
-/// <summary>Tests that compare shared state (the audio folder) or take shared infrastructure down (PostgreSQL, RabbitMQ, the worker): they run one at a time, after the parallel tests.</summary>
-[CollectionDefinition(nameof(SerialTests), DisableParallelization = true)]
-public sealed class SerialTests;

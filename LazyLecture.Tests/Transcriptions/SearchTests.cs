@@ -2,12 +2,13 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using Xunit;
 
 namespace LazyLecture.Tests.Transcriptions;
 
 /// <summary>Full-text search over the caller's own segments (PostgreSQL FTS): hits, snippets, ownership, paging, bad input.</summary>
-public sealed class SearchTests(AppHostFixture fixture)
+public sealed class SearchTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     [Fact]
     public async Task A_stemmed_word_finds_the_segment_with_its_transcription_start_time_and_a_marked_snippet()

@@ -1,13 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using Xunit;
 using static LazyLecture.Tests.Transcriptions.SearchTests;
 
 namespace LazyLecture.Tests.Transcriptions;
 
 /// <summary><c>PATCH /api/v1/transcriptions/{id}/segments/{n}</c>: the owner corrects a segment; chunk, exports and search follow.</summary>
-public sealed class SegmentCorrectionTests(AppHostFixture fixture)
+public sealed class SegmentCorrectionTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     [Fact]
     public async Task A_correction_changes_the_segment_the_chunk_text_the_txt_export_and_search_together()

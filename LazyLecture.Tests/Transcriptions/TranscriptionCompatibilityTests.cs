@@ -1,11 +1,12 @@
 using System.Net;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using Xunit;
 
 namespace LazyLecture.Tests.Transcriptions;
 
 /// <summary>The original's transcription routes answer with its documented shapes (API.md of lazy-lecture).</summary>
-public sealed class TranscriptionCompatibilityTests(AppHostFixture fixture)
+public sealed class TranscriptionCompatibilityTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     private static readonly string[] TranscriptionFields =
         ["id", "creator_id", "audio_len_secs", "chunk_size_secs", "current_state", "create_date", "update_date", "description", "error_count"];

@@ -1,11 +1,12 @@
 using System.Net;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using Npgsql;
 using Xunit;
 
 namespace LazyLecture.Tests.Transcriptions;
 
-public sealed class UploadTests(AppHostFixture fixture)
+public sealed class UploadTests(InProcessApiFixture fixture) : IClassFixture<InProcessApiFixture>
 {
     [Fact]
     public async Task Upload_of_real_audio_returns_201_queues_the_job_and_publishes_exactly_one_message()
@@ -25,10 +26,10 @@ public sealed class UploadTests(AppHostFixture fixture)
         Assert.Equal(900, body["chunk_size_secs"]!.GetValue<double>());
 
         var messages = await Eventually.MatchesAsync(
-            () => JobQueueProbe.TakeJobsForAsync(fixture, id, ApiSession.Cancellation), m => m.Count > 0, TimeSpan.FromSeconds(30), "the job message");
+            () => JobQueueProbe.TakeJobsForAsync(fixture.Shared, id, ApiSession.Cancellation), m => m.Count > 0, TimeSpan.FromSeconds(30), "the job message");
         Assert.Single(messages);
         Assert.Equal(userId, messages[0]["user_id"]!.GetValue<int>());
-        Assert.Empty(await JobQueueProbe.TakeJobsForAsync(fixture, id, ApiSession.Cancellation));
+        Assert.Empty(await JobQueueProbe.TakeJobsForAsync(fixture.Shared, id, ApiSession.Cancellation));
     }
 
     [Fact]
@@ -70,7 +71,7 @@ public sealed class UploadTests(AppHostFixture fixture)
     {
         using var api = new ApiSession(fixture);
         var (userId, tokens) = await api.NewUploaderAsync();
-        await using var db = new NpgsqlConnection(fixture.App.GetConnectionString(Contracts.ResourceNames.Database));
+        await using var db = new NpgsqlConnection(fixture.DatabaseConnectionString);
         await db.OpenAsync(ApiSession.Cancellation);
         // 100 finished transcriptions, oldest first (inserted directly: uploading 100 recordings would only slow the test down).
         await using (var insert = new NpgsqlCommand(

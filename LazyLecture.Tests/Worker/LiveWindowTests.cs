@@ -8,7 +8,8 @@ namespace LazyLecture.Tests.Worker;
 /// Text appears while a chunk is still being transcribed: the real worker (Whisper engine, synthetic micro model) reports
 /// each finished 30-second window of a 77-second recording, which is one chunk at the default chunk size.
 /// </summary>
-public sealed class LiveWindowTests(WhisperPipelineFixture pipeline) : IClassFixture<WhisperPipelineFixture>, IDisposable
+[Collection(nameof(WhisperPipeline))]
+public sealed class LiveWindowTests(WhisperPipelineFixture pipeline) : IDisposable
 {
     private readonly string _scratch = Path.Combine(Path.GetTempPath(), "lazylecture-tests", Guid.NewGuid().ToString("N"));
 

@@ -39,7 +39,8 @@ public sealed class WhisperNetPipelineFixture : WhisperPipelineFixtureBase
     protected override string Runtime => "whispernet";
 }
 
-public sealed class WhisperPipelineTests(WhisperPipelineFixture pipeline) : IClassFixture<WhisperPipelineFixture>
+[Collection(nameof(WhisperPipeline))]
+public sealed class WhisperPipelineTests(WhisperPipelineFixture pipeline)
 {
     [Fact]
     public Task The_managed_engine_in_the_worker_gives_exactly_the_golden_greedy_segments_with_their_words() =>

@@ -22,6 +22,3 @@ public sealed class WorkerPipelineFixture : OwnApplicationFixture
         worker.WithEnvironment("Worker__Engine", "pocketsphinx");
     }
 }
-
-[CollectionDefinition(nameof(WorkerPipeline))]
-public sealed class WorkerPipeline : ICollectionFixture<WorkerPipelineFixture>;
