@@ -12,7 +12,7 @@ public sealed class ChapterApiTests(AppHostFixture fixture)
     private const double SecondsPerSentence = 3.0;
 
     /// <summary>A recording long enough for the lecture's segments, which must lie inside it.</summary>
-    private static byte[] LongRecording => File.ReadAllBytes(SharedAssets.Require("audio/long-lecture.wav"));
+    internal static byte[] LongRecording => File.ReadAllBytes(SharedAssets.Require("audio/long-lecture.wav"));
 
     [Fact]
     public async Task Completing_a_job_divides_its_transcript_into_titled_chapters_at_the_topic_changes()
@@ -60,8 +60,8 @@ public sealed class ChapterApiTests(AppHostFixture fixture)
         Assert.Equal(0, chapters[0]!["start"]!.GetValue<double>());
     }
 
-    /// <summary>The worker's part: the job starts and saves the lecture's sentences, one segment each, as chunk 0.</summary>
-    private static async Task SaveLectureAsync(ApiSession api, int id)
+    /// <summary>The worker's part: the job starts and saves the lecture's sentences, one segment each, as chunk 0 (the browser tests use it too).</summary>
+    internal static async Task SaveLectureAsync(ApiSession api, int id)
     {
         await api.ReportStateAsync(id, "in_progress");
         var segments = Sentences(TopicRecording.Lecture.Select(topic => topic.Text))
