@@ -28,11 +28,7 @@ public sealed class ChapterAndCaptionWebTests(AppHostFixture fixture, BrowserFix
         Assert.True(chapters.Count >= 2, "the lecture has several chapters");
 
         await using var context = await browser.NewContextAsync(fixture);
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await WebSteps.SignInThroughFormAsync(page, username, "Sign in");
-        await page.GotoAsync($"/transcriptions/{id}");
-        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        var page = await WebSteps.OpenTranscriptAsync(context, username, id);
 
         // The outline: one button per chapter with its title; the second plays from its start, in the segment starting there.
         var outline = page.GetByRole(AriaRole.Navigation, new() { Name = "Chapters" });

@@ -29,7 +29,7 @@ public sealed partial class WebWalkthroughTests
         await using var context = await browser.NewContextAsync(App);
         var page = await OpenTranscriptAsync(context, username, id);
         var segments = page.Locator("#transcript .segment:not(.partial)");
-        var marks = page.Locator("#transcript mark.uncertain");
+        var marks = segments.Locator("mark.uncertain"); // not the legend's sample
 
         // The marks: exactly the words below the threshold, each saying so in words too; the legend explains them.
         await Expect(marks).ToHaveCountAsync(probabilities.Count(p => p < DefaultThreshold));
@@ -153,11 +153,7 @@ public sealed partial class WebWalkthroughTests
 
     private static async Task<IPage> OpenTranscriptAsync(IBrowserContext context, string username, int id)
     {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await WebSteps.SignInThroughFormAsync(page, username, "Sign in");
-        await page.GotoAsync($"/transcriptions/{id}");
-        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        var page = await WebSteps.OpenTranscriptAsync(context, username, id);
         await Expect(page.Locator("#review-count")).ToBeVisibleAsync();
         return page;
     }
