@@ -57,6 +57,26 @@ public sealed class LectureChapters(LazyLectureDbContext db, LectureTerms lectur
         logger.LogInformation("Transcription {TranscriptionId} has {ChapterCount} chapters ({EditedCount} edited by its owner)", transcriptionId, computed.Count, edited.Count);
     }
 
+    /// <summary>
+    /// The chapters of a job that has just ended with text (completed, or cancelled with chunks: completed_partially).
+    /// Chapters are derived from the text: a failure to compute them is logged and never keeps the job from ending.
+    /// </summary>
+    public async Task ComputeForFinishedJobAsync(int transcriptionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RecomputeAsync(transcriptionId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Chapters of transcription {TranscriptionId} could not be computed", transcriptionId);
+            foreach (var unsaved in db.ChangeTracker.Entries<TranscriptionChapter>().ToList())
+            {
+                unsaved.State = EntityState.Detached; // not to be saved with the job's state
+            }
+        }
+    }
+
     public async Task<IReadOnlyList<ChapterResponse>> ListAsync(int userId, int id, CancellationToken cancellationToken)
     {
         await RequireOwnedAsync(userId, id, cancellationToken);

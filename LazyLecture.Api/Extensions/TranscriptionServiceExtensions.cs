@@ -5,6 +5,7 @@ using LazyLecture.Api.Transcriptions.Intake;
 using LazyLecture.Api.Transcriptions.Corrections;
 using LazyLecture.Api.Transcriptions.Internal;
 using LazyLecture.Api.Transcriptions.Live;
+using LazyLecture.Api.Transcriptions.Review;
 using LazyLecture.Api.Transcriptions.Search;
 
 namespace LazyLecture.Api.Extensions;
@@ -24,6 +25,7 @@ public static class TranscriptionServiceExtensions
         services.AddScoped<UserTranscriptions>();
         services.AddScoped<TranscriptSearch>();
         services.AddScoped<SegmentCorrections>();
+        services.AddScoped<SegmentReviews>();
         services.AddScoped<Chapters.LectureTerms>();
         services.AddScoped<Chapters.LectureChapters>();
         services.AddScoped<WorkerJobs>();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LazyLecture.Api.Transcriptions.Review;
 using LazyLecture.Contracts;
 using LazyLecture.Contracts.Jobs;
 using Microsoft.EntityFrameworkCore;
@@ -44,14 +45,45 @@ public sealed class TranscriptionSegment
 
     public required double EndSecs { get; init; }
 
-    /// <summary>Set by the worker's save; the owner may correct it afterwards.</summary>
+    /// <summary>Set by the worker's save; the owner may correct it afterwards (<see cref="Correct"/>).</summary>
     public required string Text { get; set; }
+
+    /// <summary>Whether the owner confirmed or corrected the segment; a new save by the worker starts unreviewed.</summary>
+    public SegmentReview Review { get; private set; }
 
     /// <summary>The segment's timed words (empty when the engine gave none), kept as one jsonb value: always read and written with the segment.</summary>
     public IReadOnlyList<SegmentWord> Words { get; init; } = [];
 
     /// <summary>How Whisper decoded the segment (OpenAI's verbose_json statistics), kept as one jsonb value; null when the engine gave none.</summary>
     public SegmentDecoding? Decoding { get; init; }
+
+    /// <summary>The owner's text replaces the engine's: the segment is reviewed, whatever it was before.</summary>
+    public void Correct(string text)
+    {
+        Text = text;
+        Review = SegmentReview.Corrected;
+    }
+
+    /// <summary>The owner checked the segment and it is right as it is. A corrected segment stays corrected (its correction was its review).</summary>
+    public void Confirm()
+    {
+        if (Review == SegmentReview.Unreviewed)
+        {
+            Review = SegmentReview.Confirmed;
+        }
+    }
+
+    /// <summary>
+    /// The owner withdraws a confirmation: the segment is unreviewed again. A correction is not withdrawn this way (the
+    /// corrected text stays, and so does its review); only another correction changes it.
+    /// </summary>
+    public void WithdrawConfirmation()
+    {
+        if (Review == SegmentReview.Confirmed)
+        {
+            Review = SegmentReview.Unreviewed;
+        }
+    }
 
     /// <summary>Computed by PostgreSQL from the text (English configuration), indexed for search.</summary>
     public NpgsqlTsVector? SearchVector { get; private set; }
@@ -98,6 +130,9 @@ internal sealed class TranscriptionSegmentConfiguration : IEntityTypeConfigurati
                     (a, b) => JsonSerializer.Serialize(a, WordsJson) == JsonSerializer.Serialize(b, WordsJson),
                     decoding => JsonSerializer.Serialize(decoding, WordsJson).GetHashCode(StringComparison.Ordinal),
                     decoding => decoding));
+        builder.Property(s => s.Review)
+            .HasConversion(review => review.ToString().ToLowerInvariant(), name => Enum.Parse<SegmentReview>(name, true))
+            .HasMaxLength(16);
         builder.HasGeneratedTsVectorColumn(s => s.SearchVector!, "english", s => new { s.Text })
             .HasIndex(s => s.SearchVector)
             .HasMethod("GIN");

@@ -6,6 +6,7 @@ using LazyLecture.Api.Courses;
 using LazyLecture.Api.Errors;
 using LazyLecture.Api.Transcriptions.Corrections;
 using LazyLecture.Api.Transcriptions.Export;
+using LazyLecture.Api.Transcriptions.Review;
 using LazyLecture.Api.Transcriptions.Search;
 using LazyLecture.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -119,6 +120,7 @@ public static class TranscriptionEndpoints
 
         transcriptions.MapTranscriptSearch();
         transcriptions.MapSegmentCorrections();
+        transcriptions.MapSegmentReview();
         transcriptions.MapCaptionCheck();
         transcriptions.MapChapters();
 

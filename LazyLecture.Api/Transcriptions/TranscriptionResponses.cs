@@ -1,3 +1,4 @@
+using LazyLecture.Api.Transcriptions.Review;
 using LazyLecture.Contracts;
 using LazyLecture.Contracts.Jobs;
 
@@ -60,8 +61,11 @@ public sealed record ChunkResponse(long Id, int ChunkOrder, int ChunkSizeSecs, s
 /// <summary>The original named the chunk list <c>transcriptions</c>; kept for its clients.</summary>
 public sealed record ChunkPage(int Page, int Size, int Total, int Pages, IReadOnlyList<ChunkResponse> Transcriptions);
 
-/// <summary>A segment with its timed words (<c>{start, end, text, probability}</c>, seconds from the start of the recording).</summary>
-public sealed record SegmentResponse(int ChunkNo, int SegmentNo, double Start, double End, string Text, IReadOnlyList<SegmentWord> Words);
+/// <summary>
+/// A segment with its timed words (<c>{start, end, text, probability}</c>, seconds from the start of the recording) and
+/// its owner's review (<c>unreviewed</c>, <c>confirmed</c> or <c>corrected</c>).
+/// </summary>
+public sealed record SegmentResponse(int ChunkNo, int SegmentNo, double Start, double End, string Text, IReadOnlyList<SegmentWord> Words, SegmentReview Review = SegmentReview.Unreviewed);
 
 public sealed record SegmentPage(int Page, int Size, int Total, int Pages, IReadOnlyList<SegmentResponse> Segments);
 
@@ -81,6 +85,8 @@ public static class TranscriptionMapping
 
     /// <summary>How a lecture is named to people: the uploaded file's name, or its number when it had none.</summary>
     public static string Title(int id, string? originalFileName) => originalFileName is { Length: > 0 } name ? name : $"Transcription {id}";
+
+    public static SegmentResponse ToResponse(this TranscriptionSegment s) => new(s.ChunkNo, s.SegmentNo, s.StartSecs, s.EndSecs, s.Text, s.Words, s.Review);
 
     private static string Describe(string? text) => text is null ? "" : text[..Math.Min(text.Length, DescriptionLength)];
 }

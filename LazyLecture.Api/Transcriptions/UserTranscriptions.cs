@@ -67,7 +67,7 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
         var segments = db.TranscriptionSegments.AsNoTracking().Where(s => s.TranscriptionId == transcription.Id);
         var total = await segments.CountAsync(cancellationToken);
         var rows = await segments.OrderBy(s => s.ChunkNo).ThenBy(s => s.SegmentNo).Skip(paging.Skip).Take(paging.Size)
-            .Select(s => new SegmentResponse(s.ChunkNo, s.SegmentNo, s.StartSecs, s.EndSecs, s.Text, s.Words))
+            .Select(s => new SegmentResponse(s.ChunkNo, s.SegmentNo, s.StartSecs, s.EndSecs, s.Text, s.Words, s.Review))
             .ToListAsync(cancellationToken);
         return new SegmentPage(paging.Page, paging.Size, total, paging.PageCount(total), rows);
     }
@@ -77,6 +77,12 @@ public sealed class UserTranscriptions(LazyLectureDbContext db, IAudioStore stor
     {
         var transcription = await FindOwnedAsync(userId, id, cancellationToken, tracked: true);
         var hasChunks = await db.TranscriptionChunks.AnyAsync(c => c.TranscriptionId == id, cancellationToken);
+        if (hasChunks && !transcription.IsFinished)
+        {
+            // completed_partially: the text so far gets its chapters, as a completed job's does (before the state, as there)
+            await chapters.ComputeForFinishedJobAsync(id, cancellationToken);
+        }
+
         transcription.Cancel(hasChunks);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Transcription {TranscriptionId} cancelled by its owner ({State})", id, transcription.CurrentState.ToSnakeCase());

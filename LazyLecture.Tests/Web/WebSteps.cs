@@ -39,6 +39,17 @@ public static partial class WebSteps
         await page.WaitForURLAsync(new Regex("/$"));
     }
 
+    /// <summary>A new page of <paramref name="context"/> signed in as <paramref name="username"/> through the form, on transcript <paramref name="id"/>, live.</summary>
+    public static async Task<IPage> OpenTranscriptAsync(IBrowserContext context, string username, int id)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await SignInThroughFormAsync(page, username, "Sign in");
+        await page.GotoAsync($"/transcriptions/{id}");
+        await BrowserFixture.WaitUntilInteractiveAsync(page);
+        return page;
+    }
+
     /// <summary>A fresh browser signed in as the administrator, on <paramref name="app"/>'s web app.</summary>
     public static async Task<IPage> SignInAsAdministratorAsync(IBrowserContext context, AppHostFixture app)
     {

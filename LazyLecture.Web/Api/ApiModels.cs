@@ -33,10 +33,24 @@ public sealed record TranscriptionInfo(
     string? VoiceActivityNote = null,
     int? CourseId = null);
 
-/// <summary>A segment; <see cref="Words"/> are the engine's own (a correction changes the text, not them).</summary>
-public sealed record Segment(int ChunkNo, int SegmentNo, double Start, double End, string Text, IReadOnlyList<SegmentWord>? Words = null);
+/// <summary>A segment of the transcript, its timed words (none from older saves) and its owner's review: unreviewed, confirmed or corrected.</summary>
+public sealed record Segment(int ChunkNo, int SegmentNo, double Start, double End, string Text, IReadOnlyList<TimedWord>? Words = null, string Review = SegmentReviews.Unreviewed)
+{
+    public IReadOnlyList<TimedWord> TimedWords => Words ?? [];
 
-public sealed record SegmentWord(double Start, double End, string Text);
+    public bool IsReviewed => Review is SegmentReviews.Confirmed or SegmentReviews.Corrected;
+}
+
+/// <summary>A word as the engine heard it: when (seconds) and how sure it was (0–1).</summary>
+public sealed record TimedWord(double Start, double End, string Text, double Probability);
+
+/// <summary>The API's names for a segment's review.</summary>
+public static class SegmentReviews
+{
+    public const string Unreviewed = "unreviewed";
+    public const string Confirmed = "confirmed";
+    public const string Corrected = "corrected";
+}
 
 public sealed record SegmentList(int Page, int Size, int Total, int Pages, IReadOnlyList<Segment> Segments);
 

@@ -114,6 +114,13 @@ public sealed partial class LectureApi(IHttpClientFactory clients, SessionContex
         return await ReadAsync<Segment>(response, cancellationToken);
     }
 
+    /// <summary>Confirms the segment as heard (<paramref name="confirmed"/>), or withdraws that; a corrected segment stays corrected.</summary>
+    public async Task<Segment> ConfirmAsync(int id, int position, bool confirmed, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => new(confirmed ? HttpMethod.Put : HttpMethod.Delete, $"/api/v1/transcriptions/{id}/segments/{position}/confirmation"), cancellationToken);
+        return await ReadAsync<Segment>(response, cancellationToken);
+    }
+
     public Task<IReadOnlyList<Chapter>> ChaptersAsync(int id, CancellationToken cancellationToken) =>
         GetAsync<IReadOnlyList<Chapter>>($"/api/v1/transcriptions/{id}/chapters", cancellationToken);
 

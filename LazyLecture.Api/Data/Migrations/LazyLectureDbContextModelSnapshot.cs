@@ -559,6 +559,12 @@ namespace LazyLecture.Api.Data.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("end_secs");
 
+                    b.Property<string>("Review")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("review");
+
                     b.Property<NpgsqlTsVector>("SearchVector")
                         .ValueGeneratedOnAddOrUpdate()
                         .HasColumnType("tsvector")

@@ -44,7 +44,7 @@ public sealed class SegmentCorrections(LazyLectureDbContext db, LectureChapters 
             .OrderBy(s => s.ChunkNo).ThenBy(s => s.SegmentNo).Skip(position).FirstOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException($"Transcription {id} has no segment {position}.");
 
-        segment.Text = text;
+        segment.Correct(text);
         await db.SaveChangesAsync(cancellationToken);
         var texts = await db.TranscriptionSegments.Where(s => s.TranscriptionId == id && s.ChunkNo == segment.ChunkNo)
             .OrderBy(s => s.SegmentNo).Select(s => s.Text).ToListAsync(cancellationToken);
@@ -61,6 +61,6 @@ public sealed class SegmentCorrections(LazyLectureDbContext db, LectureChapters 
         }
 
         logger.LogInformation("Segment {ChunkNo}/{SegmentNo} of transcription {TranscriptionId} corrected by its owner", segment.ChunkNo, segment.SegmentNo, id);
-        return new SegmentResponse(segment.ChunkNo, segment.SegmentNo, segment.StartSecs, segment.EndSecs, segment.Text, segment.Words);
+        return segment.ToResponse();
     }
 }

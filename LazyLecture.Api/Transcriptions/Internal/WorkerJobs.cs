@@ -34,7 +34,7 @@ public sealed class WorkerJobs(LazyLectureDbContext db, LectureChapters chapters
                 transcription.RecordError(report.Error);
                 break;
             case TranscriptionState.Completed:
-                await ComputeChaptersAsync(id, cancellationToken); // before the state: whoever sees "completed" finds the chapters
+                await chapters.ComputeForFinishedJobAsync(id, cancellationToken); // before the state: whoever sees "completed" finds the chapters
                 transcription.Complete();
                 break;
             default:
@@ -44,23 +44,6 @@ public sealed class WorkerJobs(LazyLectureDbContext db, LectureChapters chapters
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Transcription {TranscriptionId} is now {State}", id, transcription.CurrentState.ToSnakeCase());
         return await ViewAsync(transcription, cancellationToken);
-    }
-
-    /// <summary>Chapters are derived from the text: a failure to compute them is logged and never keeps a job from completing.</summary>
-    private async Task ComputeChaptersAsync(int id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await chapters.RecomputeAsync(id, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogError(ex, "Chapters of transcription {TranscriptionId} could not be computed", id);
-            foreach (var unsaved in db.ChangeTracker.Entries<TranscriptionChapter>().ToList())
-            {
-                unsaved.State = EntityState.Detached; // not to be saved with the state
-            }
-        }
     }
 
     /// <summary>Records seconds transcribed; the answer carries the current state, so the worker notices a cancellation.</summary>

@@ -42,7 +42,7 @@ public sealed class LiveTranscriptions(LazyLectureDbContext db)
         var segments = (await db.TranscriptionSegments.AsNoTracking()
                 .Where(s => s.TranscriptionId == id && chunkNos.Contains(s.ChunkNo))
                 .OrderBy(s => s.ChunkNo).ThenBy(s => s.SegmentNo)
-                .Select(s => new SegmentResponse(s.ChunkNo, s.SegmentNo, s.StartSecs, s.EndSecs, s.Text, s.Words))
+                .Select(s => new SegmentResponse(s.ChunkNo, s.SegmentNo, s.StartSecs, s.EndSecs, s.Text, s.Words, s.Review))
                 .ToListAsync(cancellationToken))
             .ToLookup(s => s.ChunkNo);
         return [.. chunks.Select(c => new LiveChunkEvent(c.ChunkNo, c.Text, [.. segments[c.ChunkNo]]) { SavedAt = c.UpdateDate })];
