@@ -30,19 +30,19 @@ public static class WhisperRuntimeChoice
         {
             [(VectorWidth.Avx512, WhisperWeightType.F32)] = WhisperRuntime.Managed,
             [(VectorWidth.Avx512, WhisperWeightType.F16)] = WhisperRuntime.Managed,
-            [(VectorWidth.Avx512, WhisperWeightType.Q8_0)] = WhisperRuntime.WhisperNet,
-            [(VectorWidth.Avx512, WhisperWeightType.Q5_1)] = WhisperRuntime.WhisperNet,
-            [(VectorWidth.Avx512, WhisperWeightType.Q5_0)] = WhisperRuntime.WhisperNet,
-            [(VectorWidth.Avx512, WhisperWeightType.Q4_1)] = WhisperRuntime.WhisperNet,
-            [(VectorWidth.Avx512, WhisperWeightType.Q4_0)] = WhisperRuntime.WhisperNet,
+            [(VectorWidth.Avx512, WhisperWeightType.Q8_0)] = WhisperRuntime.Managed,
+            [(VectorWidth.Avx512, WhisperWeightType.Q5_1)] = WhisperRuntime.Managed,
+            [(VectorWidth.Avx512, WhisperWeightType.Q5_0)] = WhisperRuntime.Managed,
+            [(VectorWidth.Avx512, WhisperWeightType.Q4_1)] = WhisperRuntime.Managed,
+            [(VectorWidth.Avx512, WhisperWeightType.Q4_0)] = WhisperRuntime.Managed,
 
             [(VectorWidth.Avx2, WhisperWeightType.F32)] = WhisperRuntime.Managed,
             [(VectorWidth.Avx2, WhisperWeightType.F16)] = WhisperRuntime.Managed,
-            [(VectorWidth.Avx2, WhisperWeightType.Q8_0)] = WhisperRuntime.WhisperNet,
-            [(VectorWidth.Avx2, WhisperWeightType.Q5_1)] = WhisperRuntime.WhisperNet,
-            [(VectorWidth.Avx2, WhisperWeightType.Q5_0)] = WhisperRuntime.WhisperNet,
-            [(VectorWidth.Avx2, WhisperWeightType.Q4_1)] = WhisperRuntime.WhisperNet,
-            [(VectorWidth.Avx2, WhisperWeightType.Q4_0)] = WhisperRuntime.WhisperNet,
+            [(VectorWidth.Avx2, WhisperWeightType.Q8_0)] = WhisperRuntime.Managed,
+            [(VectorWidth.Avx2, WhisperWeightType.Q5_1)] = WhisperRuntime.Managed,
+            [(VectorWidth.Avx2, WhisperWeightType.Q5_0)] = WhisperRuntime.Managed,
+            [(VectorWidth.Avx2, WhisperWeightType.Q4_1)] = WhisperRuntime.Managed,
+            [(VectorWidth.Avx2, WhisperWeightType.Q4_0)] = WhisperRuntime.Managed,
         };
 
     /// <summary>This CPU's width as the JIT sees it (so <c>DOTNET_EnableAVX512=0</c> counts as AVX2).</summary>
