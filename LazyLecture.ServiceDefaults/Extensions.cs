@@ -54,6 +54,12 @@ public static class Extensions
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
         });
+        // ASP.NET Core's hosting logger opens a scope with every request's path around everything logged while serving
+        // it, and exports scopes with each log record: a share link's path holds its token, which would then reach the
+        // dashboard's logs on every line of a shared request (traces redact it, see SecretPathRedaction). Without this
+        // category the scope is not opened at all (it is only when the category logs) and its "Request starting <path>"
+        // lines go too; the traces keep each request, its redacted path and its timing.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics

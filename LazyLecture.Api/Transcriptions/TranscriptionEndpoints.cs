@@ -69,6 +69,13 @@ public static class TranscriptionEndpoints
 
         transcriptions.MapPatch("/{id:int}", async Task<Ok<TranscriptionDetail>> (HttpContext http, int id, TranscriptionChanges changes, UserCourses courses, UserTranscriptions owned, CancellationToken ct) =>
             {
+                // 404 for anyone but the owner before the body is judged, as on every owned route
+                await owned.GetAsync(http.User.UserId(), id, ct);
+                if (!changes.CourseIdGiven)
+                {
+                    throw ValidationFailedException.For("course_id", "Give course_id: one of your courses, or null to unfile the transcription.");
+                }
+
                 await courses.FileAsync(http.User.UserId(), id, changes.CourseId, ct);
                 return TypedResults.Ok(await owned.GetAsync(http.User.UserId(), id, ct));
             })

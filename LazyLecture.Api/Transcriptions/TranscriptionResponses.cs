@@ -49,9 +49,26 @@ public sealed record TranscriptionDetail(
 
 /// <summary>
 /// Changes to a transcription: the course it is filed in (null: unfiled). The field must be present: an empty body would
-/// otherwise read as null and unfile the lecture, where a PATCH without the field should change nothing.
+/// otherwise read as null and unfile the lecture. Whether it was sent is recorded by its setter (System.Text.Json calls it
+/// only for a field in the body), so the endpoint can check the caller's ownership first and the body after.
 /// </summary>
-public sealed record TranscriptionChanges([property: System.Text.Json.Serialization.JsonRequired] int? CourseId);
+public sealed class TranscriptionChanges
+{
+    private readonly int? _courseId;
+
+    public int? CourseId
+    {
+        get => _courseId;
+        init
+        {
+            _courseId = value;
+            CourseIdGiven = true;
+        }
+    }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool CourseIdGiven { get; private init; }
+}
 
 public sealed record TranscriptionPage(int Page, int Size, int Total, int Pages, IReadOnlyList<TranscriptionResponse> Transcriptions);
 

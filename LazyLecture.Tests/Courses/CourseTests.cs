@@ -152,7 +152,7 @@ public sealed class CourseTests(InProcessApiFixture fixture) : IClassFixture<InP
         // a body without course_id is refused: it must not read as "unfile"
         using (var empty = await api.SendJsonAsync(HttpMethod.Patch, $"/api/v1/transcriptions/{lecture}", new { }, owner.Access))
         {
-            var problem = await ProblemAssert.IsProblemAsync(empty, HttpStatusCode.BadRequest, "empty");
+            var problem = await ProblemAssert.IsProblemAsync(empty, HttpStatusCode.UnprocessableEntity, "empty");
             Assert.Contains("course_id", problem.ToJsonString(), StringComparison.Ordinal);
         }
 

@@ -88,19 +88,22 @@ public sealed class ApiSession : IDisposable
         return (user["id"]!.GetValue<int>(), username, await LoginAsync(username));
     }
 
-    /// <summary>The administrator's tokens, logged in once per run: logging in for every test would trip the per-username rate limit.</summary>
+    /// <summary>
+    /// The administrator's tokens, logged in once per application and again before the access token could expire (30
+    /// minutes; a slow run outlives one): logging in for every test would trip the per-username rate limit.
+    /// </summary>
     public async Task<Tokens> LoginAsAdminAsync()
     {
         await AdminLogin.WaitAsync(Cancellation);
         try
         {
-            if (!AdminTokens.TryGetValue(Host, out var tokens))
+            if (!AdminTokens.TryGetValue(Host, out var cached) || DateTimeOffset.UtcNow - cached.At > AdminTokenReuse)
             {
-                tokens = await LoginAsync(Host.Parameter(ResourceNames.AdminUsername), Host.Parameter(ResourceNames.AdminPassword));
-                AdminTokens[Host] = tokens;
+                cached = (await LoginAsync(Host.Parameter(ResourceNames.AdminUsername), Host.Parameter(ResourceNames.AdminPassword)), DateTimeOffset.UtcNow);
+                AdminTokens[Host] = cached;
             }
 
-            return tokens;
+            return cached.Tokens;
         }
         finally
         {
@@ -109,7 +112,9 @@ public sealed class ApiSession : IDisposable
     }
 
     private static readonly SemaphoreSlim AdminLogin = new(1, 1);
-    private static readonly Dictionary<IApiHost, Tokens> AdminTokens = [];
+    private static readonly Dictionary<IApiHost, (Tokens Tokens, DateTimeOffset At)> AdminTokens = [];
+
+    private static readonly TimeSpan AdminTokenReuse = TimeSpan.FromMinutes(10);
 
     public static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancellation))!.AsObject();

@@ -46,12 +46,15 @@ public sealed partial class WebWalkthroughTests
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Saved: 3 terms." })).ToBeVisibleAsync();
         await Expect(page.GetByLabel("Terms of the course")).ToHaveValueAsync("eigenvalue\nGram-Schmidt\nHermitian");
 
-        // Upload two lectures into it from its page; the real worker transcribes both, in upload order on the page.
+        // Upload two lectures into it from its page; the real worker transcribes both, in upload order on the page. One
+        // job per user is active at a time (the original's rule: a second upload meanwhile is a 409), so each is
+        // transcribed before the next is uploaded.
         var rows = page.Locator("table.course-lectures tbody tr");
         for (var n = 0; n < weeks.Length; n++)
         {
             await WebSteps.ChooseRecordingAsync(page, await weeks[n]);
             await Expect(rows).ToHaveCountAsync(n + 1, new() { Timeout = (float)JobPatience.TotalMilliseconds });
+            await Expect(rows.Nth(n).Locator(".state")).ToHaveTextAsync("Completed", new() { Timeout = (float)JobPatience.TotalMilliseconds });
         }
 
         await Expect(rows.Locator(".state").Filter(new() { HasText = "Completed" })).ToHaveCountAsync(2, new() { Timeout = (float)JobPatience.TotalMilliseconds });

@@ -92,6 +92,7 @@ public sealed partial class WebWalkthroughTests
         var small = await OpenTranscriptAsync(phone, username, id);
         await small.GetByRole(AriaRole.Button, new() { Name = "Next uncertain word" }).ClickAsync();
         await Expect(small.Locator("#review-announcement")).Not.ToBeEmptyAsync(); // the next word, or that none is left
+        await small.EvaluateAsync("() => window.scrollTo(0, 0)"); // the jump scrolled to the word; the navigation is at the page's top
         await CheckPhoneScreenAsync(small, "review", "Main");
     }
 

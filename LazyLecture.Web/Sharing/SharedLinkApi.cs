@@ -20,7 +20,8 @@ public sealed class SharedLinkApi(IHttpClientFactory clients, IHttpContextAccess
     /// <summary>Audio and exports: no total timeout, no retries.</summary>
     public const string StreamingClient = "api-shared-streaming";
 
-    private const int SegmentPageSize = 500;
+    /// <summary>The API's largest page (<c>Paging.MaxSize</c>); a larger one is refused with 422.</summary>
+    private const int SegmentPageSize = 100;
 
     /// <summary>What the link shares; a link that does not exist, expired or was revoked is an <see cref="ApiProblemException"/> with 404.</summary>
     public Task<SharedContent> DescribeAsync(string token, CancellationToken cancellationToken) =>
