@@ -109,6 +109,9 @@ public sealed partial class WebWalkthroughTests
         // Play the other lecture from a segment, read along, and download its exports.
         await lectureLinks.Filter(new() { HasText = "week-1.wav" }).ClickAsync();
         await shared.WaitForURLAsync(new Regex($"/lectures/{lectures[0]}$"));
+        // the address changes before the page does, and both lectures are the same recording: wait for this one's player
+        await Expect(shared.Locator("audio#player")).ToHaveAttributeAsync("src", new Regex($"/lectures/{lectures[0]}/audio$"));
+        await Expect(shared.Locator("h2.lecture-title")).ToHaveTextAsync("week-1.wav");
         var segments = shared.Locator("#transcript .segment");
         await segments.Nth(1).Locator("button.time").ClickAsync();
         await WebSteps.AssertPlayingAsync(shared, segments.Nth(1));
