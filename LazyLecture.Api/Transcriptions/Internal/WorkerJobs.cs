@@ -237,10 +237,8 @@ public sealed class WorkerJobs(LazyLectureDbContext db, LectureChapters chapters
     {
         var saved = await db.TranscriptionChunks.Where(c => c.TranscriptionId == t.Id).OrderBy(c => c.ChunkNo).Select(c => c.ChunkNo).ToListAsync(cancellationToken);
         // the engine's text of the last saved chunk (not the owner's corrections): what the worker would have passed on
-        var lastSaved = saved.Count == 0 ? -1 : saved[^1];
-        var lastSavedText = saved.Count == 0
-            ? null
-            : await db.TranscriptionChunks.Where(c => c.TranscriptionId == t.Id && c.ChunkNo == lastSaved).Select(c => c.Text).FirstOrDefaultAsync(cancellationToken);
+        var lastSavedText = await db.TranscriptionChunks.Where(c => c.TranscriptionId == t.Id)
+            .OrderByDescending(c => c.ChunkNo).Select(c => c.Text).FirstOrDefaultAsync(cancellationToken);
         return new WorkerJobView(t.Id, t.CreatorId, t.CurrentState, t.AudioLenSecs, t.ChunkSizeSecs, t.ErrorCount, t.ProgressSecs, saved,
             new DecodingOptions(t.Language, t.CurrentState == TranscriptionState.Queued ? await ComposePromptAsync(t, cancellationToken) : t.PromptUsed, t.Temperature, t.Translate),
             new VoiceActivityRequest(t.VoiceActivityDetection, t.VadThreshold, t.VadPrefixPaddingMs, t.VadSilenceDurationMs),
