@@ -23,6 +23,8 @@ dotnet build LazyLecture.Tests -c Release -nologo -v quiet
 
 logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT
+# The end-to-end tests list each whole application they start here (a line each, with what it is for).
+export LAZYLECTURE_TEST_APP_STARTS="$logs/application-starts"
 status=0
 for project in LazyLecture.UnitTests LazyLecture.Tests; do
   say "Running $project…"
@@ -40,5 +42,13 @@ summary() { echo "$(count total "$@") run: $(count succeeded "$@") passed, $(cou
 for project in LazyLecture.UnitTests LazyLecture.Tests; do
   echo "$project: $(summary "$logs/$project.log")"
 done
+# CI shows only the log's tail: name every failed test there, with the first lines of why.
+if grep -qE '^failed ' "$logs"/*.log; then
+  echo "Failed tests:"
+  grep -hE -A6 '^failed ' "$logs"/*.log | cut -c1-400
+fi
+if [ -f "$LAZYLECTURE_TEST_APP_STARTS" ]; then
+  echo "Whole applications started: $(wc -l < "$LAZYLECTURE_TEST_APP_STARTS") ($(awk '{ print $2 }' "$LAZYLECTURE_TEST_APP_STARTS" | paste -sd ' '))"
+fi
 echo "Total: $(summary "$logs"/*.log)"
 exit "$status"

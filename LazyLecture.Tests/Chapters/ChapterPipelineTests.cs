@@ -130,7 +130,8 @@ public sealed class ChapterPipelineTests(WorkerPipelineFixture pipeline)
 
             var recording = await TopicRecording.SpeakAsync(TopicRecording.Lecture);
             var (_, tokens) = await api.NewUploaderAsync();
-            var id = await api.UploadOkAsync(tokens.Access, recording.Wav);
+            // one chunk, as a lecture of a few minutes is at the usual chunk size (the pipeline's default is 10 s)
+            var id = await api.UploadOkAsync(tokens.Access, recording.Wav, path: "/api/v1/transcriptions?chunk_size_secs=900");
             await Eventually.MatchesAsync(() => api.GetTranscriptionAsync(tokens.Access, id), t => t["current_state"]!.GetValue<string>() == "completed", JobPatience, $"transcription {id} completed");
             transcribed = (id, tokens, recording);
             return transcribed.Value;

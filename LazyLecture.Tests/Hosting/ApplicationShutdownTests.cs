@@ -1,15 +1,21 @@
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Worker;
 using Xunit;
 
 namespace LazyLecture.Tests.Hosting;
 
-public sealed class ApplicationShutdownTests
+/// <summary>
+/// Disposing a whole application stops every process it started and deletes its state. It runs last in its collection
+/// (<see cref="ApplicationShutdownLast"/>) on that collection's application, a second, independent instance beside the
+/// shared one that must not collide with it (ports, node names, epmd).
+/// </summary>
+[Collection(nameof(WhisperNetPipeline))]
+public sealed class ApplicationShutdownTests(WhisperNetPipelineFixture pipeline)
 {
     [Fact]
     public async Task Disposing_the_application_leaves_no_process_of_it_behind()
     {
-        // A second, independent instance beside the shared one: it must not collide with it (ports, node names, epmd).
-        var application = await TestApplication.StartAsync();
+        var application = pipeline.Application;
         var stateDirectory = application.StateDirectory;
         var processes = ProcessTable.Naming(stateDirectory);
         Assert.True(processes.Count >= 2, $"expected the PostgreSQL and RabbitMQ servers among its processes, saw {processes.Count}");

@@ -38,7 +38,7 @@ public sealed class AppHostFixture : IAsyncLifetime, IApiHost
 
     public string Parameter(string name) => App.GetParameterValue(name);
 
-    public async ValueTask InitializeAsync() => _application = await TestApplication.StartAsync();
+    public async ValueTask InitializeAsync() => _application = await TestApplication.StartAsync("shared");
 
     /// <summary>Points this fixture at an application started elsewhere (a test class's own instance).</summary>
     public void Use(TestApplication application) => _application = application;

@@ -1,19 +1,39 @@
+using LazyLecture.Tests.Hosting;
 using LazyLecture.Tests.Worker;
 using Xunit;
+using Xunit.Sdk;
+using Xunit.v3;
 
 namespace LazyLecture.Tests.Infrastructure;
 
 // Every test collection of the suite, in one place. A class without [Collection] runs in parallel with the others on the
-// shared application (AppHostFixture) or on its class fixture.
+// shared application (AppHostFixture), on the in-process API (InProcessApiFixture) or on its class fixture.
+// The whole applications a run starts: the shared one and the three below, each for the tests where processes must talk.
 
 /// <summary>Tests that compare shared state (the audio folder) or take shared infrastructure down (PostgreSQL, RabbitMQ, the worker): they run one at a time, after the parallel tests.</summary>
 [CollectionDefinition(nameof(SerialTests), DisableParallelization = true)]
 public sealed class SerialTests;
 
-/// <summary>The tests of the application whose workers consume jobs (PocketSphinx): one application for all of them, one class at a time.</summary>
+/// <summary>The tests of the application whose workers consume jobs with PocketSphinx (pipeline, web walkthroughs, metrics): one application for all of them, one class at a time.</summary>
 [CollectionDefinition(nameof(WorkerPipeline))]
 public sealed class WorkerPipeline : ICollectionFixture<WorkerPipelineFixture>;
 
-/// <summary>The tests of the application whose worker runs the managed Whisper engine: started once for all of them.</summary>
+/// <summary>The tests of the application whose worker runs the managed Whisper engine (pipeline, live windows, OpenAI clients): started once for all of them.</summary>
 [CollectionDefinition(nameof(WhisperPipeline))]
 public sealed class WhisperPipeline : ICollectionFixture<WhisperPipelineFixture>;
+
+/// <summary>
+/// The tests of the application whose worker runs Whisper.net; when they are done, the shutdown test disposes that
+/// application and checks that nothing of it is left (so it needs no application of its own).
+/// </summary>
+[CollectionDefinition(nameof(WhisperNetPipeline))]
+[TestClassOrderer(typeof(ApplicationShutdownLast))]
+public sealed class WhisperNetPipeline : ICollectionFixture<WhisperNetPipelineFixture>;
+
+/// <summary>Runs <see cref="ApplicationShutdownTests"/> after every other class of its collection, in the default order otherwise.</summary>
+public sealed class ApplicationShutdownLast : ITestClassOrderer
+{
+    public IReadOnlyCollection<TTestClass?> OrderTestClasses<TTestClass>(IReadOnlyCollection<TTestClass?> testClasses)
+        where TTestClass : ITestClass =>
+        [.. DefaultTestClassOrderer.Instance.OrderTestClasses(testClasses).OrderBy(c => c?.TestClassName == typeof(ApplicationShutdownTests).FullName)];
+}

@@ -22,7 +22,7 @@ public abstract class OwnApplicationFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _application = await TestApplication.StartAsync(Configure);
+        _application = await TestApplication.StartAsync(GetType().Name, Configure);
         AsFixture.Use(_application);
     }
 

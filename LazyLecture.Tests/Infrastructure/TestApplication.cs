@@ -7,6 +7,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using LazyLecture.Contracts;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LazyLecture.Tests.Infrastructure;
 
@@ -49,8 +50,17 @@ public sealed class TestApplication : IAsyncDisposable
     /// <summary>The administrator's password every test application is given, new for each test run.</summary>
     public static readonly string AdministratorPassword = $"Adm1n-{Convert.ToHexString(RandomNumberGenerator.GetBytes(12))}!";
 
-    public static async Task<TestApplication> StartAsync(Action<IDistributedApplicationTestingBuilder>? configure = null)
+    /// <summary>Set to a file to have every whole-application start-up listed in it, a line each (./test.sh counts them).</summary>
+    public const string StartsFileSetting = "LAZYLECTURE_TEST_APP_STARTS";
+
+    /// <param name="name">What the application is for, as the list of start-ups names it.</param>
+    public static async Task<TestApplication> StartAsync(string name, Action<IDistributedApplicationTestingBuilder>? configure = null)
     {
+        if (Environment.GetEnvironmentVariable(StartsFileSetting) is { Length: > 0 } startsFile)
+        {
+            await File.AppendAllTextAsync(startsFile, $"{DateTime.UtcNow:O} {name}{Environment.NewLine}");
+        }
+
         // Readable by PostgreSQL's own user when the suite runs as root, so its data stays inside this folder.
         var stateDirectory = Directory.CreateTempSubdirectory("lazylecture-test-").FullName;
         File.SetUnixFileMode(stateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
@@ -83,6 +93,9 @@ public sealed class TestApplication : IAsyncDisposable
                 .WithEnvironment("ForwardedHeaders__KnownNetworks__0", "127.0.0.0/8")
                 .WithEnvironment("ForwardedHeaders__KnownProxies__0", "::1");
         }
+        // Every health check that fails while an application starts or stops is logged as an error: hundreds of lines per
+        // run that bury the test results in CI's log tail. A start that fails says why in its exception (below).
+        builder.Services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         configure?.Invoke(builder);
 
         var app = await builder.BuildAsync(timeout.Token);
@@ -167,8 +180,17 @@ public sealed class TestApplication : IAsyncDisposable
     /// <summary>Set to a folder to keep every resource's console log of every test application (for a failure's post-mortem).</summary>
     public const string LogsFolderSetting = "LAZYLECTURE_TEST_LOGS";
 
+    private bool _disposed;
+
+    /// <summary>Stops the application and deletes its state; once (the shutdown test disposes its collection's application before the fixture does).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (Environment.GetEnvironmentVariable(LogsFolderSetting) is { Length: > 0 } folder)
         {
             Directory.CreateDirectory(folder);

@@ -36,10 +36,10 @@ public static class TranscriptionClient
         return await api.SendAsync(HttpMethod.Post, path, form, accessToken);
     }
 
-    /// <summary>Uploads a file and asserts 201; returns the new transcription's id.</summary>
-    public static async Task<int> UploadOkAsync(this ApiSession api, string accessToken, byte[] content)
+    /// <summary>Uploads a file (to <paramref name="path"/>, which may carry upload options) and asserts 201; returns the new transcription's id.</summary>
+    public static async Task<int> UploadOkAsync(this ApiSession api, string accessToken, byte[] content, string path = "/api/v1/transcriptions")
     {
-        using var response = await api.UploadAsync(accessToken, content);
+        using var response = await api.UploadAsync(accessToken, content, path: path);
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"upload: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ApiSession.Cancellation)}");
         return (await ApiSession.ReadObjectAsync(response))["id"]!.GetValue<int>();
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Worker;
 using LazyLecture.Whisper.Audio;
 using Microsoft.Extensions.AI;
 using OpenAI.Audio;
@@ -14,7 +15,8 @@ namespace LazyLecture.Tests.OpenAi;
 /// personal API key, end to end: each call is a real transcription by the worker's Whisper engine, whose text and timings
 /// must be exactly whisper.cpp's for the model and the recording.
 /// </summary>
-public sealed class OpenAiSdkTests(OpenAiPipelineFixture pipeline) : IClassFixture<OpenAiPipelineFixture>
+[Collection(nameof(WhisperPipeline))]
+public sealed class OpenAiSdkTests(WhisperPipelineFixture pipeline)
 {
     private static readonly TimeSpan Jfk = TimeSpan.FromSeconds(11);
 
@@ -45,7 +47,7 @@ public sealed class OpenAiSdkTests(OpenAiPipelineFixture pipeline) : IClassFixtu
 
     /// <summary>jfk.wav in English as <c>verbose_json</c> through the SDK, with <paramref name="prompt"/> when given.</summary>
     private static async Task<AudioTranscription> VerboseJfkAsync(ApiSession api, string key, AudioTimestampGranularities granularities, string? prompt = null) =>
-        (await api.OpenAiClient(key).GetAudioClient(OpenAiPipelineFixture.ModelName).TranscribeAudioAsync(
+        (await api.OpenAiClient(key).GetAudioClient(WhisperPipelineFixture.ModelName).TranscribeAudioAsync(
             new MemoryStream(TranscriptionClient.Jfk), "jfk.wav",
             new AudioTranscriptionOptions
             {

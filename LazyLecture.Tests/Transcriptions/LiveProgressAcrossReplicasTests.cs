@@ -1,23 +1,32 @@
-using LazyLecture.Contracts;
-using Aspire.Hosting;
-using Aspire.Hosting.Testing;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Infrastructure.InProcess;
 using Xunit;
 
 namespace LazyLecture.Tests.Transcriptions;
 
-/// <summary>A complete application with two API replicas: the SPEC's live progress "with any number of API replicas".</summary>
-public sealed class TwoApiReplicasFixture : OwnApplicationFixture
+/// <summary>
+/// Two API replicas: two instances of the API's Program in the test process over the one database of the in-process tier,
+/// each with its own services and its own LISTEN connection, so the only way a change saved through one reaches a stream
+/// on the other is the way it does between replicas in production (PostgreSQL's notifications). The SPEC's live progress
+/// "with any number of API replicas", without a whole application of its own.
+/// </summary>
+public sealed class TwoApiReplicasFixture(AppHostFixture shared) : IAsyncLifetime
 {
-    /// <summary>
-    /// Each replica's own address (the API endpoint itself is DCP's proxy, which spreads requests over both): the URL DCP
-    /// gave that replica's process in ASPNETCORE_URLS.
-    /// </summary>
-    public IReadOnlyList<string> ApiReplicas => [.. Application.Snapshots.Instances(ResourceNames.Api)
-        .Select(replica => File.ReadAllText($"/proc/{ResourceSnapshots.ProcessId(replica)}/environ").Split('\0')
-            .Single(variable => variable.StartsWith("ASPNETCORE_URLS=", StringComparison.Ordinal))["ASPNETCORE_URLS=".Length..].Split(';')[0])];
+    public InProcessApiFixture First { get; } = new(shared);
 
-    protected override void Configure(IDistributedApplicationTestingBuilder builder) => Project(builder, ResourceNames.Api).WithReplicas(2);
+    public InProcessApiFixture Second { get; } = new(shared);
+
+    public async ValueTask InitializeAsync()
+    {
+        await First.InitializeAsync();
+        await Second.InitializeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await First.DisposeAsync();
+        await Second.DisposeAsync();
+    }
 }
 
 public sealed class LiveProgressAcrossReplicasTests(TwoApiReplicasFixture replicas) : IClassFixture<TwoApiReplicasFixture>
@@ -25,16 +34,8 @@ public sealed class LiveProgressAcrossReplicasTests(TwoApiReplicasFixture replic
     [Fact]
     public async Task A_stream_on_one_replica_shows_changes_saved_through_the_other()
     {
-        Assert.Equal(2, replicas.ApiReplicas.Count);
-        foreach (var replica in replicas.ApiReplicas)
-        {
-            // Readiness through DCP's proxy says one replica answers; each one is asked here directly.
-            using var probe = new HttpClient { BaseAddress = new Uri(replica) };
-            await Eventually.MatchesAsync(() => ReadyAsync(probe), ready => ready, TimeSpan.FromSeconds(90), $"API replica {replica} ready");
-        }
-
-        using var api = new ApiSession(replicas.AsFixture, baseAddress: replicas.ApiReplicas[0]); // uploads and the worker's reports
-        using var second = new HttpClient { BaseAddress = new Uri(replicas.ApiReplicas[1]) };
+        using var api = new ApiSession(replicas.First); // uploads and the worker's reports
+        using var second = replicas.Second.CreateApiClient();
         var (_, tokens) = await api.NewUploaderAsync();
         var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
 
@@ -50,18 +51,5 @@ public sealed class LiveProgressAcrossReplicasTests(TwoApiReplicasFixture replic
         Assert.Equal("Ask not", chunk!.Json["text"]!.GetValue<string>());
         Assert.Equal(("state", "completed", 1), LiveProgressTests.Summary(completed));
         Assert.True(await stream.EndWithinAsync(LiveProgressTests.Soon), "the stream did not end after the final state");
-    }
-
-    private static async Task<bool> ReadyAsync(HttpClient client)
-    {
-        try
-        {
-            using var response = await client.GetAsync("/health/ready", ApiSession.Cancellation);
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false; // not listening yet
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using LazyLecture.Tests.Infrastructure;
+using LazyLecture.Tests.Worker;
 using Microsoft.Playwright;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
@@ -9,10 +10,11 @@ namespace LazyLecture.Tests.Web;
 
 /// <summary>
 /// A person's walk through the web app while the real worker transcribes a real recording (PocketSphinx in 10-second
-/// chunks, <see cref="WebPipelineFixture"/>): with the mouse, with the keyboard alone, and on a phone-sized screen.
+/// chunks, <see cref="WorkerPipelineFixture"/>): with the mouse, with the keyboard alone, and on a phone-sized screen.
 /// </summary>
-public sealed partial class WebWalkthroughTests(WebPipelineFixture pipeline, BrowserFixture browser)
-    : IClassFixture<WebPipelineFixture>, IClassFixture<BrowserFixture>, IDisposable
+[Collection(nameof(WorkerPipeline))]
+public sealed partial class WebWalkthroughTests(WorkerPipelineFixture pipeline, BrowserFixture browser)
+    : IClassFixture<BrowserFixture>, IDisposable
 {
     /// <summary>Long enough for a job of several chunks to be watched on any machine, short enough to keep the test quick.</summary>
     private static readonly TimeSpan JobPatience = TimeSpan.FromMinutes(4);

@@ -23,7 +23,7 @@ public sealed class TranscriptionPipelineTests(WorkerPipelineFixture pipeline)
     {
         using var api = new ApiSession(pipeline.AsFixture);
         var (_, tokens) = await api.NewUploaderAsync();
-        var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);
+        var id = await UploadAsync(api, tokens, TranscriptionClient.Jfk, chunkSizeSecs: 900); // one chunk
 
         var done = await WaitForStateAsync(api, tokens, id, "completed");
         var chunks = await ChunksAsync(api, tokens, id);

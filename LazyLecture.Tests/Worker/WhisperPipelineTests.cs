@@ -8,11 +8,17 @@ using Xunit;
 
 namespace LazyLecture.Tests.Worker;
 
-/// <summary>An application whose worker runs a Whisper engine on the synthetic micro model from the shared folder.</summary>
+/// <summary>An application whose worker runs a Whisper engine on one of the shared synthetic models, decoding as whisper-cli's <c>-nf -bs 1 -bo 1</c>.</summary>
 public abstract class WhisperPipelineFixtureBase : OwnApplicationFixture
 {
     /// <summary>The <c>Engines:Whisper:Runtime</c> the worker runs.</summary>
     protected abstract string Runtime { get; }
+
+    /// <summary>The model, in the shared folder.</summary>
+    protected abstract string Model { get; }
+
+    /// <summary>The golden output of whisper.cpp for jfk.wav with this model and language, in the shared folder's <c>models/golden</c>.</summary>
+    public abstract string JfkGolden { get; }
 
     protected override void Configure(IDistributedApplicationTestingBuilder builder)
     {
@@ -20,7 +26,7 @@ public abstract class WhisperPipelineFixtureBase : OwnApplicationFixture
         worker.WithEnvironment("Worker__ConsumeJobs", "true");
         worker.WithEnvironment("Worker__Engine", "whisper");
         worker.WithEnvironment("Engines__Whisper__Runtime", Runtime);
-        worker.WithEnvironment("Engines__Whisper__ModelPath", SharedAssets.PathOf("models/synthetic-micro.en.bin"));
+        worker.WithEnvironment("Engines__Whisper__ModelPath", SharedAssets.PathOf(Model));
         // whisper-cli's -nf -bs 1 -bo 1: the golden output was decoded greedily without temperature fall-back.
         worker.WithEnvironment("Engines__Whisper__NoFallback", "true");
         worker.WithEnvironment("Engines__Whisper__BeamSize", "1");
@@ -29,14 +35,38 @@ public abstract class WhisperPipelineFixtureBase : OwnApplicationFixture
     }
 }
 
+/// <summary>
+/// The application of every test that needs the managed Whisper engine in a real worker: the synthetic multilingual micro
+/// model, whose outputs whisper.cpp has recorded, with the language detected unless a call names one (so a call's
+/// <c>language</c> visibly changes the text); its API advertises the model on <c>/v1/models</c> for the OpenAI clients.
+/// </summary>
 public sealed class WhisperPipelineFixture : WhisperPipelineFixtureBase
 {
+    /// <summary>The model's name on the OpenAI-compatible routes.</summary>
+    public const string ModelName = "synthetic-micro";
+
     protected override string Runtime => "managed";
+
+    protected override string Model => "models/synthetic-micro.bin";
+
+    public override string JfkGolden => "micro-ml-jfk-auto-greedy";
+
+    protected override void Configure(IDistributedApplicationTestingBuilder builder)
+    {
+        base.Configure(builder);
+        Project(builder, ResourceNames.Worker).WithEnvironment("Engines__Whisper__Language", "auto");
+        Project(builder, ResourceNames.Api).WithEnvironment("OpenAi__Model", ModelName);
+    }
 }
 
+/// <summary>The application whose worker runs whisper.cpp through Whisper.net, on the English-only micro model.</summary>
 public sealed class WhisperNetPipelineFixture : WhisperPipelineFixtureBase
 {
     protected override string Runtime => "whispernet";
+
+    protected override string Model => "models/synthetic-micro.en.bin";
+
+    public override string JfkGolden => "micro-jfk-greedy";
 }
 
 [Collection(nameof(WhisperPipeline))]
@@ -47,7 +77,8 @@ public sealed class WhisperPipelineTests(WhisperPipelineFixture pipeline)
         WhisperPipelineChecks.GoldenSegmentsWithWordsAsync(pipeline);
 }
 
-public sealed class WhisperNetPipelineTests(WhisperNetPipelineFixture pipeline) : IClassFixture<WhisperNetPipelineFixture>
+[Collection(nameof(WhisperNetPipeline))]
+public sealed class WhisperNetPipelineTests(WhisperNetPipelineFixture pipeline)
 {
     [Fact]
     public Task The_whisper_net_engine_in_the_worker_gives_exactly_the_golden_greedy_segments_with_their_words() =>
@@ -63,9 +94,9 @@ internal static class WhisperPipelineChecks
     /// jfk.wav through upload, worker and API: the golden segments, each with its words, and the same words in the SSE
     /// <c>chunk</c> event and the json export as in the segments endpoint.
     /// </summary>
-    public static async Task GoldenSegmentsWithWordsAsync(OwnApplicationFixture pipeline)
+    public static async Task GoldenSegmentsWithWordsAsync(WhisperPipelineFixtureBase pipeline)
     {
-        var golden = JsonNode.Parse(await File.ReadAllTextAsync(SharedAssets.Require("models/golden/micro-jfk-greedy.json"), ApiSession.Cancellation))!["transcription"]!.AsArray();
+        var golden = JsonNode.Parse(await File.ReadAllTextAsync(SharedAssets.Require($"models/golden/{pipeline.JfkGolden}.json"), ApiSession.Cancellation))!["transcription"]!.AsArray();
         using var api = new ApiSession(pipeline.AsFixture);
         var (_, tokens) = await api.NewUploaderAsync();
         var id = await api.UploadOkAsync(tokens.Access, TranscriptionClient.Jfk);

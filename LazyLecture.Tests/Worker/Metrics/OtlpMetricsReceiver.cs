@@ -10,17 +10,18 @@ using Microsoft.Extensions.Logging;
 namespace LazyLecture.Tests.Worker.Metrics;
 
 /// <summary>
-/// A stand-in for an OpenTelemetry collector: takes OTLP/HTTP protobuf exports on loopback and keeps the latest value of
-/// each counter (summed over its data points) and the count and sum of each histogram. Every export (traces, logs,
-/// metrics) is also kept as it arrived, so a test can look for a value in everything the service's telemetry said
-/// (protobuf keeps strings as plain UTF-8).
+/// A stand-in for an OpenTelemetry collector: takes OTLP/HTTP protobuf exports on loopback and keeps, for each sender (a
+/// process, told apart by its resource), the latest value of each counter (summed over its data points) and the count
+/// and sum of each histogram; a metric's value is the total over its senders, as a dashboard adds up replicas. Every
+/// export (traces, logs, metrics) is also kept as it arrived, so a test can look for a value in everything the service's
+/// telemetry said (protobuf keeps strings as plain UTF-8).
 /// </summary>
 public sealed class OtlpMetricsReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, double> _sums = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (ulong Count, double Sum)> _histograms = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Sender, string Metric), double> _sums = [];
+    private readonly Dictionary<(string Sender, string Metric), (ulong Count, double Sum)> _histograms = [];
     private readonly System.Collections.Concurrent.ConcurrentQueue<(string Signal, byte[] Body)> _exports = new();
 
     public OtlpMetricsReceiver()
@@ -62,7 +63,8 @@ public sealed class OtlpMetricsReceiver : IAsyncDisposable
     {
         lock (_gate)
         {
-            return _sums.TryGetValue(metric, out var value) ? value : null;
+            var values = _sums.Where(entry => entry.Key.Metric == metric).Select(entry => entry.Value).ToList();
+            return values.Count > 0 ? values.Sum() : null;
         }
     }
 
@@ -70,7 +72,8 @@ public sealed class OtlpMetricsReceiver : IAsyncDisposable
     {
         lock (_gate)
         {
-            return _histograms.TryGetValue(metric, out var value) ? value : null;
+            var values = _histograms.Where(entry => entry.Key.Metric == metric).Select(entry => entry.Value).ToList();
+            return values.Count > 0 ? (values.Aggregate(0UL, (total, value) => total + value.Count), values.Sum(value => value.Sum)) : null;
         }
     }
 
@@ -80,6 +83,8 @@ public sealed class OtlpMetricsReceiver : IAsyncDisposable
     {
         foreach (var resource in Protobuf.Messages(request, 1))
         {
+            // ResourceMetrics.resource(1): the same bytes in every export of one process (service name, instance id, …)
+            var sender = Convert.ToBase64String(Protobuf.Messages(resource, 1).FirstOrDefault().Span);
             foreach (var scope in Protobuf.Messages(resource, 2))
             {
                 foreach (var metric in Protobuf.Messages(scope, 2))
@@ -91,7 +96,7 @@ public sealed class OtlpMetricsReceiver : IAsyncDisposable
                             Protobuf.Fixed64(point, 4) is { } asDouble ? BitConverter.UInt64BitsToDouble(asDouble) : (double)(long)(Protobuf.Fixed64(point, 6) ?? 0));
                         lock (_gate)
                         {
-                            _sums[name] = total;
+                            _sums[(sender, name)] = total;
                         }
                     }
 
@@ -107,7 +112,7 @@ public sealed class OtlpMetricsReceiver : IAsyncDisposable
 
                         lock (_gate)
                         {
-                            _histograms[name] = (count, sum);
+                            _histograms[(sender, name)] = (count, sum);
                         }
                     }
                 }

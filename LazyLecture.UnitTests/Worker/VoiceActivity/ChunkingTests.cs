@@ -1,3 +1,4 @@
+using LazyLecture.Contracts.Jobs;
 using LazyLecture.Worker.Engines;
 using LazyLecture.Worker.Jobs.Chunking;
 using LazyLecture.Worker.VoiceActivity;
@@ -77,6 +78,21 @@ public sealed class ChunkingTests
         Assert.Equal(15.0, placed[1].Start, 6);
         Assert.Equal(20.0, placed[1].End, 6); // the chunk ends at 20 s although speech goes on
         Assert.All(placed.SelectMany(p => p.Words!), w => Assert.True(w.End <= 20 && !(w.Start > 12 && w.End < 15)));
+    }
+
+    [Fact]
+    public void A_word_the_engine_was_sure_of_to_one_rounding_step_above_1_is_saved_with_probability_1_and_the_api_takes_it()
+    {
+        // The synthetic base model's decode of bench/lecture.sh's recording gave words with p = 1.0000001 (float softmax
+        // rounding), which the API refused with 422 and the job failed on it.
+        var sure = (double)BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(1f) + 1);
+        var chunk = new ChunkSpan(0, 0, 10);
+        var segment = new EngineSegment(0.5, 2.0, "ask not", [new EngineWord(0.5, 1.0, "ask", sure), new EngineWord(1.0, 2.0, "not", 0.5)]);
+
+        var placed = new SegmentPlacement(chunk, speech: null, speechOnly: null).Place(segment).ToList();
+
+        Assert.Equal([1.0, 0.5], placed.SelectMany(p => p.Words!).Select(w => w.Probability));
+        Assert.Null(SegmentRules.Check(placed, chunk.ChunkNo, chunk.Start, chunk.End));
     }
 
     [Fact]

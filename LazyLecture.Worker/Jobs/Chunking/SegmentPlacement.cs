@@ -7,7 +7,7 @@ namespace LazyLecture.Worker.Jobs.Chunking;
 /// <summary>
 /// Puts an engine's segments onto the recording: times mapped back from the joined speech (when only speech was
 /// transcribed) and moved by the chunk's start; then every segment and word kept out of silences of a second or more and
-/// inside its chunk. A segment whose words lie on both sides of such a silence is split there, one segment per side; a
+/// inside its chunk, each word's probability from 0 to 1. A segment whose words lie on both sides of such a silence is split there, one segment per side; a
 /// segment or word that still reaches into one (an engine's timestamps are not exact) is cut back to the speech beside it.
 /// </summary>
 public sealed class SegmentPlacement
@@ -76,7 +76,7 @@ public sealed class SegmentPlacement
                 parts.Add((stretch, []));
             }
 
-            parts[^1].Words.Add(new SegmentWord(Clamp(wordStart, stretch), Clamp(wordEnd, stretch), word.Text, word.Probability));
+            parts[^1].Words.Add(new SegmentWord(Clamp(wordStart, stretch), Clamp(wordEnd, stretch), word.Text, Probability(word.Probability)));
         }
 
         for (var i = 0; i < parts.Count; i++)
@@ -112,4 +112,11 @@ public sealed class SegmentPlacement
     }
 
     private static double Clamp(double time, SpeechRegion stretch) => Math.Clamp(time, stretch.Start, stretch.End);
+
+    /// <summary>
+    /// A word's probability as the API takes it (0 to 1). The engines compute it in single precision as whisper.cpp does, and
+    /// a token the model is sure of comes out one rounding step above 1 (1.0000001): the API rightly refuses that, and a job
+    /// failed on it, so it is rounded into the range here, once for every engine.
+    /// </summary>
+    private static double Probability(double probability) => Math.Clamp(probability, 0, 1);
 }
