@@ -37,3 +37,4 @@ public sealed class ApplicationShutdownLast : ITestClassOrderer
         where TTestClass : ITestClass =>
         [.. DefaultTestClassOrderer.Instance.OrderTestClasses(testClasses).OrderBy(c => c?.TestClassName == typeof(ApplicationShutdownTests).FullName)];
 }
+

@@ -53,12 +53,18 @@ public sealed class TestApplication : IAsyncDisposable
     /// <summary>Set to a file to have every whole-application start-up listed in it, a line each (./test.sh counts them).</summary>
     public const string StartsFileSetting = "LAZYLECTURE_TEST_APP_STARTS";
 
+    private static readonly Lock StartsFileLock = new();
+
     /// <param name="name">What the application is for, as the list of start-ups names it.</param>
     public static async Task<TestApplication> StartAsync(string name, Action<IDistributedApplicationTestingBuilder>? configure = null)
     {
         if (Environment.GetEnvironmentVariable(StartsFileSetting) is { Length: > 0 } startsFile)
         {
-            await File.AppendAllTextAsync(startsFile, $"{DateTime.UtcNow:O} {name}{Environment.NewLine}");
+            // One writer at a time: .NET appends by seeking to the end, so applications starting together lost lines.
+            lock (StartsFileLock)
+            {
+                File.AppendAllText(startsFile, $"{DateTime.UtcNow:O} {name}{Environment.NewLine}");
+            }
         }
 
         // Readable by PostgreSQL's own user when the suite runs as root, so its data stays inside this folder.
