@@ -52,11 +52,18 @@ internal sealed class WorkerTeam : IDisposable
             return;
         }
 
+        // A worker that comes late for the last job may have read that job's used-up ticket and be about to read the job
+        // (body, count) and claim an item. Were this job's body and count already written, its compare-exchange on the
+        // old ticket would succeed: it would run an item of this job twice and count it, so Run returned while an item
+        // was still running and a decode step read a half-written buffer (a token changed now and then under load).
+        // So the ticket is first closed under the new generation (no item to claim: every stale ticket now fails its
+        // compare-exchange, and a reader of this one returns), the job is written, and only then is the ticket opened.
+        var generation = _generation + 1;
+        Interlocked.Exchange(ref _ticket, ((long)generation << 32) | int.MaxValue);
         _body = body;
         _count = count;
         _failure = null;
         Volatile.Write(ref _completed, 0);
-        var generation = _generation + 1;
         Interlocked.Exchange(ref _ticket, (long)generation << 32);
         Volatile.Write(ref _generation, generation);
         if (Volatile.Read(ref _sleepers) > 0)
@@ -101,6 +108,8 @@ internal sealed class WorkerTeam : IDisposable
 
     private void RunItems()
     {
+        // The ticket first, then the job: an open ticket was published after its job was written (see Run), and a
+        // claim succeeds only while the ticket read here is still the current one, so body and count belong to it.
         var ticket = Volatile.Read(ref _ticket);
         var generation = ticket >> 32;
         var body = _body;

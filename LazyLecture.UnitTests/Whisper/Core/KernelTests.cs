@@ -529,16 +529,33 @@ public sealed unsafe partial class KernelTests
         }
     }
 
-    [Fact]
-    public void Worker_team_runs_every_item_exactly_once_across_many_jobs()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Worker_team_runs_every_item_exactly_once_and_returns_only_when_all_have_finished(int threads)
     {
-        using var team = new WorkerTeam(3);
-        for (var job = 0; job < 500; job++)
+        // Job sizes as a decode step dispatches them (2 heads, 4 and 16 row chunks, 17 for the logits): a worker that came
+        // late for a smaller job could claim an item of the next, larger one and make Run return before its last item ended.
+        int[] sizes = [2, 4, 2, 4, 16, 4, 17, 1, 37];
+        using var team = new WorkerTeam(threads);
+        for (var job = 0; job < 100_000; job++)
         {
-            var count = 1 + job % 37;
-            var hits = new int[count];
-            team.Run(count, i => Interlocked.Increment(ref hits[i]));
-            Assert.All(hits, h => Assert.Equal(1, h));
+            var count = sizes[job % sizes.Length];
+            var started = new int[count];
+            var finished = new int[count];
+            team.Run(count, i =>
+            {
+                Interlocked.Increment(ref started[i]);
+                Thread.SpinWait(20);
+                Interlocked.Increment(ref finished[i]);
+            });
+            for (var i = 0; i < count; i++)
+            {
+                if (Volatile.Read(ref started[i]) != 1 || Volatile.Read(ref finished[i]) != 1)
+                {
+                    Assert.Fail($"job {job} ({count} items): item {i} started {started[i]} times and finished {finished[i]} times when Run returned");
+                }
+            }
         }
     }
 
