@@ -60,7 +60,7 @@ public sealed class TestApplication : IAsyncDisposable
     {
         if (Environment.GetEnvironmentVariable(StartsFileSetting) is { Length: > 0 } startsFile)
         {
-            // One writer at a time: .NET appends by seeking to the end, so applications starting together lost lines.
+            // One writer at a time: applications that started together lost lines when they appended at once.
             lock (StartsFileLock)
             {
                 File.AppendAllText(startsFile, $"{DateTime.UtcNow:O} {name}{Environment.NewLine}");

@@ -7,8 +7,9 @@ namespace LazyLecture.Worker.Jobs.Chunking;
 /// <summary>
 /// Puts an engine's segments onto the recording: times mapped back from the joined speech (when only speech was
 /// transcribed) and moved by the chunk's start; then every segment and word kept out of silences of a second or more and
-/// inside its chunk, each word's probability from 0 to 1. A segment whose words lie on both sides of such a silence is split there, one segment per side; a
-/// segment or word that still reaches into one (an engine's timestamps are not exact) is cut back to the speech beside it.
+/// inside its chunk, and each word's probability kept from 0 to 1. A segment whose words lie on both sides of such a
+/// silence is split there, one segment per side; a segment or word that still reaches into one (an engine's timestamps
+/// are not exact) is cut back to the speech beside it.
 /// </summary>
 public sealed class SegmentPlacement
 {
