@@ -36,6 +36,9 @@ internal sealed unsafe partial class WhisperDecoderState
         public PinnedBuffer Hidden { get; } = new(4L * lanes * state);
     }
 
+    // Each head's attention probabilities for every lane (cross-attention of several lanes at once): [head][lane][score].
+    private PinnedBuffer? _laneScores;
+
     private void EnsureLanes(int lanes)
     {
         if (_step.Lanes < lanes)
@@ -46,6 +49,11 @@ internal sealed unsafe partial class WhisperDecoderState
         if (_laneSequences.Length < lanes)
         {
             Array.Resize(ref _laneSequences, lanes);
+        }
+
+        if (lanes > 1 && (_laneScores?.Length ?? 0) < (long)_heads * lanes * _scoresPerHead)
+        {
+            _laneScores = new PinnedBuffer((long)_heads * lanes * _scoresPerHead);
         }
     }
 
@@ -228,14 +236,58 @@ internal sealed unsafe partial class WhisperDecoderState
         var block = _block!;
         var offset = head * _headSize;
         MatVec.MultiplyRowsBatch(block.CrossQueryWeight!, b.Prepared.Pointer, _lanes, _state, b.Query.Pointer, _state, offset, offset + _headSize);
+        for (var i = 0; i < _lanes; i++)
+        {
+            var q = b.Query.Slice((long)i * _state + offset, _headSize);
+            AddBiasSlice(block.CrossQueryBias, q, offset);
+            HalfConversion.RoundToHalfPrecision(q);
+        }
+
+        if (_lanes > 1 && CrossAttentionLanes.IsSupported(_headSize))
+        {
+            for (var first = 0; first < _lanes; first += CrossAttentionLanes.MaxLanes)
+            {
+                var lane = (long)first * _state + offset;
+                CrossAttentionLaneGroup(head, first, Math.Min(CrossAttentionLanes.MaxLanes, _lanes - first), b.Query.Pointer + lane, b.Attention.Pointer + lane);
+            }
+
+            return;
+        }
+
         var scores = _probabilities.Pointer + (long)head * _scoresPerHead;
         for (var i = 0; i < _lanes; i++)
         {
             var lane = (long)i * _state + offset;
-            var q = b.Query.Slice(lane, _headSize);
-            AddBiasSlice(block.CrossQueryBias, q, offset);
-            HalfConversion.RoundToHalfPrecision(q);
             CrossAttentionHead(_layer, head, b.Query.Pointer + lane, b.Attention.Pointer + lane, scores);
         }
+    }
+
+    // CrossAttentionHead for lanes first.. (their queries and outputs _state apart) sharing each load of the head's K/V.
+    private void CrossAttentionLaneGroup(int head, int first, int lanes, float* queries, float* outputs)
+    {
+        switch (lanes)
+        {
+            case 1: CrossAttentionLaneGroup<InputCount1>(head, first, queries, outputs); break;
+            case 2: CrossAttentionLaneGroup<InputCount2>(head, first, queries, outputs); break;
+            case 3: CrossAttentionLaneGroup<InputCount3>(head, first, queries, outputs); break;
+            case 4: CrossAttentionLaneGroup<InputCount4>(head, first, queries, outputs); break;
+            default: CrossAttentionLaneGroup<InputCount5>(head, first, queries, outputs); break;
+        }
+    }
+
+    private void CrossAttentionLaneGroup<TLanes>(int head, int first, float* queries, float* outputs)
+        where TLanes : struct, IInputCount
+    {
+        var positions = _audioPositions;
+        var scores = _laneScores!.Pointer + ((long)head * _lanes + first) * _scoresPerHead;
+        CrossAttentionLanes.ScoresF16<TLanes>(queries, _state, CrossKeys(_layer, head), Attention.KeyBlocks(positions), scores, _scoresPerHead);
+        for (var i = 0; i < TLanes.Count; i++)
+        {
+            var p = new Span<float>(scores + (long)i * _scoresPerHead, positions);
+            Softmax.Apply(p, _qkScale);
+            HalfConversion.RoundToHalfPrecision(p);
+        }
+
+        CrossAttentionLanes.WeightedSumF16<TLanes>(scores, _scoresPerHead, positions, CrossValues(_layer, head), outputs, _state);
     }
 }
