@@ -136,19 +136,17 @@ internal static unsafe class QuantizedMatVec
         Avx2.PermuteVar8x32(values.ToVector256Unsafe(), Vector256.Create(lane));
 
     // Four f16 values (at the given addresses) as f32, exactly: the bits moved into f32 position read as value·2^-112
-    // (subnormals included), so one multiply by 2^112 restores them. Infinities and NaNs take the library conversion.
+    // (subnormals included), so one multiply by 2^112 restores them; an all-ones exponent (infinity, NaN) becomes f32's.
+    // No call and no branch: a call in the loop would make the JIT keep the accumulators on the stack.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> HalfToSingle(byte* h0, byte* h1, byte* h2, byte* h3)
     {
         var bits = Vector128.Create((int)*(ushort*)h0, *(ushort*)h1, *(ushort*)h2, *(ushort*)h3);
-        if (Vector128.GreaterThanOrEqualAny(bits & Vector128.Create(0x7C00), Vector128.Create(0x7C00)))
-        {
-            return Vector128.Create(
-                HalfConversion.ToSingle(*(ushort*)h0), HalfConversion.ToSingle(*(ushort*)h1),
-                HalfConversion.ToSingle(*(ushort*)h2), HalfConversion.ToSingle(*(ushort*)h3));
-        }
-
-        var magnitude = ((bits & Vector128.Create(0x7FFF)) << 13).AsSingle() * Vector128.Create(MatVec.HalfScale);
+        var shifted = (bits & Vector128.Create(0x7FFF)) << 13;
+        var finite = shifted.AsSingle() * Vector128.Create(MatVec.HalfScale);
+        var infinityOrNaN = (shifted | Vector128.Create(0x7F800000)).AsSingle();
+        var isInfinityOrNaN = Vector128.Equals(bits & Vector128.Create(0x7C00), Vector128.Create(0x7C00)).AsSingle();
+        var magnitude = Vector128.ConditionalSelect(isInfinityOrNaN, infinityOrNaN, finite);
         return magnitude | ((bits & Vector128.Create(0x8000)) << 16).AsSingle();
     }
 }

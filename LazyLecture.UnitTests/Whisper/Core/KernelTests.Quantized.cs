@@ -189,6 +189,53 @@ public sealed unsafe partial class KernelTests
     }
 
     [Theory]
+    [InlineData((int)GgmlType.Q8_0)]
+    [InlineData((int)GgmlType.Q4_1)] // with a minimum, converted the same way
+    public void Quantized_rows_whose_scales_are_subnormal_negative_infinite_or_nan_give_the_bits_of_the_reference(int typeCode)
+    {
+        // The four-row pass converts four f16 scales at once without a branch; these are the values a branch would single out.
+        var type = (GgmlType)typeCode;
+        const int k = 64, n = 4;
+        ushort[] scales = [0x0001, 0x03FF, 0x8200, 0xC000, 0x7C00, 0xFC00, 0x7E00, 0x3C00];
+        var rows = new byte[n][];
+        for (var j = 0; j < n; j++)
+        {
+            rows[j] = RandomBlocks(type, k);
+            for (var b = 0; b < k / 32; b++)
+            {
+                var block = rows[j].AsSpan(b * GgmlTypeLayout.BlockBytes(type));
+                MemoryMarshal.Write(block, scales[(j * 2 + b) % scales.Length]);
+                if (type == GgmlType.Q4_1)
+                {
+                    MemoryMarshal.Write(block[2..], scales[(j * 2 + b + 1) % 4]); // finite minimums: rows 0 and 1 stay finite
+                }
+            }
+        }
+
+        var w = rows.SelectMany(r => r).ToArray();
+        var x = RandomActivations(k);
+        var prepared = new float[k + 16];
+        var output = new float[n];
+        fixed (byte* pw = w)
+        fixed (float* p = prepared, y = output)
+        {
+            MatVec.PrepareInput(type, x, prepared);
+            MatVec.MultiplyRows(new GgmlTensor("w", type, [k, n], pw, w.Length), p, y, 0, n);
+        }
+
+        var activations = ReferenceQuantize(x);
+        for (var j = 0; j < n; j++)
+        {
+            var expected = ReferenceDot(type, rows[j], activations);
+            Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(output[j]) || (float.IsNaN(expected) && float.IsNaN(output[j])),
+                $"row {j}: expected {expected:R}, got {output[j]:R}");
+        }
+
+        Assert.Contains(output, float.IsNaN);
+        Assert.Contains(output, float.IsFinite);
+    }
+
+    [Theory]
     [InlineData((int)GgmlType.Q8_0, 37, 64, 5)]
     [InlineData((int)GgmlType.Q5_1, 70, 96, 33)]
     [InlineData((int)GgmlType.Q4_0, 3, 32, 9)]
