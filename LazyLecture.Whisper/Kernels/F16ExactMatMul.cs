@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using LazyLecture.Whisper.Model;
 
 namespace LazyLecture.Whisper.Kernels;
@@ -71,6 +72,64 @@ internal static unsafe class F16ExactMatMul
 
         return (float)sum;
     }
+
+    /// <summary>
+    /// output[j] = <see cref="Dot"/>(x, rows + j·stride, k) for j in [0, count): the encoder's exact attention scores, a
+    /// query against every key. With AVX-512 and k = 64 (Whisper's head size), sixteen keys at a time: each key's
+    /// products and folds as <see cref="Dot"/> takes them, then the sixteen reductions side by side (the same additions
+    /// of the same pairs, so the same bits) instead of one full-width reduction per 64 products.
+    /// </summary>
+    public static void DotRows(float* x, float* rows, int stride, int count, int k, float* output)
+    {
+        var j = 0;
+        if (Avx512F.IsSupported && k == Step)
+        {
+            var x0 = Vector512.Load(x);
+            var x1 = Vector512.Load(x + Lanes);
+            var x2 = Vector512.Load(x + 2 * Lanes);
+            var x3 = Vector512.Load(x + 3 * Lanes);
+            var keyOrder = Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+            for (; j + 16 <= count; j += 16)
+            {
+                var keys = rows + (long)j * stride;
+                var t0 = FourQuarters(x0, x1, x2, x3, keys, stride);
+                var t1 = FourQuarters(x0, x1, x2, x3, keys + 4L * stride, stride);
+                var t2 = FourQuarters(x0, x1, x2, x3, keys + 8L * stride, stride);
+                var t3 = FourQuarters(x0, x1, x2, x3, keys + 12L * stride, stride);
+
+                // Per 128-bit lane g: (q0 + q2) + (q1 + q3) of keys g, 4 + g, 8 + g, 12 + g; then put the keys in order.
+                var u01 = Avx512F.Shuffle(t0, t1, 0x44) + Avx512F.Shuffle(t0, t1, 0xEE);
+                var u23 = Avx512F.Shuffle(t2, t3, 0x44) + Avx512F.Shuffle(t2, t3, 0xEE);
+                var sums = Avx512F.Shuffle(u01, u23, 0x88) + Avx512F.Shuffle(u01, u23, 0xDD);
+                Avx512F.PermuteVar16x32(sums, keyOrder).Store(output + j);
+            }
+        }
+
+        for (; j < count; j++)
+        {
+            output[j] = Dot(x, rows + (long)j * stride, k);
+        }
+    }
+
+    // Four keys' 128-bit quarters (ReduceAdd's second step), key i's in 128-bit lane i.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> FourQuarters(Vector512<float> x0, Vector512<float> x1, Vector512<float> x2, Vector512<float> x3, float* keys, int stride)
+    {
+        var halves01 = Halves(Folded(x0, x1, x2, x3, keys), Folded(x0, x1, x2, x3, keys + stride));
+        var halves23 = Halves(Folded(x0, x1, x2, x3, keys + 2L * stride), Folded(x0, x1, x2, x3, keys + 3L * stride));
+        return Avx512F.Shuffle4x128(halves01, halves23, 0x88) + Avx512F.Shuffle4x128(halves01, halves23, 0xDD);
+    }
+
+    // Dot's accumulators after one step of 64, folded (0 + 2) + (1 + 3).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Folded(Vector512<float> x0, Vector512<float> x1, Vector512<float> x2, Vector512<float> x3, float* y) =>
+        (Vector512.FusedMultiplyAdd(x0, Vector512.Load(y), Vector512<float>.Zero) + Vector512.FusedMultiplyAdd(x2, Vector512.Load(y + 2 * Lanes), Vector512<float>.Zero))
+        + (Vector512.FusedMultiplyAdd(x1, Vector512.Load(y + Lanes), Vector512<float>.Zero) + Vector512.FusedMultiplyAdd(x3, Vector512.Load(y + 3 * Lanes), Vector512<float>.Zero));
+
+    // Two keys' 256-bit halves (ReduceAdd's first step): a's in the lower half, b's in the upper.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Halves(Vector512<float> a, Vector512<float> b) =>
+        Avx512F.Shuffle4x128(a, b, 0x44) + Avx512F.Shuffle4x128(a, b, 0xEE);
 
     // The same sums for CPUs without AVX-512 (where Vector512 would run in software): each 16-lane accumulator as a
     // lower and an upper 8-lane half, the same lane-wise operations, and the reduction's first step (upper + lower

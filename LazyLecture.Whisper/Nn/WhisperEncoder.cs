@@ -304,10 +304,7 @@ internal sealed unsafe class WhisperEncoder
             var row = task % _ctx;
             var scores = _scores.Pointer + (long)slot * RowBlock * _ctx;
             var query = _query.Pointer + (long)row * _state + head * _headSize;
-            for (var j = 0; j < _ctx; j++)
-            {
-                scores[j] = F16ExactMatMul.Dot(query, _key.Pointer + (long)j * _state + head * _headSize, _headSize);
-            }
+            F16ExactMatMul.DotRows(query, _key.Pointer + head * _headSize, _state, _ctx, _headSize, scores);
 
             var probabilities = new Span<float>(scores, _ctx);
             Softmax.ApplyExact(probabilities, scale);

@@ -36,6 +36,38 @@ public sealed unsafe partial class KernelTests
         Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual), $"k = {k}: expected {expected:R}, got {actual:R}");
     }
 
+    [Theory]
+    [InlineData(64, 1500)] // the encoder's attention: a 64-wide head against 1500 keys (93 passes of 16, 12 one by one)
+    [InlineData(64, 5)]
+    [InlineData(80, 40)] // another width: key by key
+    public void Exact_f16_dots_of_one_query_against_many_keys_give_each_key_the_reference_bits(int k, int keys)
+    {
+        const int stride = 384; // keys lie in rows of the layer's full width, as the encoder keeps them
+        var x = new float[k];
+        var rows = new float[keys * stride];
+        for (var i = 0; i < k; i++)
+        {
+            x[i] = (float)(Half)((_random.NextDouble() * 2 - 1) * 4);
+        }
+
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = (float)(Half)((_random.NextDouble() * 2 - 1) * 4);
+        }
+
+        var scores = new float[keys];
+        fixed (float* px = x, pr = rows, ps = scores)
+        {
+            F16ExactMatMul.DotRows(px, pr, stride, keys, k, ps);
+        }
+
+        for (var j = 0; j < keys; j++)
+        {
+            var expected = ReferenceGgmlF16Dot(x, rows.AsSpan(j * stride, k).ToArray());
+            Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(scores[j]), $"key {j}: expected {expected:R}, got {scores[j]:R}");
+        }
+    }
+
     // ggml_vec_dot_f16 (AVX-512): four 16-lane accumulators over 64 values a step, folded 0+2, 1+3, then 0+1, reduced as
     // _mm512_reduce_add_ps (upper + lower halves down to 4 lanes, then (0+2) + (1+3)); the rest added one by one in double.
     private static float ReferenceGgmlF16Dot(float[] x, float[] y)
