@@ -86,7 +86,8 @@ internal static unsafe class QuantizedMatVec
         for (var b = 0; b < blocks; b++)
         {
             // Four interleaved streams of odd-sized blocks defeat the hardware prefetcher: a q8_0 matrix larger than the
-            // cache streamed at a quarter of the f16 kernel's bandwidth. Ask for the same block PrefetchRows rows on.
+            // cache streamed at a quarter of the f16 kernel's bandwidth. Ask for the same block PrefetchRows rows on
+            // (past the matrix's end for its last rows: a prefetch never faults, so no bound is checked).
             Sse.Prefetch0(w0 + ahead);
             Sse.Prefetch0(w1 + ahead);
             Sse.Prefetch0(w2 + ahead);
