@@ -25,6 +25,16 @@ internal sealed class PocketSphinxDecoder : IDisposable
         return true;
     });
 
+    /// <summary>The name the library gives the search it builds from <c>-lm</c> (<c>PS_DEFAULT_SEARCH</c>).</summary>
+    private const string LanguageModelSearch = "_default";
+
+    /// <summary>A keyword search for one common dictionary word: the cheapest search the library has.</summary>
+    private const string FrontEndOnlySearch = "front-end-only";
+
+    private const string FrontEndOnlyKeyphrase = "the";
+
+    private bool _frontEndOnlySearchAdded;
+
     private readonly DecoderHandle _decoder;
     private readonly ConfigurationHandle _configuration;
     private readonly NativeArguments _arguments;
@@ -87,6 +97,26 @@ internal sealed class PocketSphinxDecoder : IDisposable
     }
 
     public void StartUtterance() => Check(PocketSphinxNative.StartUtterance(_decoder), "ps_start_utt");
+
+    /// <summary>
+    /// Decodes the next utterances with <see cref="FrontEndOnlySearch"/> instead of the language model, for audio that is
+    /// decoded only for what the front end learns from it (cepstral mean, noise estimate) and whose words are thrown away:
+    /// the front end runs exactly as in any utterance (the search never feeds back into it), while the search costs about
+    /// a twentieth of the language model's (0.03 against 0.6 of real time on one core for jfk.wav). Between utterances only.
+    /// </summary>
+    public void UseFrontEndOnlySearch()
+    {
+        if (!_frontEndOnlySearchAdded)
+        {
+            Check(PocketSphinxNative.AddKeyphraseSearch(_decoder, FrontEndOnlySearch, FrontEndOnlyKeyphrase), "ps_set_keyphrase");
+            _frontEndOnlySearchAdded = true;
+        }
+
+        Check(PocketSphinxNative.SetSearch(_decoder, FrontEndOnlySearch), "ps_set_search");
+    }
+
+    /// <summary>Goes back to decoding with the language model (the decoder's search from its creation). Between utterances only.</summary>
+    public void UseLanguageModelSearch() => Check(PocketSphinxNative.SetSearch(_decoder, LanguageModelSearch), "ps_set_search");
 
     public unsafe void Process(ReadOnlySpan<short> samples)
     {

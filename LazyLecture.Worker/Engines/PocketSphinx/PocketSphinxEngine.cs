@@ -177,7 +177,8 @@ public sealed class PocketSphinxEngine : SpeechToTextEngine, ITranscriptionEngin
 
     /// <summary>
     /// Decodes the first <see cref="PocketSphinxOptions.CepstralMeanWarmUpSecs"/> of the samples as an utterance of its own
-    /// and drops its words: the decoder's cepstral mean is then that of this audio (see the option). Whole frames only, so
+    /// with the cheap front-end-only search and drops its words: the decoder's cepstral mean is then that of this audio (see
+    /// the option), at a twentieth of the cost of decoding it with the language model. Whole frames only, so
     /// the decoder's frame count goes on as if the stream had continued; returns the frames it took.
     /// </summary>
     private int SettleCepstralMean(PocketSphinxDecoder decoder, ReadOnlySpan<float> samples, short[] block, CancellationToken stop)
@@ -189,6 +190,7 @@ public sealed class PocketSphinxEngine : SpeechToTextEngine, ITranscriptionEngin
             return 0;
         }
 
+        decoder.UseFrontEndOnlySearch();
         decoder.StartUtterance();
         for (var position = 0; position < length; position += BlockSamples)
         {
@@ -199,6 +201,7 @@ public sealed class PocketSphinxEngine : SpeechToTextEngine, ITranscriptionEngin
         }
 
         decoder.EndUtterance(); // the library updates its cepstral mean from the utterance here
+        decoder.UseLanguageModelSearch();
         return length / SamplesPerFrame;
     }
 

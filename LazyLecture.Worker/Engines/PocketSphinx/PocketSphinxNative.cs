@@ -31,6 +31,17 @@ internal static partial class PocketSphinxNative
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_process_raw")]
     internal static unsafe partial int ProcessRaw(DecoderHandle decoder, short* data, nuint sampleCount, int noSearch, int fullUtterance);
 
+    /// <summary>
+    /// <c>int ps_set_keyphrase(ps_decoder_t *ps, const char *name, const char *keyphrase)</c>: adds a keyword-spotting search
+    /// under that name (not yet the active one); &lt; 0 on failure.
+    /// </summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_set_keyphrase", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int AddKeyphraseSearch(DecoderHandle decoder, string name, string keyphrase);
+
+    /// <summary><c>int ps_set_search(ps_decoder_t *ps, const char *name)</c>: makes a named search the active one, between utterances only.</summary>
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_set_search", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int SetSearch(DecoderHandle decoder, string name);
+
     /// <summary><c>uint8 ps_get_in_speech(ps_decoder_t *ps)</c>: whether the voice activity detector is inside speech.</summary>
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_in_speech")]
     internal static partial byte GetInSpeech(DecoderHandle decoder);
