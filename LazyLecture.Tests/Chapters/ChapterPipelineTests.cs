@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using LazyLecture.Tests.Infrastructure;
 using LazyLecture.Tests.Worker;
 using Xunit;
+using Xunit.Sdk;
+using Xunit.v3;
 
 namespace LazyLecture.Tests.Chapters;
 
@@ -12,6 +14,7 @@ namespace LazyLecture.Tests.Chapters;
 /// uploaded, transcribed by PocketSphinx in the worker; the API divides the transcript into topics when the job completes.
 /// </summary>
 [Collection(nameof(WorkerPipeline))]
+[TestMethodOrderer(typeof(ChapterPipelineTests.EditingLast))]
 public sealed class ChapterPipelineTests(WorkerPipelineFixture pipeline)
 {
     private const double BoundaryTolerance = 20;
@@ -21,7 +24,7 @@ public sealed class ChapterPipelineTests(WorkerPipelineFixture pipeline)
     public async Task Chapters_start_near_the_topic_changes_titled_by_words_of_their_topic_and_export_in_every_form()
     {
         using var api = new ApiSession(pipeline.AsFixture);
-        var (id, tokens, recording) = await TranscribeTopicsAsync(api, Copy.Untouched);
+        var (id, tokens, recording) = await TranscribeTopicsAsync(api);
 
         var chapters = await ChaptersAsync(api, tokens, id);
 
@@ -57,7 +60,7 @@ public sealed class ChapterPipelineTests(WorkerPipelineFixture pipeline)
     public async Task Owners_rename_move_merge_and_split_chapters_and_edited_ones_survive_a_correction()
     {
         using var api = new ApiSession(pipeline.AsFixture);
-        var (id, tokens, _) = await TranscribeTopicsAsync(api, Copy.ForEditing);
+        var (id, tokens, _) = await TranscribeTopicsAsync(api);
         var segments = await SegmentsAsync(api, tokens, id);
         var computed = await ChaptersAsync(api, tokens, id);
         Assert.True(computed.Count >= 2, "the test needs two chapters");
@@ -115,24 +118,24 @@ public sealed class ChapterPipelineTests(WorkerPipelineFixture pipeline)
     }
 
     /// <summary>
-    /// Which transcription of the topic recording a test gets. The editing test renames, moves, merges and splits chapters
-    /// and corrects the text; xunit picks the order of a class's tests, so the other test reads a transcription nobody edits.
+    /// Runs the editing test (it renames, moves, merges and splits chapters and corrects the text) after the test that reads
+    /// the chapters as computed, so both share one transcription of the topic recording (a PocketSphinx job of two and a
+    /// half minutes).
     /// </summary>
-    private enum Copy
+    public sealed class EditingLast : ITestMethodOrderer
     {
-        Untouched,
-        ForEditing,
+        public IReadOnlyCollection<TTestMethod?> OrderTestMethods<TTestMethod>(IReadOnlyCollection<TTestMethod?> testMethods)
+            where TTestMethod : notnull, ITestMethod =>
+            [.. DefaultTestMethodOrderer.Instance.OrderTestMethods(testMethods)
+                .OrderBy(m => m?.MethodName == nameof(Owners_rename_move_merge_and_split_chapters_and_edited_ones_survive_a_correction))];
     }
 
     private static readonly SemaphoreSlim Once = new(1, 1);
     private static TopicRecording? spoken;
-    private static (int Id, Tokens Tokens)[]? transcribed;
+    private static (int Id, Tokens Tokens)? transcribed;
 
-    /// <summary>
-    /// The topic recording, transcribed once for the class in two jobs of two users (one PocketSphinx job of about two and a
-    /// half minutes each, side by side on the pipeline's two workers).
-    /// </summary>
-    private static async Task<(int Id, Tokens Tokens, TopicRecording Recording)> TranscribeTopicsAsync(ApiSession api, Copy copy)
+    /// <summary>The topic recording, transcribed once for the class (see <see cref="EditingLast"/>), in one chunk.</summary>
+    private static async Task<(int Id, Tokens Tokens, TopicRecording Recording)> TranscribeTopicsAsync(ApiSession api)
     {
         await Once.WaitAsync(ApiSession.Cancellation);
         try
@@ -140,24 +143,14 @@ public sealed class ChapterPipelineTests(WorkerPipelineFixture pipeline)
             if (transcribed is null)
             {
                 spoken = await TopicRecording.SpeakAsync(TopicRecording.Lecture);
-                var jobs = new List<(int Id, Tokens Tokens)>();
-                foreach (var _ in Enum.GetValues<Copy>())
-                {
-                    var (_, tokens) = await api.NewUploaderAsync();
-                    // one chunk, as a lecture of a few minutes is at the usual chunk size (the pipeline's default is 10 s)
-                    jobs.Add((await api.UploadOkAsync(tokens.Access, spoken.Wav, path: "/api/v1/transcriptions?chunk_size_secs=900"), tokens));
-                }
-
-                foreach (var (id, tokens) in jobs)
-                {
-                    await Eventually.MatchesAsync(() => api.GetTranscriptionAsync(tokens.Access, id), t => t["current_state"]!.GetValue<string>() == "completed", JobPatience, $"transcription {id} completed");
-                }
-
-                transcribed = [.. jobs];
+                var (_, tokens) = await api.NewUploaderAsync();
+                // one chunk, as a lecture of a few minutes is at the usual chunk size (the pipeline's default is 10 s)
+                var id = await api.UploadOkAsync(tokens.Access, spoken.Wav, path: "/api/v1/transcriptions?chunk_size_secs=900");
+                await Eventually.MatchesAsync(() => api.GetTranscriptionAsync(tokens.Access, id), t => t["current_state"]!.GetValue<string>() == "completed", JobPatience, $"transcription {id} completed");
+                transcribed = (id, tokens);
             }
 
-            var (copyId, copyTokens) = transcribed[(int)copy];
-            return (copyId, copyTokens, spoken!);
+            return (transcribed.Value.Id, transcribed.Value.Tokens, spoken!);
         }
         finally
         {

@@ -100,8 +100,13 @@ public sealed class TestApplication : IAsyncDisposable
                 .WithEnvironment("ForwardedHeaders__KnownProxies__0", "::1");
         }
         // Every health check that fails while an application starts or stops is logged as an error: hundreds of lines per
-        // run that bury the test results in CI's log tail. A start that fails says why in its exception (below).
-        builder.Services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+        // run that bury the test results in CI's log tail. A start that fails says why in its exception (below). The
+        // resources' own information lines and this process's HTTP calls (70,000 lines a run, a tenth of the test host's
+        // CPU) stay out of the console too: tests read the resources' logs from the capture below, warnings still show.
+        builder.Services.AddLogging(logging => logging
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning)
+            .AddFilter("LazyLecture.AppHost.Resources", LogLevel.Warning)); // Aspire's category: "{AppHost}.Resources.{name}"
         configure?.Invoke(builder);
 
         var app = await builder.BuildAsync(timeout.Token);

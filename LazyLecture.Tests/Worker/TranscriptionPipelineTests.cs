@@ -49,9 +49,9 @@ public sealed class TranscriptionPipelineTests(WorkerPipelineFixture pipeline)
     {
         using var api = new ApiSession(pipeline.AsFixture);
         var (_, tokens) = await api.NewUploaderAsync();
-        var recording = await LongRecordingAsync(repeats: 6); // 66 s of speech
+        var recording = await LongRecordingAsync(repeats: 3); // 33 s of speech
 
-        var id = await UploadAsync(api, tokens, recording, chunkSizeSecs: 20);
+        var id = await UploadAsync(api, tokens, recording, chunkSizeSecs: 10);
         await WaitForStateAsync(api, tokens, id, "completed");
         var chunks = await ChunksAsync(api, tokens, id);
 
