@@ -11,7 +11,7 @@ using Xunit;
 namespace LazyLecture.Tests.Hosting;
 
 /// <summary>The API process killed (SIGKILL, no shutdown code runs) while it is receiving a recording.</summary>
-// Kills the shared API: in the one collection that runs alone, after the parallel tests.
+// Kills the shared API: in SerialTests, apart from every other test of the shared application.
 [Collection(nameof(SerialTests))]
 public sealed class ApiKilledDuringUploadTests(AppHostFixture fixture)
 {

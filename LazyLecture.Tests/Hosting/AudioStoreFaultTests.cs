@@ -11,7 +11,7 @@ namespace LazyLecture.Tests.Hosting;
 /// puts that folder on a real tiny tmpfs (smaller than the recording, or read-only), so the API's own writes fail as they
 /// would on a full or read-only disk, without filling the machine's disk and whatever the suite's user (root) may do.
 /// </summary>
-// Changes the shared API's audio store: in the one collection that runs alone.
+// Changes the shared API's audio store: in SerialTests, apart from every other test of the shared application.
 [Collection(nameof(SerialTests))]
 public sealed class AudioStoreFaultTests(AppHostFixture fixture)
 {

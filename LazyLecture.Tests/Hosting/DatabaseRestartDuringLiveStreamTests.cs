@@ -8,7 +8,7 @@ using static LazyLecture.Tests.Transcriptions.LiveProgressTests;
 namespace LazyLecture.Tests.Hosting;
 
 /// <summary>PostgreSQL stopped and started (Aspire's resource commands) while people follow their jobs live.</summary>
-// Takes the shared database down: in the one collection that runs alone, after the parallel tests.
+// Takes the shared database down: in SerialTests, apart from every other test of the shared application.
 [Collection(nameof(SerialTests))]
 public sealed class DatabaseRestartDuringLiveStreamTests(AppHostFixture fixture)
 {

@@ -7,7 +7,7 @@ using Xunit;
 namespace LazyLecture.Tests.Hosting;
 
 /// <summary>Resources stopped and started through Aspire's own resource commands (the dashboard's Stop and Start buttons).</summary>
-// Takes shared infrastructure down: in the one collection that runs alone, after the parallel tests.
+// Takes shared infrastructure down: in SerialTests, apart from every other test of the shared application.
 [Collection(nameof(SerialTests))]
 public sealed class ResourceFaultTests(AppHostFixture fixture)
 {

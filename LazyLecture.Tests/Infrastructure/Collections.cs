@@ -12,8 +12,11 @@ namespace LazyLecture.Tests.Infrastructure;
 // shared application (AppHostFixture), on the in-process API (InProcessApiFixture) or on its class fixture.
 // The whole applications a run starts: the shared one and the three below, each for the tests where processes must talk.
 
-/// <summary>Tests that compare shared state (the audio folder) or take shared infrastructure down (PostgreSQL, RabbitMQ, the worker): they run one at a time, after the parallel tests.</summary>
-[CollectionDefinition(nameof(SerialTests), DisableParallelization = true)]
+/// <summary>
+/// Tests that compare shared state (the audio folder) or take shared infrastructure down (PostgreSQL, RabbitMQ, the worker):
+/// one at a time, last, and each apart from every other test of the shared application (<see cref="SharedApplicationGateAttribute"/>).
+/// </summary>
+[CollectionDefinition(nameof(SerialTests))]
 public sealed class SerialTests;
 
 /// <summary>The tests of the application whose workers consume jobs with PocketSphinx (pipeline, web walkthroughs, metrics): one application for all of them, one class at a time.</summary>
@@ -42,21 +45,23 @@ public sealed class ApplicationShutdownLast : ITestClassOrderer
 
 /// <summary>
 /// Starts the collections of the applications of their own first, the longest first, then the others in the default
-/// (random) order. A collection holds one of the run's parallel slots (two on a two-core machine) from its first test to
-/// its last, and the pipeline's tests wait on real transcriptions for most of the run: started after the short
-/// collections, as the random order sometimes did, it ran on alone for minutes at the end (19 minutes instead of 12).
+/// (random) order, and <see cref="SerialTests"/> last. A collection holds one of the run's parallel slots (two on a
+/// two-core machine) from its first test to its last, and the pipeline's tests wait on real transcriptions for most of the
+/// run: started after the short collections, as the random order sometimes did, it ran on alone for minutes at the end.
 /// </summary>
 public sealed class OwnApplicationsFirst : ITestCollectionOrderer
 {
-    private static readonly string[] LongestFirst = [typeof(WorkerPipeline).FullName!, typeof(WhisperPipeline).FullName!, typeof(WhisperNetPipeline).FullName!];
+    /// <summary>The collections whose tests run on an application of their own, the longest first.</summary>
+    public static readonly string[] Collections = [typeof(WorkerPipeline).FullName!, typeof(WhisperPipeline).FullName!, typeof(WhisperNetPipeline).FullName!];
 
     public IReadOnlyCollection<TTestCollection> OrderTestCollections<TTestCollection>(IReadOnlyCollection<TTestCollection> testCollections)
         where TTestCollection : ITestCollection =>
         [.. DefaultTestCollectionOrderer.Instance.OrderTestCollections(testCollections).OrderBy(c => Rank(c))];
 
-    private static int Rank(ITestCollection collection)
+    private static int Rank(ITestCollection collection) => collection.TestCollectionClassName switch
     {
-        var rank = Array.IndexOf(LongestFirst, collection.TestCollectionClassName);
-        return rank < 0 ? LongestFirst.Length : rank;
-    }
+        var name when name == typeof(SerialTests).FullName => Collections.Length + 1,
+        var name when Collections.Contains(name) => Array.IndexOf(Collections, name),
+        _ => Collections.Length,
+    };
 }

@@ -37,8 +37,15 @@ public sealed class BrowserFixture : IAsyncLifetime
             Headless = true,
             Args = ["--no-sandbox", "--autoplay-policy=no-user-gesture-required", "--mute-audio"],
         });
-        Assertions.SetDefaultExpectTimeout(20_000);
+        Assertions.SetDefaultExpectTimeout(PatienceMilliseconds);
     }
+
+    /// <summary>
+    /// How long a browser step or expectation may take: patience, not a speed target. The browser shares two cores with the
+    /// pipeline's transcribing workers and the serial tests' restarts of PostgreSQL and RabbitMQ; at 20 s a navigation
+    /// timed out under that load (load average 12).
+    /// </summary>
+    private const float PatienceMilliseconds = 60_000;
 
     /// <summary>A fresh browser profile (its own cookies) on the web app of <paramref name="app"/>; skips the test without Chromium.</summary>
     public async Task<IBrowserContext> NewContextAsync(AppHostFixture app, int width = 1280, int height = 900)
@@ -56,7 +63,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
         using var web = app.App.CreateHttpClient(ResourceNames.Web);
         var context = await _browser.NewContextAsync(new() { BaseURL = web.BaseAddress!.ToString().TrimEnd('/'), ViewportSize = new() { Width = width, Height = height }, AcceptDownloads = true });
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(PatienceMilliseconds);
         return context;
     }
 
