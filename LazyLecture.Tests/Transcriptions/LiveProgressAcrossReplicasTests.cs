@@ -42,13 +42,13 @@ public sealed class LiveProgressAcrossReplicasTests(TwoApiReplicasFixture replic
         await using var stream = await LiveProgressTests.EventStream.OpenAsync(api, id, tokens.Access, via: second);
         var snapshot = await stream.NextAsync();
         var (started, _) = await stream.AfterAsync(() => api.ReportStateAsync(id, "in_progress"));
-        var (counted, chunk) = await stream.AfterAsync(() => api.SaveChunkAsync(id, 0, "Ask not", (0.0, 2.0, "Ask not")), events: 2);
+        var (counted, chunk) = await stream.AfterChunkSavedAsync(() => api.SaveChunkAsync(id, 0, "Ask not", (0.0, 2.0, "Ask not")));
         var (completed, _) = await stream.AfterAsync(() => api.ReportStateAsync(id, "completed"));
 
         Assert.Equal(("state", "queued", 0), LiveProgressTests.Summary(snapshot));
         Assert.Equal(("state", "in_progress", 0), LiveProgressTests.Summary(started));
         Assert.Equal(("state", "in_progress", 1), LiveProgressTests.Summary(counted));
-        Assert.Equal("Ask not", chunk!.Json["text"]!.GetValue<string>());
+        Assert.Equal("Ask not", chunk.Json["text"]!.GetValue<string>());
         Assert.Equal(("state", "completed", 1), LiveProgressTests.Summary(completed));
         Assert.True(await stream.EndWithinAsync(LiveProgressTests.Soon), "the stream did not end after the final state");
     }

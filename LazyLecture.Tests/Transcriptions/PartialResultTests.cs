@@ -23,8 +23,8 @@ public sealed class PartialResultTests(AppHostFixture fixture)
 
         var (first, _) = await stream.AfterAsync(() => ReportPartialAsync(api, id, 0, (0.0, 3.5, " And so ")));
         var (second, _) = await stream.AfterAsync(() => ReportPartialAsync(api, id, 0, (0.0, 3.5, "And so"), (3.5, 6.0, "my fellow Americans")));
-        var (counted, chunk) = await stream.AfterAsync(
-            () => api.SaveChunkAsync(id, 0, "And so my fellow Americans", (0.0, 3.5, "And so"), (3.5, 6.5, "my fellow Americans")), events: 2);
+        var (counted, chunk) = await stream.AfterChunkSavedAsync(
+            () => api.SaveChunkAsync(id, 0, "And so my fellow Americans", (0.0, 3.5, "And so"), (3.5, 6.5, "my fellow Americans")));
 
         Assert.Equal("partial", first.Name);
         Assert.Equal(0, first.Json["chunk_no"]!.GetValue<int>());
@@ -32,7 +32,7 @@ public sealed class PartialResultTests(AppHostFixture fixture)
         Assert.Equal("partial", second.Name);
         Assert.Equal([(0, 0.0, 3.5, "And so"), (1, 3.5, 6.0, "my fellow Americans")], Segments(second));
         Assert.Equal(1, counted.Json["chunks_saved"]!.GetValue<int>());
-        Assert.Equal("chunk", chunk!.Name);
+        Assert.Equal("chunk", chunk.Name);
         Assert.Equal([(0, 0.0, 3.5, "And so"), (1, 3.5, 6.5, "my fellow Americans")], Segments(chunk));
     }
 
